@@ -1,0 +1,18 @@
+using System.CommandLine;
+using Hpo.Cli.Doctor;
+
+namespace Hpo.Cli;
+
+/// <summary>Builds the <c>hpo</c> command tree. Each verb lives in its own feature folder.</summary>
+public static class HpoCommandLine
+{
+    /// <summary>The root command with every verb that works.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "Hpo: hyperparameter optimisation with Bayesian early stopping (LC-PFN).\n" +
+            "Proposes configurations, trains them epoch by epoch, and stops the ones an LC-PFN predicts cannot beat the best so far.");
+        root.Subcommands.Add(DoctorCommand.Create());
+        return root;
+    }
+}

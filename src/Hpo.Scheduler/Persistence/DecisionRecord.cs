@@ -1,0 +1,24 @@
+namespace Hpo.Scheduler.Persistence;
+
+/// <summary>A stopping policy's decision after one epoch of one trial (unique per trial and epoch).</summary>
+/// <param name="TrialId">The trial.</param>
+/// <param name="Epoch">The epoch after which it was taken.</param>
+/// <param name="Action">Continue or stop.</param>
+/// <param name="Policy">The policy's name, e.g. <c>lcpfn</c> or <c>asha</c>.</param>
+/// <param name="ProbabilityOfImprovement">LC-PFN: the largest P(y_t &gt; y_best) over the remaining epochs.</param>
+/// <param name="PredictedMedian">Predicted median at the final epoch (metric units).</param>
+/// <param name="PredictedLow">Lower end of the predicted central 90% band at the final epoch (metric units).</param>
+/// <param name="PredictedHigh">Upper end of that band (metric units).</param>
+/// <param name="Reason">A short human-readable reason.</param>
+/// <param name="DecidedAt">When the decision was taken.</param>
+public sealed record DecisionRecord(
+    long TrialId,
+    int Epoch,
+    DecisionAction Action,
+    string Policy,
+    double? ProbabilityOfImprovement,
+    double? PredictedMedian,
+    double? PredictedLow,
+    double? PredictedHigh,
+    string? Reason,
+    DateTimeOffset DecidedAt);

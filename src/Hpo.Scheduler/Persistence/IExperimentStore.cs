@@ -1,0 +1,91 @@
+namespace Hpo.Scheduler.Persistence;
+
+/// <summary>
+/// The system of record for experiments, trials, learning curves and decisions. Implemented by
+/// <c>Hpo.Storage</c> (PostgreSQL for a fleet, SQLite embedded). Every method is safe to call from
+/// many workers at once; writes are idempotent by natural key so retries never duplicate data.
+/// </summary>
+/// <remarks>
+/// Errors are typed: <see cref="HpoValidationException"/> (bad input; nothing written),
+/// <see cref="NotFoundException"/>, <see cref="StaleLeaseException"/> (the caller lost the trial),
+/// <see cref="ObservationConflictException"/> (a different value for a stored epoch; the first stays),
+/// <see cref="TrialStateException"/> (e.g. a write to a finished trial).
+/// </remarks>
+public interface IExperimentStore
+{
+    /// <summary>Creates an experiment; its name must be unique.</summary>
+    Task<ExperimentRecord> CreateExperimentAsync(ExperimentSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>The experiment with <paramref name="experimentId"/>, or null.</summary>
+    Task<ExperimentRecord?> GetExperimentAsync(long experimentId, CancellationToken cancellationToken = default);
+
+    /// <summary>The experiment named <paramref name="name"/>, or null.</summary>
+    Task<ExperimentRecord?> FindExperimentAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets an experiment's status.</summary>
+    Task SetExperimentStatusAsync(long experimentId, ExperimentStatus status, CancellationToken cancellationToken = default);
+
+    /// <summary>Experiments, newest first.</summary>
+    Task<Page<ExperimentRecord>> ListExperimentsAsync(int pageNumber = 1, int pageSize = 50, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates a pending trial with the next dense number of its experiment (unique under concurrency).
+    /// The parameters must lie in the experiment's search space.
+    /// </summary>
+    Task<TrialRecord> CreateTrialAsync(long experimentId, string parametersJson, CancellationToken cancellationToken = default);
+
+    /// <summary>The trial with <paramref name="trialId"/>, or null.</summary>
+    Task<TrialRecord?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims a trial for <paramref name="workerId"/>: a pending trial, or a running one whose lease
+    /// has expired (its heartbeat is older than <paramref name="leaseDuration"/>). Issues a new token and
+    /// increments the attempt; any earlier lease becomes stale. Throws <see cref="TrialStateException"/>
+    /// when the trial is terminal or held by a live lease.
+    /// </summary>
+    Task<TrialLease> ClaimTrialAsync(long trialId, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
+
+    /// <summary>Renews a lease. Throws <see cref="StaleLeaseException"/> when it is no longer current.</summary>
+    Task HeartbeatAsync(TrialLease lease, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends a trial as <see cref="TrialStatus.Completed"/>, <see cref="TrialStatus.Stopped"/> or
+    /// <see cref="TrialStatus.Failed"/>, with the stop reason or error in <paramref name="detail"/>.
+    /// Idempotent for the same lease and status.
+    /// </summary>
+    Task FinishTrialAsync(TrialLease lease, TrialStatus status, string? detail = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records one epoch's value. The same trial, epoch and value again is
+    /// <see cref="RecordOutcome.AlreadyRecorded"/>; a different value for a stored epoch throws
+    /// <see cref="ObservationConflictException"/> and the first value stays.
+    /// </summary>
+    Task<RecordOutcome> RecordObservationAsync(TrialLease lease, int epoch, double value, CancellationToken cancellationToken = default);
+
+    /// <summary>Records several epochs of one trial in one round trip, with the same rules as <see cref="RecordObservationAsync"/>.</summary>
+    Task<IReadOnlyList<RecordOutcome>> RecordObservationsAsync(TrialLease lease, IReadOnlyList<(int Epoch, double Value)> observations, CancellationToken cancellationToken = default);
+
+    /// <summary>The curves (observations ordered by epoch) of many trials in one round trip; absent trials map to empty lists.</summary>
+    Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, CancellationToken cancellationToken = default);
+
+    /// <summary>The best value any trial of the experiment has observed (direction-aware), or null when none.</summary>
+    Task<double?> GetBestValueAsync(long experimentId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a decision idempotently (unique per trial and epoch; an identical decision again is a no-op).</summary>
+    Task<RecordOutcome> RecordDecisionAsync(TrialLease lease, DecisionRecord decision, CancellationToken cancellationToken = default);
+
+    /// <summary>The decisions of a trial, by epoch.</summary>
+    Task<IReadOnlyList<DecisionRecord>> GetDecisionsAsync(long trialId, CancellationToken cancellationToken = default);
+
+    /// <summary>Running trials whose last heartbeat is older than <paramref name="heartbeatBefore"/> (optionally of one experiment).</summary>
+    Task<IReadOnlyList<TrialRecord>> FindStaleTrialsAsync(DateTimeOffset heartbeatBefore, long? experimentId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Trials of an experiment by number, optionally filtered by status.</summary>
+    Task<Page<TrialRecord>> ListTrialsAsync(long experimentId, int pageNumber = 1, int pageSize = 100, TrialStatus? status = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Registers or refreshes a worker.</summary>
+    Task<WorkerRecord> UpsertWorkerAsync(string workerId, string host, CancellationToken cancellationToken = default);
+
+    /// <summary>Workers, most recently seen first.</summary>
+    Task<IReadOnlyList<WorkerRecord>> ListWorkersAsync(CancellationToken cancellationToken = default);
+}

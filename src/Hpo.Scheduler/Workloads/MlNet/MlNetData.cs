@@ -1,0 +1,69 @@
+using Hpo.Scheduler.Workloads.Datasets;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Hpo.Scheduler.Workloads.MlNet;
+
+/// <summary>Turns an in-memory dataset into ML.NET data views (a <c>Features</c> vector and a <c>Label</c>).</summary>
+internal static class MlNetData
+{
+    public const string FeaturesColumn = "Features";
+    public const string LabelColumn = "Label";
+
+    /// <summary>A multiclass view: <c>Label</c> is a key over the dataset's classes (class c is key c + 1).</summary>
+    public static IDataView ToMulticlass(MLContext context, TabularDataset data)
+    {
+        var schema = SchemaDefinition.Create(typeof(MulticlassRow));
+        schema[nameof(MulticlassRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, data.FeatureCount);
+        schema[nameof(MulticlassRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), data.ClassCount);
+        var labels = data.Labels.Span;
+        var rows = new MulticlassRow[data.RowCount];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = new MulticlassRow { Features = data.GetRow(i).ToArray(), Label = (uint)labels[i] + 1 };
+        }
+
+        return context.Data.LoadFromEnumerable(rows, schema);
+    }
+
+    /// <summary>A binary view: <c>Label</c> is true for class 1.</summary>
+    public static IDataView ToBinary(MLContext context, TabularDataset data)
+    {
+        if (data.ClassCount != 2)
+        {
+            throw new ArgumentException($"Dataset '{data.Name}' has {data.ClassCount} classes; a binary learner needs 2.", nameof(data));
+        }
+
+        var schema = SchemaDefinition.Create(typeof(BinaryRow));
+        schema[nameof(BinaryRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, data.FeatureCount);
+        var labels = data.Labels.Span;
+        var rows = new BinaryRow[data.RowCount];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = new BinaryRow { Features = data.GetRow(i).ToArray(), Label = labels[i] == 1 };
+        }
+
+        return context.Data.LoadFromEnumerable(rows, schema);
+    }
+
+    /// <summary>
+    /// A context for epoch <paramref name="epoch"/> of a run seeded <paramref name="seed"/>. Each epoch gets
+    /// its own so that its shuffling depends only on (seed, epoch), not on how many random draws earlier
+    /// evaluations took from a shared context; that is what lets a resumed run replay the curve exactly.
+    /// </summary>
+    public static MLContext EpochContext(int seed, int epoch) => new(HashCode.Combine(seed, epoch) & int.MaxValue);
+
+    internal sealed class MulticlassRow
+    {
+        public float[] Features { get; set; } = [];
+
+        public uint Label { get; set; }
+    }
+
+    internal sealed class BinaryRow
+    {
+        public float[] Features { get; set; } = [];
+
+        public bool Label { get; set; }
+    }
+}

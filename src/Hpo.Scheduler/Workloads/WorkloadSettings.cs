@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 
 namespace Hpo.Scheduler.Workloads;
@@ -9,7 +10,7 @@ namespace Hpo.Scheduler.Workloads;
 /// <c>{"type":"lcbench","surrogate":"lcbench.onnx","task":"3945"}</c>. Readers throw
 /// <see cref="ArgumentException"/> naming the workload and the setting.
 /// </summary>
-public sealed class WorkloadSettings
+public sealed partial class WorkloadSettings
 {
     /// <summary>The property that names the workload type.</summary>
     public const string TypeProperty = "type";
@@ -34,7 +35,7 @@ public sealed class WorkloadSettings
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(json);
         string text = json.Trim();
-        if (!text.StartsWith('{'))
+        if (BareTypeName().IsMatch(text))
         {
             return new WorkloadSettings(text, new JsonObject { [TypeProperty] = text });
         }
@@ -114,6 +115,9 @@ public sealed class WorkloadSettings
 
     /// <summary>The JSON object form.</summary>
     public override string ToString() => _values.ToJsonString();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    private static partial Regex BareTypeName();
 
     private ArgumentException Invalid(string name, string problem) => new($"Workload '{Type}' setting '{name}' {problem}.");
 }

@@ -22,16 +22,16 @@ public static class DatasetLocator
     public static IEnumerable<string> Candidates(string fileName)
     {
         ValidateFileName(fileName);
-        return CandidatesCore(fileName);
+        return Candidates(fileName, Environment.GetEnvironmentVariable(EnvironmentVariable), AppContext.BaseDirectory, Directory.GetCurrentDirectory());
     }
 
-    /// <summary>The full path of <paramref name="fileName"/>, or null when it is in none of the <see cref="Candidates"/>.</summary>
+    /// <summary>The full path of <paramref name="fileName"/>, or null when it is in none of the <see cref="Candidates(string)"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="fileName"/> is empty or contains a folder.</exception>
     public static string? Find(string fileName) => Candidates(fileName).FirstOrDefault(File.Exists) is { } path ? Path.GetFullPath(path) : null;
 
     /// <summary>The full path of <paramref name="fileName"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="fileName"/> is empty or contains a folder.</exception>
-    /// <exception cref="FileNotFoundException">The file is in none of the <see cref="Candidates"/>; the message lists them.</exception>
+    /// <exception cref="FileNotFoundException">The file is in none of the <see cref="Candidates(string)"/>; the message lists them.</exception>
     public static string Locate(string fileName)
     {
         string[] candidates = [.. Candidates(fileName)];
@@ -44,18 +44,18 @@ public static class DatasetLocator
                 fileName);
     }
 
-    private static IEnumerable<string> CandidatesCore(string fileName)
+    /// <summary>The search order for explicit folders (the environment variable's value, the application's and the current one).</summary>
+    internal static IEnumerable<string> Candidates(string fileName, string? environmentFolder, string applicationFolder, string currentFolder)
     {
-        string? fromEnv = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnv))
+        if (!string.IsNullOrWhiteSpace(environmentFolder))
         {
             // An explicit folder is the user's intent: falling back elsewhere would hide a typo.
-            yield return Path.Combine(fromEnv, fileName);
+            yield return Path.Combine(environmentFolder, fileName);
             yield break;
         }
 
-        yield return Path.Combine(AppContext.BaseDirectory, RelativeFolder, fileName);
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        yield return Path.Combine(applicationFolder, RelativeFolder, fileName);
+        for (var dir = new DirectoryInfo(currentFolder); dir is not null; dir = dir.Parent)
         {
             yield return Path.Combine(dir.FullName, RelativeFolder, fileName);
         }

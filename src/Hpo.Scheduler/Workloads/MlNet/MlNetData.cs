@@ -51,7 +51,20 @@ internal static class MlNetData
     /// its own so that its shuffling depends only on (seed, epoch), not on how many random draws earlier
     /// evaluations took from a shared context; that is what lets a resumed run replay the curve exactly.
     /// </summary>
-    public static MLContext EpochContext(int seed, int epoch) => new(HashCode.Combine(seed, epoch) & int.MaxValue);
+    public static MLContext EpochContext(int seed, int epoch) => new(MixSeed(seed, epoch));
+
+    /// <summary>
+    /// SplitMix64's finaliser over (seed, epoch): a stable mix on every machine and process
+    /// (<see cref="HashCode"/> is randomised per process, so it cannot seed reproducible runs).
+    /// </summary>
+    internal static int MixSeed(int seed, int epoch)
+    {
+        ulong z = unchecked(((ulong)(uint)seed << 32) | (uint)epoch) + 0x9E3779B97F4A7C15UL;
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        z ^= z >> 31;
+        return (int)(z & int.MaxValue);
+    }
 
     internal sealed class MulticlassRow
     {

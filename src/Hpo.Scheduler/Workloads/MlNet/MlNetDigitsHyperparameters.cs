@@ -11,10 +11,10 @@ public sealed class MlNetDigitsHyperparameters
 {
     private static readonly string[] Known = ["l1_regularization", "l2_regularization", "optimization_tolerance", "iterations_per_epoch", "history_size"];
 
-    /// <summary><c>l1_regularization</c>, in [0, 100]; default 1e-2.</summary>
+    /// <summary><c>l1_regularization</c>, in [0, 1000]; default 1e-2.</summary>
     public double L1Regularization { get; init; } = 1e-2;
 
-    /// <summary><c>l2_regularization</c>, in [0, 100]; default 1e-2.</summary>
+    /// <summary><c>l2_regularization</c>, in [0, 1000]; default 1e-2.</summary>
     public double L2Regularization { get; init; } = 1e-2;
 
     /// <summary><c>optimization_tolerance</c>: L-BFGS stops an epoch early when the loss improves less, in (0, 0.1]; default 1e-7.</summary>
@@ -34,8 +34,8 @@ public sealed class MlNetDigitsHyperparameters
         var defaults = new MlNetDigitsHyperparameters();
         return new MlNetDigitsHyperparameters
         {
-            L1Regularization = read.Double("l1_regularization", defaults.L1Regularization, 0, 100),
-            L2Regularization = read.Double("l2_regularization", defaults.L2Regularization, 0, 100),
+            L1Regularization = read.Double("l1_regularization", defaults.L1Regularization, 0, 1000),
+            L2Regularization = read.Double("l2_regularization", defaults.L2Regularization, 0, 1000),
             OptimizationTolerance = read.Double("optimization_tolerance", defaults.OptimizationTolerance, 0, 0.1, minExclusive: true),
             IterationsPerEpoch = read.Int32("iterations_per_epoch", defaults.IterationsPerEpoch, 1, 1000),
             HistorySize = read.Int32("history_size", defaults.HistorySize, 1, 100),

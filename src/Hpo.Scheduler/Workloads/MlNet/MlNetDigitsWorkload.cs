@@ -29,8 +29,8 @@ public sealed class MlNetDigitsWorkload : IWorkload
     /// </summary>
     public const string DefaultSearchSpaceJson = """
         {
-          "l1_regularization": { "type": "float", "low": 1e-4, "high": 10, "log": true },
-          "l2_regularization": { "type": "float", "low": 1e-4, "high": 10, "log": true },
+          "l1_regularization": { "type": "float", "low": 1e-4, "high": 100, "log": true },
+          "l2_regularization": { "type": "float", "low": 1e-4, "high": 100, "log": true },
           "optimization_tolerance": { "type": "float", "low": 1e-8, "high": 1e-3, "log": true },
           "iterations_per_epoch": { "type": "int", "low": 1, "high": 10, "log": true },
           "epochs": { "type": "constant", "value": 20 }

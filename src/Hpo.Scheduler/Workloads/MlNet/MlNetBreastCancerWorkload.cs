@@ -122,6 +122,6 @@ public sealed class MlNetBreastCancerWorkload : IWorkload
                 // Warm start continues from the linear weights; the Platt calibrator is refitted each epoch.
                 return (fitted, fitted.Model.SubModel);
             },
-            model => context.BinaryClassification.Evaluate(model.Transform(validation), MlNetData.LabelColumn).Accuracy);
+            model => MlNetData.Accuracy<bool>(model.Transform(validation)));
     }
 }

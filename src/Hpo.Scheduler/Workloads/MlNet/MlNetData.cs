@@ -1,6 +1,7 @@
 using Hpo.Scheduler.Workloads.Datasets;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
 
 namespace Hpo.Scheduler.Workloads.MlNet;
 
@@ -9,21 +10,20 @@ internal static class MlNetData
 {
     public const string FeaturesColumn = "Features";
     public const string LabelColumn = "Label";
+    public const string PredictedLabelColumn = "PredictedLabel";
 
-    /// <summary>A multiclass view: <c>Label</c> is a key over the dataset's classes (class c is key c + 1).</summary>
-    public static IDataView ToMulticlass(MLContext context, TabularDataset data)
+    /// <summary>
+    /// Multiclass views of a training and a validation set: <c>Label</c> is a key whose value is the class
+    /// index + 1 (ML.NET keys are 1-based; 0 means missing), mapped by value with the training set's mapping.
+    /// </summary>
+    public static (IDataView Train, IDataView Validation) ToMulticlass(MLContext context, TabularDataset train, TabularDataset validation)
     {
-        var schema = SchemaDefinition.Create(typeof(MulticlassRow));
-        schema[nameof(MulticlassRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, data.FeatureCount);
-        schema[nameof(MulticlassRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), data.ClassCount);
-        var labels = data.Labels.Span;
-        var rows = new MulticlassRow[data.RowCount];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            rows[i] = new MulticlassRow { Features = data.GetRow(i).ToArray(), Label = (uint)labels[i] + 1 };
-        }
-
-        return context.Data.LoadFromEnumerable(rows, schema);
+        // ML.NET's own mapping, rather than key-typed C# fields: LoadFromEnumerable shifts key-typed values
+        // by one, which silently turned the top class into "missing" (and out of training and evaluation).
+        var rawTrain = ToRaw(context, train);
+        var rawValidation = ToRaw(context, validation);
+        var toKey = context.Transforms.Conversion.MapValueToKey(LabelColumn, keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).Fit(rawTrain);
+        return (toKey.Transform(rawTrain), toKey.Transform(rawValidation));
     }
 
     /// <summary>A binary view: <c>Label</c> is true for class 1.</summary>
@@ -47,6 +47,27 @@ internal static class MlNetData
     }
 
     /// <summary>
+    /// The fraction of rows whose <c>PredictedLabel</c> equals <c>Label</c>. Counted directly because
+    /// ML.NET's evaluators also build confusion matrices, log-loss and AUC, which cost more than the epoch.
+    /// </summary>
+    /// <typeparam name="TLabel">The label's type: <see cref="uint"/> (a key) for multiclass, <see cref="bool"/> for binary.</typeparam>
+    public static double Accuracy<TLabel>(IDataView predictions)
+        where TLabel : IEquatable<TLabel>
+    {
+        var labels = predictions.GetColumn<TLabel>(LabelColumn);
+        var predicted = predictions.GetColumn<TLabel>(PredictedLabelColumn);
+        long rows = 0;
+        long correct = 0;
+        foreach (var (label, prediction) in labels.Zip(predicted))
+        {
+            rows++;
+            correct += label.Equals(prediction) ? 1 : 0;
+        }
+
+        return rows == 0 ? throw new InvalidOperationException("The validation set is empty.") : (double)correct / rows;
+    }
+
+    /// <summary>
     /// A context for epoch <paramref name="epoch"/> of a run seeded <paramref name="seed"/>. Each epoch gets
     /// its own so that its shuffling depends only on (seed, epoch), not on how many random draws earlier
     /// evaluations took from a shared context; that is what lets a resumed run replay the curve exactly.
@@ -64,6 +85,20 @@ internal static class MlNetData
         z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
         z ^= z >> 31;
         return (int)(z & int.MaxValue);
+    }
+
+    private static IDataView ToRaw(MLContext context, TabularDataset data)
+    {
+        var schema = SchemaDefinition.Create(typeof(MulticlassRow));
+        schema[nameof(MulticlassRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, data.FeatureCount);
+        var labels = data.Labels.Span;
+        var rows = new MulticlassRow[data.RowCount];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = new MulticlassRow { Features = data.GetRow(i).ToArray(), Label = (uint)labels[i] };
+        }
+
+        return context.Data.LoadFromEnumerable(rows, schema);
     }
 
     internal sealed class MulticlassRow

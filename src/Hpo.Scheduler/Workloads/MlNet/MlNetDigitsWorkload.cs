@@ -98,8 +98,7 @@ public sealed class MlNetDigitsWorkload : IWorkload
     private static MlNetWarmStartRun<MaximumEntropyModelParameters> CreateRun(DatasetSplit split, MlNetDigitsHyperparameters hyperparameters, int seed)
     {
         var context = new MLContext(seed);
-        var train = MlNetData.ToMulticlass(context, split.Train);
-        var validation = MlNetData.ToMulticlass(context, split.Validation);
+        var (train, validation) = MlNetData.ToMulticlass(context, split.Train, split.Validation);
         return new MlNetWarmStartRun<MaximumEntropyModelParameters>(
             (epoch, previous) =>
             {
@@ -120,6 +119,6 @@ public sealed class MlNetDigitsWorkload : IWorkload
                 var fitted = previous is null ? trainer.Fit(train) : trainer.Fit(train, previous);
                 return (fitted, fitted.Model);
             },
-            model => context.MulticlassClassification.Evaluate(model.Transform(validation), MlNetData.LabelColumn).MicroAccuracy);
+            model => MlNetData.Accuracy<uint>(model.Transform(validation)));
     }
 }

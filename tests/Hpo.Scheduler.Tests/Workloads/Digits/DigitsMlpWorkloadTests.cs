@@ -55,6 +55,33 @@ public sealed class DigitsMlpWorkloadTests
     }
 
     [Fact]
+    public async Task StartAsync_ConcurrentRuns_SameCurvesAsAlone()
+    {
+        double[] alone5 = await CurveAsync(Workload, Sane, seed: 5, epochs: 4);
+        double[] alone6 = await CurveAsync(Workload, Sane, seed: 6, epochs: 4);
+
+        // Each run draws from its own generator, so interleaving two runs changes neither curve.
+        double[][] together = await Task.WhenAll(
+            Task.Run(() => CurveAsync(Workload, Sane, seed: 5, epochs: 4)),
+            Task.Run(() => CurveAsync(Workload, Sane, seed: 6, epochs: 4)));
+
+        Assert.Equal(alone5, together[0]);
+        Assert.Equal(alone6, together[1]);
+    }
+
+    [Theory]
+    [InlineData("adamw")]
+    [InlineData("sgd")]
+    public async Task TrainEpochAsync_DivergingLearningRate_StillReportsAnAccuracy(string optimizer)
+    {
+        var parameters = Parameters(("learning_rate", 10.0), ("optimizer", optimizer), ("width", 64L), ("batch_size", 256L));
+
+        double[] curve = await CurveAsync(Workload, parameters, seed: 1, epochs: 3);
+
+        Assert.All(curve, a => Assert.InRange(a, 0, 1));
+    }
+
+    [Fact]
     public async Task StartAsync_ResumeAfterEpoch_ContinuesTheUninterruptedCurveExactly()
     {
         double[] uninterrupted = await CurveAsync(Workload, Sane, seed: 9, epochs: 8);
@@ -85,6 +112,16 @@ public sealed class DigitsMlpWorkloadTests
         double accuracy = await run.TrainEpochAsync(1);
 
         Assert.InRange(accuracy, 0, 1);
+    }
+
+    [Fact]
+    public async Task TrainEpochAsync_CancelledMidEpoch_StopsWithinTheEpoch()
+    {
+        // Batch size 1 makes an epoch about 1,400 optimizer steps, each of which checks the token.
+        await using var run = await Workload.StartAsync(Parameters(("batch_size", 1L), ("width", 256L), ("depth", 3L)), seed: 1);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.TrainEpochAsync(1, cancellation.Token));
     }
 
     [Fact]

@@ -1,0 +1,100 @@
+using Hpo.Scheduler.SearchSpaces;
+using Hpo.Scheduler.Workloads;
+using Hpo.Scheduler.Workloads.Digits;
+using Hpo.Scheduler.Workloads.MlNet;
+
+namespace Hpo.Scheduler.Tests.Workloads;
+
+public sealed class WorkloadRegistryTests
+{
+    [Fact]
+    public void Types_Default_ListsTheBuiltInWorkloads()
+    {
+        Assert.Equal(["digits-mlp", "mlnet-breast-cancer", "mlnet-digits"], WorkloadRegistry.CreateDefault().Types);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"digits-mlp"}""", typeof(DigitsMlpWorkload))]
+    [InlineData("""{"type":"digits-mlp","threads":2,"validation_fraction":0.25,"split_seed":3}""", typeof(DigitsMlpWorkload))]
+    [InlineData("""{"type":"mlnet-digits"}""", typeof(MlNetDigitsWorkload))]
+    [InlineData("""{"type":"mlnet-breast-cancer","dataset":"breast_cancer.csv"}""", typeof(MlNetBreastCancerWorkload))]
+    [InlineData("mlnet-digits", typeof(MlNetDigitsWorkload))]
+    public void Create_KnownType_CreatesThatWorkload(string json, Type expected)
+    {
+        var workload = WorkloadRegistry.CreateDefault().Create(json);
+
+        Assert.IsType(expected, workload);
+        Assert.Equal("val_accuracy", workload.MetricName);
+        Assert.True(workload.HigherIsBetter);
+    }
+
+    [Fact]
+    public void Create_UnknownType_ThrowsListingKnownTypes()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => WorkloadRegistry.CreateDefault().Create("""{"type":"digits-cnn"}"""));
+
+        Assert.StartsWith("Unknown workload type 'digits-cnn'; known types: digits-mlp, mlnet-breast-cancer, mlnet-digits.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"digits-mlp","threads":0}""", "setting 'threads' must be in [1, 64]")]
+    [InlineData("""{"type":"digits-mlp","validation_fraction":1.5}""", "setting 'validation_fraction' must be in (0, 1)")]
+    [InlineData("""{"type":"mlnet-digits","threads":2}""", "has no setting 'threads'")]
+    [InlineData("""{"type":"mlnet-breast-cancer","dataset":""}""", "setting 'dataset' is empty")]
+    public void Create_BadSetting_ThrowsNamingIt(string json, string expected)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => WorkloadRegistry.CreateDefault().Create(json));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Register_NewType_IsOneLineAndCreatesFromItsSettings()
+    {
+        var registry = WorkloadRegistry.CreateDefault().Register("constant", s => new ConstantWorkload(s.GetDouble("value") ?? 0.5));
+
+        var workload = registry.Create("""{"type":"constant","value":0.7}""");
+
+        Assert.Equal(0.7, Assert.IsType<ConstantWorkload>(workload).Value);
+        Assert.Null(registry.GetDefaultSearchSpace("constant"));
+    }
+
+    [Fact]
+    public void Register_ExistingType_Throws()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => WorkloadRegistry.CreateDefault().Register("digits-mlp", _ => new ConstantWorkload(0)));
+
+        Assert.Contains("'digits-mlp' is already registered", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GetDefaultSearchSpace_BuiltIn_IsTheWorkloadsConstant()
+    {
+        var registry = WorkloadRegistry.CreateDefault();
+
+        Assert.Equal(DigitsMlpWorkload.DefaultSearchSpaceJson, registry.GetDefaultSearchSpace("digits-mlp"));
+        Assert.Equal(MlNetDigitsWorkload.DefaultSearchSpaceJson, registry.GetDefaultSearchSpace("mlnet-digits"));
+        Assert.Equal(MlNetBreastCancerWorkload.DefaultSearchSpaceJson, registry.GetDefaultSearchSpace("mlnet-breast-cancer"));
+    }
+
+    private sealed class ConstantWorkload(double value) : IWorkload
+    {
+        public double Value => value;
+
+        public string Name => "constant";
+
+        public string MetricName => "value";
+
+        public bool HigherIsBetter => true;
+
+        public Task<IWorkloadRun> StartAsync(TrialParameters parameters, int seed, int resumeAfterEpoch = 0, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IWorkloadRun>(new ConstantRun(value));
+    }
+
+    private sealed class ConstantRun(double value) : IWorkloadRun
+    {
+        public Task<double> TrainEpochAsync(int epoch, CancellationToken cancellationToken = default) => Task.FromResult(value);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

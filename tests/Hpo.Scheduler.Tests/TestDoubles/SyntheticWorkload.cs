@@ -31,6 +31,15 @@ internal sealed class SyntheticWorkload(bool higherIsBetter = true) : IWorkload
 
     public TimeSpan EpochDuration { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// When set, the first epoch of each of the first N runs waits until N runs have reached it, so a
+    /// test proves N trials train at once (it fails after 10 s instead of deadlocking).
+    /// </summary>
+    public int? Rendezvous { get; set; }
+
+    private int _arrived;
+    private readonly TaskCompletionSource _allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Called after each epoch with (quality, epoch).</summary>
     public Action<double, int>? AfterEpoch { get; set; }
 
@@ -63,6 +72,16 @@ internal sealed class SyntheticWorkload(bool higherIsBetter = true) : IWorkload
             if (epoch != _last + 1)
             {
                 throw new InvalidOperationException($"Epoch {epoch} after {_last}.");
+            }
+
+            if (epoch == 1 && owner.Rendezvous is { } n && Interlocked.Increment(ref owner._arrived) <= n)
+            {
+                if (owner._arrived >= n)
+                {
+                    owner._allArrived.TrySetResult();
+                }
+
+                await owner._allArrived.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
             }
 
             if (quality == 0 && epoch == 2)

@@ -1,3 +1,4 @@
+using Hpo.Scheduler.AutoMl;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.SearchSpaces;
@@ -28,11 +29,11 @@ public sealed class ExperimentRunnerTests
     /// <summary>Proposes fixed configurations in order (trial n gets configs[n − 1]) and records updates.</summary>
     private sealed class ListTuner(params TrialParameters[] configs) : ITuner
     {
-        public List<AutoMl.TrialResult> Updates { get; } = [];
+        public List<TrialResult> Updates { get; } = [];
 
-        public TrialParameters Propose(AutoMl.TrialSettings settings) => configs[settings.TrialId - 1];
+        public TrialParameters Propose(TrialSettings settings) => configs[settings.TrialId - 1];
 
-        public void Update(AutoMl.TrialResult result)
+        public void Update(TrialResult result)
         {
             lock (Updates)
             {

@@ -220,7 +220,9 @@ public sealed class SearchSpace
         }
         catch (ArgumentException ex)
         {
-            throw new HpoValidationException($"Search space parameter {ex.Message.Split(" (Parameter ")[0].Replace("Parameter ", string.Empty, StringComparison.Ordinal)}", ex);
+            // The dimension constructors word their errors "Parameter 'x': …"; drop ArgumentException's "(Parameter 'low')" suffix.
+            string message = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal);
+            throw new HpoValidationException($"Search space {char.ToLowerInvariant(message[0])}{message[1..]}", ex);
         }
     }
 

@@ -54,7 +54,7 @@ public sealed class ExperimentOptions
         JsonObject obj;
         try
         {
-            obj = JsonNode.Parse(json) as JsonObject ?? throw new HpoValidationException("Field 'SettingsJson' must be a JSON object.");
+            obj = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject ?? throw new HpoValidationException("Field 'SettingsJson' must be a JSON object.");
         }
         catch (JsonException ex)
         {

@@ -55,6 +55,7 @@ public sealed class SearchSpaceTests
     [InlineData("not json")]
     [InlineData("[1,2]")]
     [InlineData("{}")]
+    [InlineData("""{"a":{"type":"constant","value":1},"a":{"type":"constant","value":2}}""")]
     public void FromJson_NotAnObjectOfDimensions_Throws(string json)
     {
         Assert.Throws<HpoValidationException>(() => SearchSpace.FromJson(json));

@@ -68,6 +68,7 @@ public sealed class StoppingPolicyFactoryTests
     [InlineData("""[]""", "JSON object")]
     [InlineData("""{"type":""", "not valid JSON")]
     [InlineData("", "empty")]
+    [InlineData("""{"type":"asha","eta":3,"eta":1}""", "not valid JSON")]
     public void Create_BadSettings_ThrowsNamingField(string json, string expected)
     {
         var ex = Assert.Throws<HpoValidationException>(() => _factory.Create(json));

@@ -117,9 +117,9 @@ public sealed class ExperimentOptions
             throw new HpoValidationException($"Option 'MaxWallTime' is {wall.ToString("c", CultureInfo.InvariantCulture)}; it must be positive.");
         }
 
-        if (LeaseDuration <= TimeSpan.Zero)
+        if (LeaseDuration < TimeSpan.FromSeconds(1))
         {
-            throw new HpoValidationException($"Option 'LeaseDuration' is {LeaseDuration.ToString("c", CultureInfo.InvariantCulture)}; it must be positive.");
+            throw new HpoValidationException($"Option 'LeaseDuration' is {LeaseDuration.ToString("c", CultureInfo.InvariantCulture)}; it must be at least one second (heartbeats go out every third of it).");
         }
 
         if (string.IsNullOrWhiteSpace(WorkerId))

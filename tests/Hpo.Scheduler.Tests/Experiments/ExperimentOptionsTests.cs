@@ -47,6 +47,7 @@ public sealed class ExperimentOptionsTests
     [InlineData("""{"maxTrials":0}""", "'MaxTrials'")]
     [InlineData("""{"maxWallTimeSeconds":-5}""", "'MaxWallTime'")]
     [InlineData("""[1]""", "'SettingsJson'")]
+    [InlineData("""{"leaseSeconds":0}""", "'LeaseDuration'")]
     public void FromSettingsJson_BadField_ThrowsNamingIt(string json, string field)
     {
         var ex = Assert.Throws<HpoValidationException>(() => ExperimentOptions.FromSettingsJson(json));

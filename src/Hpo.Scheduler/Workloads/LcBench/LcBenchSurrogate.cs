@@ -31,10 +31,16 @@ public sealed class LcBenchSurrogate : IDisposable
     private readonly Dictionary<string, int> _taskCodes;
 
     /// <summary>Loads the surrogate from <paramref name="dataFolder"/> (model.onnx, encoding.json, config_space.json).</summary>
+    /// <param name="dataFolder">The yahpo-lcbench folder.</param>
+    /// <param name="intraOpThreads">
+    /// ONNX Runtime threads per call. Default 1: the network is small and callers (trials, simulations)
+    /// run in parallel; raise it for one caller pushing large batches.
+    /// </param>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
-    public LcBenchSurrogate(string dataFolder)
+    public LcBenchSurrogate(string dataFolder, int intraOpThreads = 1)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataFolder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(intraOpThreads, 1);
         string model = RequireFile(dataFolder, "model.onnx");
         using var encoding = JsonDocument.Parse(File.ReadAllText(RequireFile(dataFolder, "encoding.json")));
         _taskCodes = encoding.RootElement.GetProperty("OpenML_task_id").EnumerateObject()
@@ -42,8 +48,7 @@ public sealed class LcBenchSurrogate : IDisposable
             .ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
         SearchSpace = LcBenchSearchSpace.Load(dataFolder);
 
-        // The network is small: one intra-op thread per call leaves the other cores to parallel callers.
-        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        using var options = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1 };
         _session = new InferenceSession(model, options);
     }
 

@@ -9,8 +9,9 @@ namespace Hpo.Scheduler.Stopping;
 /// </summary>
 /// <remarks>
 /// Batching works by combining rather than by waiting: a reporter queues its request, and whichever
-/// reporter holds the decision gate decides every queued request at once. No report is ever delayed
-/// to form a bigger batch; trials that finish an epoch while the model is busy simply share its next call.
+/// reporter holds the decision gate decides every queued request at once. No report waits on a timer
+/// to form a bigger batch (only one scheduler yield); trials that finish an epoch while the model is
+/// busy share its next call.
 /// </remarks>
 public sealed class StoppingCoordinator : IDisposable
 {
@@ -88,6 +89,9 @@ public sealed class StoppingCoordinator : IDisposable
         {
             if (!request.Completion.Task.IsCompleted)
             {
+                // One yield lets trials whose epochs ended at the same moment queue up first, so
+                // simultaneous reports share this call instead of the next one.
+                await Task.Yield();
                 DecideQueued(cancellationToken);
             }
         }

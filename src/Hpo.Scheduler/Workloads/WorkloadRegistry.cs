@@ -16,7 +16,8 @@ public sealed class WorkloadRegistry
     public static WorkloadRegistry CreateDefault() => new WorkloadRegistry()
         .Register(Digits.DigitsMlpWorkload.TypeName, Digits.DigitsMlpWorkload.FromSettings, Digits.DigitsMlpWorkload.DefaultSearchSpaceJson)
         .Register(MlNet.MlNetDigitsWorkload.TypeName, MlNet.MlNetDigitsWorkload.FromSettings, MlNet.MlNetDigitsWorkload.DefaultSearchSpaceJson)
-        .Register(MlNet.MlNetBreastCancerWorkload.TypeName, MlNet.MlNetBreastCancerWorkload.FromSettings, MlNet.MlNetBreastCancerWorkload.DefaultSearchSpaceJson);
+        .Register(MlNet.MlNetBreastCancerWorkload.TypeName, MlNet.MlNetBreastCancerWorkload.FromSettings, MlNet.MlNetBreastCancerWorkload.DefaultSearchSpaceJson)
+        .Register(LcBench.LcBenchWorkload.TypeName, LcBench.LcBenchWorkload.FromSettings);
 
     /// <summary>Adds a workload type.</summary>
     /// <param name="type">The <c>type</c> value that selects it, e.g. <c>lcbench</c>.</param>

@@ -10,7 +10,7 @@ public sealed class WorkloadRegistryTests
     [Fact]
     public void Types_Default_ListsTheBuiltInWorkloads()
     {
-        Assert.Equal(["digits-mlp", "mlnet-breast-cancer", "mlnet-digits"], WorkloadRegistry.CreateDefault().Types);
+        Assert.Equal(["digits-mlp", "lcbench", "mlnet-breast-cancer", "mlnet-digits"], WorkloadRegistry.CreateDefault().Types);
     }
 
     [Theory]
@@ -33,7 +33,7 @@ public sealed class WorkloadRegistryTests
     {
         var ex = Assert.Throws<ArgumentException>(() => WorkloadRegistry.CreateDefault().Create("""{"type":"digits-cnn"}"""));
 
-        Assert.StartsWith("Unknown workload type 'digits-cnn'; known types: digits-mlp, mlnet-breast-cancer, mlnet-digits.", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Unknown workload type 'digits-cnn'; known types: digits-mlp, lcbench, mlnet-breast-cancer, mlnet-digits.", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -96,5 +96,24 @@ public sealed class WorkloadRegistryTests
         public Task<double> TrainEpochAsync(int epoch, CancellationToken cancellationToken = default) => Task.FromResult(value);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public void Create_LcBenchSettings_BuildsTheSurrogateWorkloadForThatTask()
+    {
+        string json = $$"""{"type":"lcbench","surrogate":{{System.Text.Json.JsonSerializer.Serialize(Hpo.Scheduler.Tests.TestDoubles.RepoPaths.LcBench)}},"task":"3945"}""";
+
+        var workload = Assert.IsType<Hpo.Scheduler.Workloads.LcBench.LcBenchWorkload>(WorkloadRegistry.CreateDefault().Create(json));
+        using (workload)
+        {
+            Assert.Equal("3945", workload.TaskId);
+        }
+    }
+
+    [Fact]
+    public void Create_LcBenchMissingFolder_NamesTheSetting()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => WorkloadRegistry.CreateDefault().Create("""{"type":"lcbench","surrogate":"/nonexistent/lcbench","task":"3945"}"""));
+        Assert.Contains("'surrogate'", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -48,6 +48,26 @@ public sealed class LcBenchWorkload : IWorkload, IDisposable
         TaskId = taskId;
     }
 
+    /// <summary>The registry name of this workload.</summary>
+    public const string TypeName = "lcbench";
+
+    /// <summary>
+    /// Creates the workload from settings <c>{"type":"lcbench","surrogate":"path/to/yahpo-lcbench","task":"3945"}</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is missing or unknown, or the task is unknown.</exception>
+    public static LcBenchWorkload FromSettings(WorkloadSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.EnsureOnly("surrogate", "task");
+        string folder = settings.GetRequiredString("surrogate");
+        if (!Directory.Exists(folder))
+        {
+            throw new ArgumentException($"Workload '{settings.Type}' setting 'surrogate': folder '{folder}' does not exist (it must hold the YAHPO LCBench model.onnx, encoding.json and config_space.json).");
+        }
+
+        return new LcBenchWorkload(folder, settings.GetRequiredString("task"));
+    }
+
     /// <summary>The OpenML task id.</summary>
     public string TaskId { get; }
 

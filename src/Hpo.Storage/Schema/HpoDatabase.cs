@@ -55,7 +55,7 @@ public sealed class HpoDatabase
             await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
-        var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).Select(ShortName).ToList();
         await context.Database.MigrateAsync(cancellationToken);
         return pending;
     }

@@ -98,6 +98,11 @@ public sealed class HpoDatabase
             return;
         }
 
+        if (Connection.SqliteFile is { } file && file != ":memory:" && !File.Exists(file))
+        {
+            throw new InvalidOperationException($"The SQLite file '{file}' does not exist; create it with 'hpo db migrate --db {file}' or set {nameof(HpoStorageOptions.MigrateOnStart)}.");
+        }
+
         var status = await GetSchemaStatusAsync(cancellationToken);
         if (!status.IsUpToDate)
         {

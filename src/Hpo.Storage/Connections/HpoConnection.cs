@@ -126,10 +126,13 @@ public sealed record HpoConnection(DatabaseProvider Provider, string ConnectionS
             throw new ArgumentException("The SQLite connection names no file (Data Source is empty).", nameof(value));
         }
 
-        if (!sqlite.DataSource.Equals(":memory:", StringComparison.Ordinal))
+        // The store opens a connection per operation, and each in-memory connection is its own empty database.
+        if (sqlite.DataSource.Equals(":memory:", StringComparison.Ordinal) || sqlite.Mode == SqliteOpenMode.Memory)
         {
-            sqlite.DataSource = Path.GetFullPath(sqlite.DataSource);
+            throw new ArgumentException("In-memory SQLite is not supported: every connection would see its own empty database. Give a file path.", nameof(value));
         }
+
+        sqlite.DataSource = Path.GetFullPath(sqlite.DataSource);
 
         // Microsoft.Data.Sqlite retries SQLITE_BUSY for up to the command timeout: that is the busy timeout
         // that lets in-process workers share one file.

@@ -66,6 +66,8 @@ public sealed class HpoConnectionTests
     [InlineData("postgres://", "not valid")]
     [InlineData("postgres://u@h/db?no_such_option=1", "no_such_option")]
     [InlineData("Host=h;Bogus Key=1", "Bogus Key")]
+    [InlineData(":memory:", "In-memory")]
+    [InlineData("Data Source=x;Mode=Memory", "In-memory")]
     public void Parse_BadValue_ArgumentExceptionNamingTheProblem(string value, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => HpoConnection.Parse(value));

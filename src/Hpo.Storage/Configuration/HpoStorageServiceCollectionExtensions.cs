@@ -14,7 +14,7 @@ public static class HpoStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IExperimentStore"/>, <see cref="HpoDatabase"/>, <see cref="IParameterValidator"/>
-    /// (the flat-JSON default unless one is registered already) and <see cref="TimeProvider"/> (the system clock
+    /// (the search-space check unless one is registered already) and <see cref="TimeProvider"/> (the system clock
     /// unless one is registered already), configured by <paramref name="configure"/>. Options are validated when
     /// first used.
     /// </summary>
@@ -25,7 +25,7 @@ public static class HpoStorageServiceCollectionExtensions
         services.AddOptions<HpoStorageOptions>().Configure(configure);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HpoStorageOptions>, HpoStorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IParameterValidator, FlatJsonParameterValidator>();
+        services.TryAddSingleton<IParameterValidator, SearchSpaceParameterValidator>();
         services.TryAddSingleton<StorageConnectionFactory>();
         services.TryAddSingleton<StoreExecutor>();
         services.TryAddSingleton<IExperimentStore, SqlExperimentStore>();

@@ -21,15 +21,17 @@ public sealed class HpoStorageServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddHpoStorage_NoValidatorRegistered_UsesFlatJsonDefault()
+    public void AddHpoStorage_NoValidatorRegistered_UsesSearchSpaceCheck()
     {
         using var services = new ServiceCollection().AddHpoStorage(o => o.Connection = "unused.db").BuildServiceProvider();
 
         var validator = services.GetRequiredService<IParameterValidator>();
 
-        Assert.IsType<FlatJsonParameterValidator>(validator);
-        validator.Validate("{}", """{"lr": 0.1, "layers": 3, "optimizer": "adam", "nesterov": true}""");
-        Assert.Contains("ParametersJson", Assert.Throws<HpoValidationException>(() => validator.Validate("{}", """{"lr": [0.1]}""")).Message, StringComparison.Ordinal);
+        Assert.IsType<SearchSpaceParameterValidator>(validator);
+        const string space = """{"lr": {"type": "float", "low": 0.001, "high": 1, "log": true}, "optimizer": {"type": "categorical", "choices": ["sgd", "adam"]}}""";
+        validator.Validate(space, """{"lr": 0.1, "optimizer": "adam"}""");
+        Assert.Contains("ParametersJson", Assert.Throws<HpoValidationException>(() => validator.Validate(space, """{"lr": [0.1]}""")).Message, StringComparison.Ordinal);
+        Assert.Contains("'lr'", Assert.Throws<HpoValidationException>(() => validator.Validate(space, """{"lr": 2.0, "optimizer": "adam"}""")).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Hpo.Storage.Tests.Contract;
 /// </summary>
 public abstract partial class ExperimentStoreContractTests : IAsyncLifetime
 {
-    protected const string SearchSpace = """{"lr": {"min": 0.0001, "max": 1}, "layers": {"min": 1, "max": 8}, "optimizer": {"values": ["sgd", "adam"]}}""";
+    protected const string SearchSpace = """{"lr": {"type": "float", "low": 0.0001, "high": 1, "log": true}, "layers": {"type": "int", "low": 1, "high": 8}, "optimizer": {"type": "categorical", "choices": ["sgd", "adam"]}}""";
 
     private StoreHarness? _harness;
 

@@ -41,7 +41,7 @@ public sealed class StoreHarness : IAsyncDisposable
         var time = new FakeTimeProvider(Start);
         var services = new ServiceCollection()
             .AddSingleton<TimeProvider>(time)
-            .AddSingleton<IParameterValidator, RangeParameterValidator>()
+            .AddSingleton<IParameterValidator, SearchSpaceParameterValidator>()
             .AddHpoStorage(o =>
             {
                 o.Connection = connection;

@@ -24,7 +24,7 @@ internal static class CommandErrors
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or LcPfnModelFormatException or FormatException)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"error: {Describe(ex)}").ConfigureAwait(false);
             return BadInput;
         }
         catch (InvalidOperationException ex)
@@ -33,4 +33,8 @@ internal static class CommandErrors
             return 1;
         }
     }
+
+    // ArgumentException appends " (Parameter 'x')", which names a C# parameter the user never saw.
+    private static string Describe(Exception ex) =>
+        ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
 }

@@ -10,6 +10,8 @@ public static class LcPfnCommand
     {
         var command = new Command("lcpfn", "Train, evaluate and query LC-PFN models (transformers that predict how a learning curve continues).");
         command.Subcommands.Add(TrainCommand.Create());
+        command.Subcommands.Add(EvalCommand.Create());
+        command.Subcommands.Add(PredictCommand.Create());
         return command;
     }
 }

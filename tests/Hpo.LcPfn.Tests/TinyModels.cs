@@ -1,5 +1,9 @@
+using Hpo.LcPfn.Distribution;
 using Hpo.LcPfn.Model;
+using Hpo.LcPfn.Models;
+using Hpo.LcPfn.Prior;
 using Hpo.LcPfn.Training;
+using TorchSharp;
 
 namespace Hpo.LcPfn.Tests;
 
@@ -27,6 +31,35 @@ internal static class TinyModels
         Threads = 2,
         Seed = seed,
     };
+
+    /// <summary>Equal-mass borders from the prior for the tiny architecture.</summary>
+    public static double[] Borders(int maxEpochs = 20, int buckets = 50)
+    {
+        var prior = new LearningCurvePrior(maxEpochs);
+        var values = new float[300 * maxEpochs];
+        prior.SampleMany(3, PriorStream.Borders, 0, 300, values);
+        return BarDistribution.BordersFromSamples(values, buckets);
+    }
+
+    /// <summary>
+    /// An untrained tiny model whose weights are all randomised: the zero initialisation of the residual
+    /// branches would otherwise make attention a no-op and mask tests vacuous.
+    /// </summary>
+    public static LcPfnModel RandomModel(long seed = 11)
+    {
+        torch.manual_seed(seed);
+        var network = new LcPfnTransformer(Architecture());
+        using (torch.no_grad())
+        {
+            foreach (var p in network.parameters())
+            {
+                p.normal_(0, 0.3);
+            }
+        }
+
+        network.eval();
+        return new LcPfnModel(network, new BarDistribution(Borders()), new LcPfnModelMetadata { Seed = (ulong)seed });
+    }
 
     public static string TempDirectory()
     {

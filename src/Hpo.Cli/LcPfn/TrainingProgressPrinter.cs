@@ -53,7 +53,7 @@ internal sealed class TrainingProgressPrinter : IProgress<TrainingProgress>
     {
         double meanLoss = _lossCount > 0 ? _lossSum / _lossCount : p.Loss;
         string line = string.Create(CultureInfo.InvariantCulture,
-            $"step {p.Step}/{p.TotalSteps} ({100.0 * p.Step / p.TotalSteps:F1}%)  loss {meanLoss:F4} (mean of {_lossCount})  lr {p.LearningRate:E2}  {p.SecondsPerStep:F3} s/step  {p.CurvesPerSecond:F0} curves/s  elapsed {Format(p.Elapsed)}  ETA {Format(p.Remaining)}");
+            $"step {p.Step}/{p.TotalSteps} ({100.0 * p.Step / p.TotalSteps:F1}%)  loss {meanLoss:F4} (mean of {_lossCount})  lr {p.LearningRate:E2}  {p.SecondsPerStep:F3} s/step  {p.CurvesPerSecond:F0} curves/s  elapsed {Format(p.Elapsed)}  ETA {Format(p.Remaining)}  rss {Environment.WorkingSet / (1024.0 * 1024 * 1024):F2} GiB");
         if (p.CheckpointPath is not null)
         {
             line += "  [checkpoint]";

@@ -143,7 +143,6 @@ public static class LcPfnTrainer
         CancellationToken cancellationToken)
     {
         int batch = options.BatchSize;
-        var bar = model.Distribution;
 
         // The epochs 1..T are the same for every batch: build them once.
         using var epochs = arange(1, seq + 1, dtype: ScalarType.Float32).unsqueeze(0).expand(batch, seq).contiguous().to(device);
@@ -180,8 +179,7 @@ public static class LcPfnTrainer
                 var y = tensor(values, [batch, seq]).to(device);
                 var observed = arange(seq, device: device).lt(cutoff).to_type(ScalarType.Float32).unsqueeze(0);
                 var hidden = model.Network.forward(epochs, y, observed);
-                var logits = model.Network.Decode(hidden.narrow(1, cutoff, seq - cutoff));
-                var lossTensor = bar.LogDensity(logits, y.narrow(1, cutoff, seq - cutoff)).mean().neg();
+                var lossTensor = QueryLoss(model, hidden, y, cutoff);
                 optimizer.zero_grad();
                 lossTensor.backward();
                 if (options.GradientClip > 0)
@@ -229,6 +227,53 @@ public static class LcPfnTrainer
             }
         }
     }
+
+    /// <summary>
+    /// Mean negative log-density over the query positions (epochs after <paramref name="cutoff"/>) of the batch.
+    /// The head and the loss run over the query rows in chunks of exactly <see cref="HeadChunkRows"/> rows,
+    /// gathered by index from the flattened hidden states, the last chunk padded with row 0 and weighted 0.
+    /// Mathematically the same as one call over all query positions, but every buffer then has the same
+    /// size at every step. With one call, buffer sizes follow the random cut-off (logits up to 40 MB at
+    /// batch 100) and glibc's allocator grew the process by about 10 MB per step; a low mmap threshold
+    /// stopped that but made every step pay for fresh pages.
+    /// </summary>
+    internal static Tensor QueryLoss(LcPfnModel model, Tensor hidden, Tensor values, int cutoff)
+    {
+        long batch = hidden.shape[0];
+        long seq = hidden.shape[1];
+        long queries = seq - cutoff;
+        long rows = batch * queries;
+        long chunks = (rows + HeadChunkRows - 1) / HeadChunkRows;
+        var index = new long[chunks * HeadChunkRows];
+        var weight = new float[chunks * HeadChunkRows];
+        for (long b = 0, r = 0; b < batch; b++)
+        {
+            for (long j = cutoff; j < seq; j++, r++)
+            {
+                index[r] = b * seq + j;
+                weight[r] = 1;
+            }
+        }
+
+        var flatHidden = hidden.reshape(batch * seq, hidden.shape[2]);
+        var flatValues = values.reshape(batch * seq);
+        var indexTensor = tensor(index, device: hidden.device);
+        var weightTensor = tensor(weight, device: hidden.device);
+        Tensor? total = null;
+        for (long c = 0; c < chunks; c++)
+        {
+            var chunkIndex = indexTensor.narrow(0, c * HeadChunkRows, HeadChunkRows);
+            var logits = model.Network.Decode(flatHidden.index_select(0, chunkIndex));
+            var logDensity = model.Distribution.LogDensity(logits, flatValues.index_select(0, chunkIndex));
+            var chunkSum = (logDensity * weightTensor.narrow(0, c * HeadChunkRows, HeadChunkRows)).sum();
+            total = total is null ? chunkSum : total + chunkSum;
+        }
+
+        return total!.neg() / rows;
+    }
+
+    /// <summary>Query rows per chunk of the output head in training (2 MB of float32 logits at 1000 buckets).</summary>
+    internal const int HeadChunkRows = 512;
 
     /// <summary>The cut-off (observed epochs, 1..T−1) shared by the batch of 0-based <paramref name="step"/>.</summary>
     internal static int CutoffAt(ulong seed, long step, int seq)

@@ -96,6 +96,29 @@ public sealed class LcPfnTrainerTests
         Assert.True(losses.TakeLast(15).Average() < losses.Take(15).Average(), $"first {losses.Take(15).Average():F3}, last {losses.TakeLast(15).Average():F3}");
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(11)]
+    public void QueryLoss_ChunkedHead_EqualsOneCallOverAllQueryPositions(int cutoff)
+    {
+        using var model = TinyModels.RandomModel();
+        using var scope = torch.NewDisposeScope();
+        const int batch = 64;
+        var prior = new Hpo.LcPfn.Prior.LearningCurvePrior(20);
+        var values = new float[batch * 20];
+        prior.SampleMany(1, Hpo.LcPfn.Prior.PriorStream.Evaluation, 0, batch, values);
+        var y = torch.tensor(values, [batch, 20]);
+        var epochs = torch.arange(1, 21, dtype: torch.ScalarType.Float32).unsqueeze(0).expand(batch, 20);
+        var observed = torch.arange(20).lt(cutoff).to_type(torch.ScalarType.Float32).unsqueeze(0);
+        var hidden = model.Network.forward(epochs, y, observed);
+
+        double chunked = LcPfnTrainer.QueryLoss(model, hidden, y, cutoff).item<float>();
+        double direct = model.Distribution.LogDensity(model.Network.Decode(hidden.narrow(1, cutoff, 20 - cutoff)), y.narrow(1, cutoff, 20 - cutoff)).mean().neg().item<float>();
+
+        Assert.True(batch * (20 - cutoff) > LcPfnTrainer.HeadChunkRows, "the case must span several chunks");
+        Assert.Equal(direct, chunked, 1e-4);
+    }
+
     [Fact]
     public void LearningRateAt_WarmupThenCosine_RisesPeaksAndDecays()
     {

@@ -49,11 +49,7 @@ public static class LcPfnTrainer
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
         options.Validate();
-        return Task.Factory.StartNew(
-            () => Train(options, outputPath, resume, progress, cancellationToken),
-            cancellationToken,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+        return Task.Run(() => TrainCoreAsync(options, outputPath, resume, progress, cancellationToken), cancellationToken);
     }
 
     /// <summary>Reads the options stored in a checkpoint (to resume with, or to compare against).</summary>
@@ -64,7 +60,7 @@ public static class LcPfnTrainer
         return ReadState(sections, checkpointPath).Options;
     }
 
-    private static LcPfnModel Train(LcPfnTrainingOptions options, string outputPath, bool resume, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private static async Task<LcPfnModel> TrainCoreAsync(LcPfnTrainingOptions options, string outputPath, bool resume, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         TorchRuntime.EnsureLoaded();
         var device = ResolveDevice(options.Device);
@@ -114,7 +110,7 @@ public static class LcPfnTrainer
                 optimizer.load_state_dict(reader);
             }
 
-            RunSteps(model, optimizer, parameters, options, prior, device, seq, startStep, checkpointPath, outputPath, progress, cancellationToken);
+            await RunStepsAsync(model, optimizer, parameters, options, prior, device, seq, startStep, checkpointPath, outputPath, progress, cancellationToken);
             model.Network.to(CPU);
             model.Network.eval();
             model.Metadata = Metadata(options, options.Steps);
@@ -128,7 +124,7 @@ public static class LcPfnTrainer
         }
     }
 
-    private static void RunSteps(
+    private static async Task RunStepsAsync(
         LcPfnModel model,
         TorchSharp.Modules.OptimizerHelper optimizer,
         List<TorchSharp.Modules.Parameter> parameters,
@@ -159,7 +155,8 @@ public static class LcPfnTrainer
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            float[] values = next!.GetAwaiter().GetResult();
+            // No torch work spans this await: dispose scopes are per thread, and each step opens and closes its own.
+            float[] values = await next!.ConfigureAwait(false);
             next = step + 1 < options.Steps ? SampleAsync(prior, options, step + 1) : null;
             int cutoff = CutoffAt(options.Seed, step, seq);
             double lr = options.LearningRateAt(step);

@@ -19,24 +19,13 @@ internal static class ModelOption
             return File.Exists(given) ? given : throw new FileNotFoundException($"Model file '{given}' does not exist.", given);
         }
 
-        string? found = DefaultModelLocator.Find();
-        if (found is not null)
+        try
         {
-            return found;
+            return DefaultModelLocator.Require();
         }
-
-        string? env = Environment.GetEnvironmentVariable(DefaultModelLocator.EnvironmentVariable);
-        var looked = new List<string>();
-        if (!string.IsNullOrWhiteSpace(env))
+        catch (FileNotFoundException ex)
         {
-            looked.Add($"{env} (from ${DefaultModelLocator.EnvironmentVariable})");
+            throw new FileNotFoundException("No --model given. " + ex.Message, ex);
         }
-        else
-        {
-            looked.AddRange(DefaultModelLocator.Candidates());
-        }
-
-        throw new FileNotFoundException(
-            $"No --model given and no default LC-PFN model found. Looked in:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", looked)}{Environment.NewLine}Train one with 'hpo lcpfn train --output models/{DefaultModelLocator.FileName}' or pass --model.");
     }
 }

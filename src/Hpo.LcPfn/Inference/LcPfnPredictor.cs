@@ -67,6 +67,11 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
         }
     }
 
+    /// <summary>Loads the default model (see <see cref="DefaultModelLocator"/>).</summary>
+    /// <exception cref="FileNotFoundException">No default model exists; the message lists where it was looked for.</exception>
+    /// <exception cref="LcPfnModelFormatException">The file is not a valid model.</exception>
+    public static LcPfnPredictor LoadDefault(int maxBatchCurves = DefaultMaxBatchCurves) => Load(DefaultModelLocator.Require(), maxBatchCurves);
+
     /// <summary>The model answering the queries.</summary>
     public LcPfnModel Model => _model;
 

@@ -80,10 +80,18 @@ public static class LcPfnTrainer
             }
 
             model = LcPfnModel.Load(checkpointPath, out var sections);
-            var state = ReadState(sections, checkpointPath);
-            EnsureCompatible(options, state.Options, checkpointPath);
-            startStep = state.Step;
-            optimizerState = sections.TryGetValue(OptimizerSection, out var bytes) ? bytes : throw new LcPfnModelFormatException($"'{checkpointPath}' has no optimizer state; it is a model file, not a checkpoint.");
+            try
+            {
+                var state = ReadState(sections, checkpointPath);
+                EnsureCompatible(options, state.Options, checkpointPath);
+                startStep = state.Step;
+                optimizerState = sections.TryGetValue(OptimizerSection, out var bytes) ? bytes : throw new LcPfnModelFormatException($"'{checkpointPath}' has no optimizer state; it is a model file, not a checkpoint.");
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
         }
         else
         {
@@ -110,7 +118,7 @@ public static class LcPfnTrainer
                 optimizer.load_state_dict(reader);
             }
 
-            await RunStepsAsync(model, optimizer, parameters, options, prior, device, seq, startStep, checkpointPath, outputPath, progress, cancellationToken);
+            await RunStepsAsync(model, optimizer, parameters, options, prior, device, seq, startStep, checkpointPath, outputPath, progress, cancellationToken).ConfigureAwait(false);
             model.Network.to(CPU);
             model.Network.eval();
             model.Metadata = Metadata(options, options.Steps);

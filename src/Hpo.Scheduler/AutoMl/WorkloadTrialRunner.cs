@@ -1,0 +1,80 @@
+using Hpo.Scheduler.Stopping;
+using Hpo.Scheduler.Tuning;
+using Hpo.Scheduler.Workloads;
+
+namespace Hpo.Scheduler.AutoMl;
+
+/// <summary>
+/// An epoch-reporting runner for any <see cref="IWorkload"/>: trains the configuration one epoch at a
+/// time up to the experiment's max epochs, reporting each epoch and stopping when told.
+/// </summary>
+public sealed class WorkloadTrialRunner : IEpochTrialRunner
+{
+    private readonly IWorkload _workload;
+    private readonly MetricSettings _metric;
+    private readonly int _seed;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the runner.</summary>
+    /// <param name="workload">What to train.</param>
+    /// <param name="metric">Direction and max epochs (must match the workload's direction).</param>
+    /// <param name="seed">Mixed with the trial id to seed each run.</param>
+    /// <param name="timeProvider">Measures durations (system clock by default).</param>
+    public WorkloadTrialRunner(IWorkload workload, MetricSettings metric, int seed = 0, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(metric);
+        if (workload.HigherIsBetter != (metric.Direction == Persistence.MetricDirection.Maximize))
+        {
+            throw new ArgumentException($"Workload '{workload.Name}' reports {workload.MetricName} where {(workload.HigherIsBetter ? "higher" : "lower")} is better, but the metric direction is {metric.Direction}.", nameof(metric));
+        }
+
+        _workload = workload;
+        _metric = metric.Validated();
+        _seed = seed;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc />
+    public async Task<TrialResult> RunAsync(TrialSettings settings, IEpochReporter reporter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(reporter);
+        long started = _time.GetTimestamp();
+        var curve = new List<double>();
+        EpochDecision? stop = null;
+        var run = await _workload.StartAsync(settings.Parameter, SeedMixer.Mix(_seed, settings.TrialId), 0, ct).ConfigureAwait(false);
+        await using (run.ConfigureAwait(false))
+        {
+            for (int epoch = 1; epoch <= _metric.MaxEpochs && stop is null; epoch++)
+            {
+                double value = await run.TrainEpochAsync(epoch, ct).ConfigureAwait(false);
+                curve.Add(value);
+                var decision = await reporter.ReportAsync(epoch, value, ct).ConfigureAwait(false);
+                if (decision.ShouldStop)
+                {
+                    stop = decision;
+                }
+            }
+        }
+
+        settings.EndedAtUtc = _time.GetUtcNow().UtcDateTime;
+        double metric = _metric.Best(curve);
+        return new TrialResult
+        {
+            TrialSettings = settings,
+            Metric = metric,
+            Loss = _metric.Direction == Persistence.MetricDirection.Maximize ? -metric : metric,
+            DurationInMilliseconds = _time.GetElapsedTime(started).TotalMilliseconds,
+            Curve = curve,
+            StoppedEarly = stop is not null,
+            StopDecision = stop?.Decision,
+        };
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        // The workload is owned by whoever created it; the runner holds nothing of its own.
+    }
+}

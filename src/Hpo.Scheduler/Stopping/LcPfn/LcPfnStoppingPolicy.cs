@@ -1,0 +1,107 @@
+using System.Globalization;
+using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Persistence;
+
+namespace Hpo.Scheduler.Stopping.LcPfn;
+
+/// <summary>
+/// The LC-PFN rule (spec §6, the default policy): after epoch T ≥ <see cref="LcPfnPolicyOptions.MinEpochs"/>
+/// predict the trial's value at every remaining epoch T &lt; t' ≤ max epochs and stop when
+/// max over t' of P(y_t' &gt; y_best) &lt; δ, y_best being the best value any trial has observed.
+/// All trials of one <see cref="Decide"/> call share one predictor call.
+/// </summary>
+/// <remarks>
+/// Values go through <see cref="MetricScale"/> into model space and predictions come back through it;
+/// runs longer than the model's horizon are compressed by <see cref="EpochMap"/>. Every decision taken
+/// by the model carries the probability and the predicted median and 90% band at the final epoch.
+/// </remarks>
+public sealed class LcPfnStoppingPolicy : IStoppingPolicy
+{
+    private readonly ICurvePredictor _predictor;
+    private readonly LcPfnPolicyOptions _options;
+
+    /// <summary>Creates the policy.</summary>
+    /// <exception cref="HpoValidationException">The options are invalid.</exception>
+    public LcPfnStoppingPolicy(ICurvePredictor predictor, LcPfnPolicyOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        _predictor = predictor;
+        _options = (options ?? new LcPfnPolicyOptions()).Validate();
+    }
+
+    /// <inheritdoc />
+    public string Name => "lcpfn";
+
+    /// <summary>The settings in use.</summary>
+    public LcPfnPolicyOptions Options => _options;
+
+    /// <inheritdoc />
+    public IReadOnlyList<StoppingDecision> Decide(StoppingContext context, IReadOnlyList<TrialCurve> reports, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(reports);
+        var decisions = new StoppingDecision?[reports.Count];
+        if (context.BestSoFar is not { } best)
+        {
+            return reports.Select(_ => StoppingDecision.Continue("no value observed yet")).ToArray();
+        }
+
+        var scale = new MetricScale(context.Metric, context.Curves.SelectMany(c => c.Values));
+        var map = new EpochMap(context.MaxEpochs, _predictor.MaxEpochs);
+        double bestModel = scale.ToModel(best);
+        var queries = new List<CurveQuery>();
+        var asked = new List<int>();
+        for (int i = 0; i < reports.Count; i++)
+        {
+            var report = reports[i];
+            if (report.Epoch < _options.MinEpochs)
+            {
+                decisions[i] = StoppingDecision.Continue($"epoch {report.Epoch} < minEpochs {_options.MinEpochs}");
+                continue;
+            }
+
+            if (report.Epoch >= context.MaxEpochs)
+            {
+                decisions[i] = StoppingDecision.Continue("final epoch reached");
+                continue;
+            }
+
+            var observed = map.Observed(report.Values, scale.ToModel);
+            if (observed.Length == 0 || observed.Length >= map.ModelEpochs)
+            {
+                decisions[i] = StoppingDecision.Continue("no model epoch left to predict at this resolution");
+                continue;
+            }
+
+            queries.Add(new CurveQuery(observed, Enumerable.Range(observed.Length + 1, map.ModelEpochs - observed.Length).ToArray()));
+            asked.Add(i);
+        }
+
+        if (queries.Count > 0)
+        {
+            var predictions = _predictor.Predict(queries, cancellationToken);
+            for (int k = 0; k < asked.Count; k++)
+            {
+                decisions[asked[k]] = FromPrediction(predictions[k], bestModel, best, scale, context.Metric.Direction);
+            }
+        }
+
+        return decisions.Select(d => d!).ToArray();
+    }
+
+    private StoppingDecision FromPrediction(CurvePrediction prediction, double bestModel, double best, MetricScale scale, MetricDirection direction)
+    {
+        double p = prediction.MaxProbabilityAbove(bestModel);
+        var final = prediction.AtEpoch[^1];
+        double median = scale.FromModel(final.Quantile(0.5));
+        double q05 = scale.FromModel(final.Quantile(0.05));
+        double q95 = scale.FromModel(final.Quantile(0.95));
+
+        // Smaller-is-better metrics reverse the order when mapped back.
+        (double low, double high) = direction == MetricDirection.Maximize ? (q05, q95) : (q95, q05);
+        string text = string.Create(
+            CultureInfo.InvariantCulture,
+            $"P(beat best {best:G4}) = {p:0.####} {(p < _options.Delta ? "<" : "≥")} δ {_options.Delta:0.###}; final-epoch median {median:G4} [{low:G4}, {high:G4}]");
+        return new StoppingDecision(p < _options.Delta ? DecisionAction.Stop : DecisionAction.Continue, text, p, median, low, high);
+    }
+}

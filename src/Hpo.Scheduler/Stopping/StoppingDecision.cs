@@ -1,0 +1,32 @@
+using Hpo.Scheduler.Persistence;
+
+namespace Hpo.Scheduler.Stopping;
+
+/// <summary>A policy's verdict for one trial after one epoch.</summary>
+/// <param name="Action">Continue or stop.</param>
+/// <param name="Reason">A short human-readable reason.</param>
+/// <param name="ProbabilityOfImprovement">LC-PFN: the largest P(y_t &gt; y_best) over the remaining epochs.</param>
+/// <param name="PredictedMedian">The predicted median at the final epoch (metric units).</param>
+/// <param name="PredictedLow">The lower end of the predicted central 90% band at the final epoch (metric units).</param>
+/// <param name="PredictedHigh">The upper end of that band (metric units).</param>
+public sealed record StoppingDecision(
+    DecisionAction Action,
+    string Reason,
+    double? ProbabilityOfImprovement = null,
+    double? PredictedMedian = null,
+    double? PredictedLow = null,
+    double? PredictedHigh = null)
+{
+    /// <summary>Whether the trial must stop.</summary>
+    public bool ShouldStop => Action == DecisionAction.Stop;
+
+    /// <summary>Keep training.</summary>
+    public static StoppingDecision Continue(string reason) => new(DecisionAction.Continue, reason);
+
+    /// <summary>Stop now.</summary>
+    public static StoppingDecision Stop(string reason) => new(DecisionAction.Stop, reason);
+
+    /// <summary>The stored form of this decision.</summary>
+    public DecisionRecord ToRecord(long trialId, int epoch, string policy, DateTimeOffset decidedAt) =>
+        new(trialId, epoch, Action, policy, ProbabilityOfImprovement, PredictedMedian, PredictedLow, PredictedHigh, Reason, decidedAt);
+}

@@ -1,0 +1,95 @@
+using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Configuration;
+using Hpo.Scheduler.Persistence;
+using Hpo.Scheduler.Stopping.Asha;
+using Hpo.Scheduler.Stopping.Hyperband;
+using Hpo.Scheduler.Stopping.LcPfn;
+using Hpo.Scheduler.Stopping.None;
+using Hpo.Scheduler.Stopping.Patience;
+using Hpo.Scheduler.Stopping.Percentile;
+using Hpo.Scheduler.Stopping.Threshold;
+
+namespace Hpo.Scheduler.Stopping;
+
+/// <summary>
+/// Builds a stopping policy from its JSON settings (<see cref="ExperimentSpec.PolicyJson"/>). Forms
+/// (fields other than <c>type</c> are optional and default as in each options class):
+/// <code>
+/// {"type":"lcpfn","delta":0.05,"minEpochs":2}
+/// {"type":"asha","eta":3,"minResource":1}
+/// {"type":"hyperband","eta":3,"minResource":1,"brackets":4}
+/// {"type":"median","minEpochs":5,"minTrials":5}
+/// {"type":"percentile","percentile":25,"minEpochs":5,"minTrials":5}
+/// {"type":"patience","k":5}
+/// {"type":"threshold","threshold":0.5,"minEpochs":3}
+/// {"type":"none"}
+/// </code>
+/// </summary>
+public sealed class StoppingPolicyFactory
+{
+    private readonly ICurvePredictor? _predictor;
+
+    /// <summary>Creates the factory; <paramref name="predictor"/> is needed only for <c>lcpfn</c>.</summary>
+    public StoppingPolicyFactory(ICurvePredictor? predictor = null)
+    {
+        _predictor = predictor;
+    }
+
+    /// <summary>The policy <paramref name="json"/> describes.</summary>
+    /// <exception cref="HpoValidationException">The settings are invalid (the message names the field), or <c>lcpfn</c> was asked for without a predictor.</exception>
+    public IStoppingPolicy Create(string json)
+    {
+        var s = JsonSettings.Parse(json, "policy");
+        string type = s.RequiredString("type");
+        switch (type)
+        {
+            case "lcpfn":
+                s.AllowOnly("type", "delta", "minEpochs");
+                var lcpfn = new LcPfnPolicyOptions();
+                lcpfn.Delta = s.OptionalDouble("delta", 0, 1, exclusiveMin: true) ?? lcpfn.Delta;
+                lcpfn.MinEpochs = s.OptionalInt("minEpochs", 1, int.MaxValue) ?? lcpfn.MinEpochs;
+                lcpfn.Validate();
+                return new LcPfnStoppingPolicy(
+                    _predictor ?? throw new HpoValidationException("Policy type 'lcpfn' needs an LC-PFN predictor, and none is registered (ICurvePredictor)."),
+                    lcpfn);
+            case "asha":
+                s.AllowOnly("type", "eta", "minResource");
+                var asha = new AshaOptions();
+                asha.Eta = s.OptionalInt("eta", 2, int.MaxValue) ?? asha.Eta;
+                asha.MinResource = s.OptionalInt("minResource", 1, int.MaxValue) ?? asha.MinResource;
+                return new AshaStoppingPolicy(asha);
+            case "hyperband":
+                s.AllowOnly("type", "eta", "minResource", "brackets");
+                var hb = new HyperbandOptions();
+                hb.Eta = s.OptionalInt("eta", 2, int.MaxValue) ?? hb.Eta;
+                hb.MinResource = s.OptionalInt("minResource", 1, int.MaxValue) ?? hb.MinResource;
+                hb.Brackets = s.OptionalInt("brackets", 1, 64);
+                return new HyperbandStoppingPolicy(hb);
+            case "median":
+                s.AllowOnly("type", "minEpochs", "minTrials");
+                return PercentileStoppingPolicy.Median(s.OptionalInt("minEpochs", 1, int.MaxValue) ?? 5, s.OptionalInt("minTrials", 2, int.MaxValue) ?? 5);
+            case "percentile":
+                s.AllowOnly("type", "percentile", "minEpochs", "minTrials");
+                var pc = new PercentileOptions();
+                pc.Percentile = s.OptionalDouble("percentile", 0, 100, exclusiveMin: true) ?? pc.Percentile;
+                pc.MinEpochs = s.OptionalInt("minEpochs", 1, int.MaxValue) ?? pc.MinEpochs;
+                pc.MinTrials = s.OptionalInt("minTrials", 2, int.MaxValue) ?? pc.MinTrials;
+                return new PercentileStoppingPolicy(pc);
+            case "patience":
+                s.AllowOnly("type", "k");
+                return new PatienceStoppingPolicy(new PatienceOptions { K = s.OptionalInt("k", 0, int.MaxValue) ?? 5 });
+            case "threshold":
+                s.AllowOnly("type", "threshold", "minEpochs");
+                return new ThresholdStoppingPolicy(new ThresholdOptions
+                {
+                    Threshold = s.RequiredDouble("threshold", double.MinValue, double.MaxValue),
+                    MinEpochs = s.OptionalInt("minEpochs", 1, int.MaxValue) ?? 1,
+                });
+            case "none":
+                s.AllowOnly("type");
+                return new NoStoppingPolicy();
+            default:
+                throw new HpoValidationException($"Policy field 'type' is '{type}'; expected lcpfn, asha, hyperband, median, percentile, patience, threshold or none.");
+        }
+    }
+}

@@ -13,11 +13,11 @@ internal static class DashboardJson
     };
 
     /// <summary>A stored JSON text as a JSON value; text that is not JSON is passed on as a string rather than failing the response.</summary>
-    public static JsonElement Parse(string? json)
+    public static JsonElement? Parse(string? json)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
-            return default;
+            return null;
         }
 
         try

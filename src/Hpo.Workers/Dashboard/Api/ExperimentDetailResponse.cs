@@ -16,10 +16,10 @@ internal sealed record ExperimentDetailResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     double? BestValue,
-    JsonElement SearchSpace,
-    JsonElement Tuner,
-    JsonElement Policy,
-    JsonElement Settings)
+    JsonElement? SearchSpace,
+    JsonElement? Tuner,
+    JsonElement? Policy,
+    JsonElement? Settings)
 {
     public static ExperimentDetailResponse From(ExperimentRecord e, double? bestValue) => new(
         e.Id,

@@ -8,7 +8,7 @@ internal sealed record TrialResponse(
     long Id,
     long ExperimentId,
     int Number,
-    JsonElement Parameters,
+    JsonElement? Parameters,
     TrialStatus Status,
     int Attempt,
     string? WorkerId,

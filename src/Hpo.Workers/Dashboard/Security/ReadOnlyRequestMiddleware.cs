@@ -38,6 +38,12 @@ internal sealed class ReadOnlyRequestMiddleware(RequestDelegate next, PathString
             return;
         }
 
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            // HEAD runs the GET handler; its body is dropped here so that no server has to.
+            context.Response.Body = Stream.Null;
+        }
+
         if (api)
         {
             // Live data: a cached answer would show a stale experiment.

@@ -56,7 +56,7 @@
   function fmtValue(v) {
     if (v === null || v === undefined || !Number.isFinite(v)) return '—';
     const a = Math.abs(v);
-    if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
+    if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3).replace(/\.?0+e/, 'e');
     return String(Number(v.toPrecision(4)));
   }
 
@@ -387,8 +387,9 @@
     return frame.root;
   }
 
-  function legend(container, statuses, withForecast) {
+  function legend(container, statuses, withForecast, withBest) {
     const items = statuses.map((s) => h('li', null, h('span', { class: `swatch line status-${s}`, 'aria-hidden': 'true' }), `${s} trial`));
+    if (withBest) items.push(h('li', null, h('span', { class: 'swatch line best', 'aria-hidden': 'true' }), 'best trial'));
     if (withForecast) {
       items.push(h('li', null, h('span', { class: 'swatch dashed', 'aria-hidden': 'true' }), 'LC-PFN predicted median'));
       items.push(h('li', null, h('span', { class: 'swatch band', 'aria-hidden': 'true' }), 'LC-PFN 90% band'));
@@ -468,7 +469,7 @@
       renderIfChanged(chartEl, { curves, bestTrialId: summary.bestTrialId }, () => {
         replaceContent(chartEl, curvesChart(curves, experiment, summary.bestTrialId));
         const present = STATUSES.filter((s) => curves.some((c) => c.status === s && c.points.length > 0));
-        legend(legendEl, present, curves.some((c) => c.prediction));
+        legend(legendEl, present, curves.some((c) => c.prediction), curves.some((c) => c.trialId === summary.bestTrialId && c.points.length > 0));
       });
       renderIfChanged(bestEl, summary.bestSoFar, () => replaceContent(bestEl, bestSoFarChart(summary, experiment.metricName)));
       renderIfChanged(trialsEl, trials, () => {
@@ -528,7 +529,7 @@
       });
       renderIfChanged(chartEl, curve, () => {
         replaceContent(chartEl, curvesChart([curve], experiment, null));
-        legend(legendEl, curve.points.length ? [curve.status] : [], Boolean(curve.prediction));
+        legend(legendEl, curve.points.length ? [curve.status] : [], Boolean(curve.prediction), false);
       });
       renderIfChanged(decisionsEl, decisions, () => {
         if (decisions.totalCount === 0) {

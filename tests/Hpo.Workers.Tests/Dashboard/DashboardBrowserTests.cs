@@ -101,6 +101,16 @@ public sealed class DashboardBrowserTests(ChromiumDashboardFixture fixture) : IC
         Assert.Empty(fixture.TakeConsoleErrors());
     }
 
+    [ChromiumFact]
+    public void ConsoleLog_PageAnsweredWith404_IsCollectedAsAnError()
+    {
+        // Proves the console check above can fail: Chromium logs a failed load as an error.
+        Open("experiments/987654");
+        WaitFor(d => d.FindElements(By.TagName("h1")).FirstOrDefault());
+
+        Assert.Contains(fixture.TakeConsoleErrors(), e => e.Contains("404", StringComparison.Ordinal));
+    }
+
     private static void SaveScreenshotTo(ITakesScreenshot driver, string name)
     {
         // Opt-in, for a person to look at: HPO_DASHBOARD_SCREENSHOTS=<folder>.

@@ -1,7 +1,10 @@
 using System.CommandLine;
+using System.Data.Common;
+using Hpo.Storage.Schema;
 using Hpo.Workers.Dashboard;
 using Hpo.Workers.Dashboard.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -71,14 +74,45 @@ public static class DashboardCommand
             }
 
             string database = parse.GetValue(db)!;
-            await using WebApplication app = DashboardApplication.Create(
-                listen,
-                options => DashboardCommandLine.CopyTo(settings, options),
-                services => DashboardStorage.Register(services, database));
-            await app.StartAsync(cancellationToken);
-            string access = settings.HasCredential ? "remote clients need the configured credential" : "this machine only";
-            await Console.Out.WriteLineAsync($"Hpo dashboard listening on {string.Join(", ", app.Urls)} ({access}). Ctrl+C stops it.");
-            await app.WaitForShutdownAsync(cancellationToken);
+            WebApplication app;
+            try
+            {
+                if (DashboardStorage.Problem(database) is { } problem)
+                {
+                    await Console.Error.WriteLineAsync($"hpo dashboard: --db: {problem}");
+                    return UsageError;
+                }
+
+                app = DashboardApplication.Create(
+                    listen,
+                    options => DashboardCommandLine.CopyTo(settings, options),
+                    services => DashboardStorage.Register(services, database));
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync($"hpo dashboard: --db: {ex.Message}");
+                return UsageError;
+            }
+
+            await using (app)
+            {
+                try
+                {
+                    // A database this build cannot read is reported now, not as a 500 on the first page.
+                    await app.Services.GetRequiredService<HpoDatabase>().EnsureReadyAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or DbException)
+                {
+                    await Console.Error.WriteLineAsync($"hpo dashboard: {ex.Message}");
+                    return 1;
+                }
+
+                await app.StartAsync(cancellationToken);
+                string access = settings.HasCredential ? "remote clients need the configured credential" : "this machine only";
+                await Console.Out.WriteLineAsync($"Hpo dashboard listening on {string.Join(", ", app.Urls)} ({access}). Ctrl+C stops it.");
+                await app.WaitForShutdownAsync(cancellationToken);
+            }
+
             return 0;
         });
         return command;

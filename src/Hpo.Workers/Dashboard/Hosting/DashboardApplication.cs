@@ -85,15 +85,14 @@ public static class DashboardApplication
         }
         catch (FormatException ex)
         {
-            throw new ArgumentException($"Not a listen URL: {ex.Message}", nameof(urls), ex);
+            throw new ArgumentException($"Not a listen URL: {ex.Message}", ex);
         }
 
         if (exposed.Count > 0 && !options.HasCredential)
         {
             throw new ArgumentException(
                 $"Refusing to listen on {string.Join(", ", exposed)} without a credential: that address is reachable from other machines. " +
-                "Set --api-key (or HPO_DASHBOARD_API_KEY) or --basic-auth user:pass (or HPO_DASHBOARD_BASIC_AUTH), or listen on http://127.0.0.1 only.",
-                nameof(urls));
+                "Set --api-key (or HPO_DASHBOARD_API_KEY) or --basic-auth user:pass (or HPO_DASHBOARD_BASIC_AUTH), or listen on http://127.0.0.1 only.");
         }
     }
 }

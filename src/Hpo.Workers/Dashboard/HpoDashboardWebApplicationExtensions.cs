@@ -31,7 +31,8 @@ public static class HpoDashboardWebApplicationExtensions
         bool hangfire = app.Services.GetService<IServiceProviderIsService>()?.IsService(typeof(JobStorage)) == true;
 
         app.UseMiddleware<DashboardAccessMiddleware>();
-        app.UseMiddleware<ReadOnlyRequestMiddleware>(hangfire ? new PathString(options.HangfirePath) : (PathString?)null);
+        // Middleware arguments must not be null (activation matches them by type): no Hangfire is an empty path.
+        app.UseMiddleware<ReadOnlyRequestMiddleware>(hangfire ? new PathString(options.HangfirePath) : PathString.Empty);
         if (hangfire)
         {
             app.UseHangfireDashboard(options.HangfirePath, new DashboardOptions

@@ -14,13 +14,13 @@ internal sealed class DashboardSeed
     public const int MaxEpochs = 20;
     private static readonly TimeSpan Lease = TimeSpan.FromHours(1);
 
-    private DashboardSeed(InMemoryExperimentStore store, FakeTimeProvider time)
+    private DashboardSeed(IExperimentStore store, FakeTimeProvider time)
     {
         Store = store;
         Time = time;
     }
 
-    public InMemoryExperimentStore Store { get; }
+    public IExperimentStore Store { get; }
 
     public FakeTimeProvider Time { get; }
 
@@ -51,10 +51,20 @@ internal sealed class DashboardSeed
     /// <summary>Trials that have at least one observation.</summary>
     public IEnumerable<TrialRecord> Observed => Trials.Values.Where(t => t.LastEpoch > 0);
 
-    public static async Task<DashboardSeed> CreateAsync(CancellationToken cancellationToken = default)
+    /// <summary>The clock a store must use for the seed's timestamps to interleave as planned.</summary>
+    public static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Seeds a new in-memory store.</summary>
+    public static Task<DashboardSeed> CreateAsync(CancellationToken cancellationToken = default)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero));
-        var seed = new DashboardSeed(new InMemoryExperimentStore(time), time);
+        FakeTimeProvider time = NewClock();
+        return CreateAsync(new InMemoryExperimentStore(time), time, cancellationToken);
+    }
+
+    /// <summary>Seeds <paramref name="store"/>, whose clock is <paramref name="time"/>.</summary>
+    public static async Task<DashboardSeed> CreateAsync(IExperimentStore store, FakeTimeProvider time, CancellationToken cancellationToken = default)
+    {
+        var seed = new DashboardSeed(store, time);
         await seed.SeedLossExperimentAsync(cancellationToken);
         await seed.SeedAccuracyExperimentAsync(cancellationToken);
         seed.EmptyExperiment = await seed.Store.CreateExperimentAsync(Spec("empty-experiment", "val_loss", MetricDirection.Minimize, 5), cancellationToken);

@@ -8,11 +8,12 @@ namespace Hpo.Workers.Dashboard.Security;
 /// the path, so nothing reached through them can change state. The Hangfire dashboard, which posts
 /// its own commands (and obeys <see cref="HpoDashboardOptions.HangfireReadOnly"/>), is left to Hangfire.
 /// </summary>
-internal sealed class ReadOnlyRequestMiddleware(RequestDelegate next, PathString? hangfirePath)
+/// <remarks><c>hangfirePath</c> is <see cref="PathString.Empty"/> when Hangfire is not mounted.</remarks>
+internal sealed class ReadOnlyRequestMiddleware(RequestDelegate next, PathString hangfirePath)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (hangfirePath is { } hangfire && context.Request.Path.StartsWithSegments(hangfire, StringComparison.OrdinalIgnoreCase))
+        if (hangfirePath.HasValue && context.Request.Path.StartsWithSegments(hangfirePath, StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;

@@ -2,7 +2,10 @@ using System.Net;
 using System.Text;
 using Hpo.Workers.Dashboard;
 using Hpo.Workers.Dashboard.Security;
+using Hangfire.Dashboard;
+using Hangfire.InMemory;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Hpo.Workers.Tests.Dashboard;
@@ -108,6 +111,25 @@ public sealed class DashboardAccessPolicyTests
         Assert.DoesNotContain(Key, token, StringComparison.Ordinal);
         Assert.Equal(token, CredentialComparer.CookieToken(Key));
         Assert.NotEqual(token, CredentialComparer.CookieToken(Key + "x"));
+    }
+
+    [Theory]
+    [InlineData(false, null, false)]
+    [InlineData(false, Key, true)]
+    [InlineData(true, null, true)]
+    public void HangfireFilter_OnItsOwn_AppliesTheSamePolicy(bool local, string? presentedKey, bool expected)
+    {
+        var filter = new HangfireAccessFilter(Policy(o => o.ApiKey = Key));
+        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().BuildServiceProvider() };
+        context.Connection.RemoteIpAddress = local ? IPAddress.Loopback : DashboardTestHost.RemoteAddress;
+        if (presentedKey is not null)
+        {
+            context.Request.Headers[HpoDashboardOptions.ApiKeyHeaderName] = presentedKey;
+        }
+
+        bool allowed = filter.Authorize(new AspNetCoreDashboardContext(new InMemoryStorage(), new Hangfire.DashboardOptions(), context));
+
+        Assert.Equal(expected, allowed);
     }
 
     private static DashboardAccessPolicy Policy(Action<HpoDashboardOptions> configure)

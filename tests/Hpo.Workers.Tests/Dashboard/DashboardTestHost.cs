@@ -69,7 +69,9 @@ internal sealed class DashboardTestHost : IAsyncDisposable
     private static void AddStorage(IServiceCollection services, IExperimentStore store)
     {
         services.AddSingleton(store);
-        services.AddHangfire(configuration => configuration.UseInMemoryStorage(new InMemoryStorageOptions()));
+        services.AddHangfire(configuration => configuration
+            .UseLogProvider(new SilentHangfireLogProvider())
+            .UseInMemoryStorage(new InMemoryStorageOptions()));
     }
 
     /// <summary>Runs first in the pipeline and sets the connection's remote address, as a real client's would be.</summary>

@@ -56,6 +56,7 @@ public sealed class DashboardApiTests : IAsyncLifetime
     [InlineData("/api/experiments?pageSize=501", "pageSize")]
     [InlineData("/api/experiments?page=0", "page")]
     [InlineData("/api/experiments?page=two", "page")]
+    [InlineData("/api/experiments?page=2147483647", "page")]
     [InlineData("/api/experiments/2/trials?status=done", "status")]
     public async Task Listing_BadQuery_Returns400NamingTheParameter(string url, string parameter)
     {

@@ -102,6 +102,30 @@ public sealed class DashboardBrowserTests(ChromiumDashboardFixture fixture) : IC
     }
 
     [ChromiumFact]
+    public void ExperimentPage_NoTrialsYet_ShowsEmptyStatesWithoutErrors()
+    {
+        Open($"experiments/{fixture.Seed.EmptyExperiment.Id}");
+        IWebElement trials = WaitFor(d => d.FindElements(By.CssSelector("#trials p.empty")).FirstOrDefault());
+
+        Assert.Equal("No trials yet.", trials.Text);
+        Assert.Contains("No epoch has been recorded yet.", fixture.Driver.FindElement(By.Id("curves-chart")).Text, StringComparison.Ordinal);
+        Assert.Empty(fixture.Driver.FindElements(By.CssSelector("svg path.curve")));
+        Assert.Contains("0 (0.0%)", fixture.Driver.FindElement(By.Id("card-saved")).Text, StringComparison.Ordinal);
+        Assert.Empty(fixture.TakeConsoleErrors());
+    }
+
+    [ChromiumFact]
+    public void TrialPage_PendingTrial_ShowsEmptyStatesWithoutErrors()
+    {
+        Open($"trials/{fixture.Seed.Pending.Id}");
+        IWebElement decisions = WaitFor(d => d.FindElements(By.CssSelector("#decisions p.empty")).FirstOrDefault());
+
+        Assert.Equal("No decisions recorded for this trial.", decisions.Text);
+        Assert.Contains("No epoch has been recorded yet.", fixture.Driver.FindElement(By.Id("trial-chart")).Text, StringComparison.Ordinal);
+        Assert.Empty(fixture.TakeConsoleErrors());
+    }
+
+    [ChromiumFact]
     public void ConsoleLog_PageAnsweredWith404_IsCollectedAsAnError()
     {
         // Proves the console check above can fail: Chromium logs a failed load as an error.

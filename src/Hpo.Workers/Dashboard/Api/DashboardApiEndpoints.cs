@@ -16,6 +16,22 @@ internal static class DashboardApiEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         RouteGroupBuilder api = endpoints.MapGroup("/api");
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            // The store's typed errors become the API's error shape rather than a bare 500.
+            try
+            {
+                return await next(context);
+            }
+            catch (NotFoundException ex)
+            {
+                return Error(StatusCodes.Status404NotFound, "not_found", ex.Message);
+            }
+            catch (HpoValidationException ex)
+            {
+                return Error(StatusCodes.Status400BadRequest, "bad_request", ex.Message);
+            }
+        });
 
         Get(api, "/experiments", async (HttpContext http, DashboardQueries queries) =>
             TryPage(http, DefaultExperimentPageSize, out var page, out var bad)

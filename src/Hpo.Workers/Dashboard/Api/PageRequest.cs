@@ -6,6 +6,9 @@ namespace Hpo.Workers.Dashboard.Api;
 /// <summary>The <c>page</c> and <c>pageSize</c> query parameters of a listing, checked.</summary>
 internal readonly record struct PageRequest(int Page, int PageSize)
 {
+    /// <summary>The highest page number accepted, so that page × size stays far from overflowing a store's offset.</summary>
+    public const int MaxPage = 1_000_000;
+
     /// <summary>Reads the parameters; <paramref name="error"/> names the bad one.</summary>
     public static bool TryRead(IQueryCollection query, int defaultPageSize, out PageRequest request, out string? error)
     {
@@ -13,9 +16,9 @@ internal readonly record struct PageRequest(int Page, int PageSize)
         error = null;
         int page = 1;
         int size = defaultPageSize;
-        if (query.TryGetValue("page", out var pageText) && (!int.TryParse(pageText, NumberStyles.None, CultureInfo.InvariantCulture, out page) || page < 1))
+        if (query.TryGetValue("page", out var pageText) && (!int.TryParse(pageText, NumberStyles.None, CultureInfo.InvariantCulture, out page) || page is < 1 or > MaxPage))
         {
-            error = $"page must be a whole number ≥ 1 (got '{pageText}').";
+            error = $"page must be a whole number from 1 to {MaxPage} (got '{pageText}').";
             return false;
         }
 

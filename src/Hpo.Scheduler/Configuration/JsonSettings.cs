@@ -26,7 +26,7 @@ internal sealed class JsonSettings
 
         try
         {
-            return JsonNode.Parse(json) is JsonObject obj
+            return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) is JsonObject obj
                 ? new JsonSettings(obj, what)
                 : throw new HpoValidationException($"The {what} settings must be a JSON object.");
         }

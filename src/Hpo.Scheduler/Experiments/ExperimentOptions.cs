@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Hpo.Scheduler.Persistence;
 
 namespace Hpo.Scheduler.Experiments;
@@ -34,6 +36,63 @@ public sealed class ExperimentOptions
     /// <summary>The worker id the loop claims trials under. Default <c>in-process@{machine name}</c>.</summary>
     public string WorkerId { get; set; } = $"in-process@{Environment.MachineName}";
 
+    /// <summary>
+    /// Reads the run settings from an experiment's <see cref="ExperimentSpec.SettingsJson"/>, so a resumed
+    /// experiment runs with the budgets it was created with. Known fields (all optional): <c>concurrency</c>,
+    /// <c>maxTrials</c>, <c>maxTotalEpochs</c>, <c>maxWallTimeSeconds</c>, <c>seed</c>, <c>leaseSeconds</c>;
+    /// other fields (workload settings) are left to their owners.
+    /// </summary>
+    /// <exception cref="HpoValidationException">A known field has the wrong type or range; the message names it.</exception>
+    public static ExperimentOptions FromSettingsJson(string? json)
+    {
+        var options = new ExperimentOptions();
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return options;
+        }
+
+        JsonObject obj;
+        try
+        {
+            obj = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject ?? throw new HpoValidationException("Field 'SettingsJson' must be a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            throw new HpoValidationException($"Field 'SettingsJson' is not valid JSON: {ex.Message}", ex);
+        }
+
+        options.Concurrency = Int(obj, "concurrency") ?? options.Concurrency;
+        options.MaxTrials = Int(obj, "maxTrials") ?? options.MaxTrials;
+        options.MaxTotalEpochs = Long(obj, "maxTotalEpochs");
+        options.MaxWallTime = Long(obj, "maxWallTimeSeconds") is { } wall ? TimeSpan.FromSeconds(wall) : null;
+        options.Seed = Int(obj, "seed") ?? options.Seed;
+        options.LeaseDuration = Long(obj, "leaseSeconds") is { } lease ? TimeSpan.FromSeconds(lease) : options.LeaseDuration;
+        return options.Validate();
+    }
+
+    /// <summary>The settings as the JSON fields <see cref="FromSettingsJson"/> reads (the worker id is per process and is left out).</summary>
+    public JsonObject ToSettingsJson()
+    {
+        var obj = new JsonObject
+        {
+            ["concurrency"] = Concurrency,
+            ["maxTrials"] = MaxTrials,
+            ["seed"] = Seed,
+            ["leaseSeconds"] = (long)LeaseDuration.TotalSeconds,
+        };
+        if (MaxTotalEpochs is { } epochs)
+        {
+            obj["maxTotalEpochs"] = epochs;
+        }
+
+        if (MaxWallTime is { } wall)
+        {
+            obj["maxWallTimeSeconds"] = (long)wall.TotalSeconds;
+        }
+
+        return obj;
+    }
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="HpoValidationException">A setting is out of range; the message names it.</exception>
     public ExperimentOptions Validate()
@@ -58,9 +117,9 @@ public sealed class ExperimentOptions
             throw new HpoValidationException($"Option 'MaxWallTime' is {wall.ToString("c", CultureInfo.InvariantCulture)}; it must be positive.");
         }
 
-        if (LeaseDuration <= TimeSpan.Zero)
+        if (LeaseDuration < TimeSpan.FromSeconds(1))
         {
-            throw new HpoValidationException($"Option 'LeaseDuration' is {LeaseDuration.ToString("c", CultureInfo.InvariantCulture)}; it must be positive.");
+            throw new HpoValidationException($"Option 'LeaseDuration' is {LeaseDuration.ToString("c", CultureInfo.InvariantCulture)}; it must be at least one second (heartbeats go out every third of it).");
         }
 
         if (string.IsNullOrWhiteSpace(WorkerId))
@@ -70,4 +129,18 @@ public sealed class ExperimentOptions
 
         return this;
     }
+
+    private static long? Long(JsonObject obj, string field) => obj[field] switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out long l) => l,
+        _ => throw new HpoValidationException($"Settings field '{field}' must be an integer."),
+    };
+
+    private static int? Int(JsonObject obj, string field) => Long(obj, field) switch
+    {
+        null => null,
+        long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
+        _ => throw new HpoValidationException($"Settings field '{field}' is out of range."),
+    };
 }

@@ -5,6 +5,7 @@ using Hpo.Scheduler.Tuning;
 using Hpo.Scheduler.Workloads;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Hpo.Scheduler.Experiments;
 
@@ -21,6 +22,7 @@ public sealed class ExperimentRunner
     private readonly TunerFactory _tuners;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ExperimentOptions? _defaults;
 
     /// <summary>Creates a runner over <paramref name="store"/>.</summary>
     /// <param name="store">The system of record.</param>
@@ -28,8 +30,10 @@ public sealed class ExperimentRunner
     /// <param name="tuners">Builds the tuner from <see cref="ExperimentSpec.TunerJson"/>.</param>
     /// <param name="timeProvider">The clock for budgets, leases and timestamps (system clock by default).</param>
     /// <param name="logger">Where trial failures and lost leases are logged.</param>
-    public ExperimentRunner(IExperimentStore store, StoppingPolicyFactory? policies = null, TunerFactory? tuners = null, TimeProvider? timeProvider = null, ILogger<ExperimentRunner>? logger = null)
+    /// <param name="defaults">The options a run without its own options uses (<see cref="ExperimentOptions"/> defaults otherwise).</param>
+    public ExperimentRunner(IExperimentStore store, StoppingPolicyFactory? policies = null, TunerFactory? tuners = null, TimeProvider? timeProvider = null, ILogger<ExperimentRunner>? logger = null, IOptions<ExperimentOptions>? defaults = null)
     {
+        _defaults = defaults?.Value;
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _policies = policies ?? new StoppingPolicyFactory();
@@ -47,7 +51,7 @@ public sealed class ExperimentRunner
     public Task<ExperimentSummary> RunAsync(ExperimentSpec spec, IWorkload workload, ExperimentOptions? options = null, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        options ??= new ExperimentOptions();
+        options ??= _defaults ?? new ExperimentOptions();
         var policy = _policies.Create(spec.PolicyJson);
         var tuner = _tuners.Create(spec.TunerJson, SearchSpace.FromJson(spec.SearchSpaceJson), options.Seed);
         return RunAsync(spec, workload, policy, tuner, options, progress, cancellationToken);
@@ -67,7 +71,7 @@ public sealed class ExperimentRunner
             throw new HpoValidationException($"Field 'Direction' is {spec.Direction}, but workload '{workload.Name}' reports {workload.MetricName} where {(workload.HigherIsBetter ? "higher" : "lower")} is better.");
         }
 
-        var run = new ExperimentRun(_store, workload, policy, tuner, (options ?? new ExperimentOptions()).Validate(), progress, _time, _logger, spec, metric);
+        var run = new ExperimentRun(_store, workload, policy, tuner, (options ?? _defaults ?? new ExperimentOptions()).Validate(), progress, _time, _logger, spec, metric);
         return run.RunAsync(cancellationToken);
     }
 

@@ -66,7 +66,8 @@ public sealed class SearchSpace
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json);
+            // Duplicate names are a JSON error here rather than a silent "last one wins".
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
@@ -79,9 +80,16 @@ public sealed class SearchSpace
         }
 
         var specs = new List<ParameterSpec>();
-        foreach (var (name, node) in obj)
+        try
         {
-            specs.Add(ParseDimension(name, node));
+            foreach (var (name, node) in obj)
+            {
+                specs.Add(ParseDimension(name, node));
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new HpoValidationException($"The search space is not valid JSON: {ex.Message}", ex);
         }
 
         return new SearchSpace(specs);
@@ -220,7 +228,9 @@ public sealed class SearchSpace
         }
         catch (ArgumentException ex)
         {
-            throw new HpoValidationException($"Search space parameter {ex.Message.Split(" (Parameter ")[0].Replace("Parameter ", string.Empty, StringComparison.Ordinal)}", ex);
+            // The dimension constructors word their errors "Parameter 'x': …"; drop ArgumentException's "(Parameter 'low')" suffix.
+            string message = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal);
+            throw new HpoValidationException($"Search space {char.ToLowerInvariant(message[0])}{message[1..]}", ex);
         }
     }
 

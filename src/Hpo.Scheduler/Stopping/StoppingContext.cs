@@ -1,12 +1,59 @@
 namespace Hpo.Scheduler.Stopping;
 
 /// <summary>What a stopping policy sees of the experiment when it decides.</summary>
-/// <param name="Metric">Direction, bounds and the epochs of a full trial.</param>
-/// <param name="Curves">Every trial's curve so far, the reporting trials' latest epochs included.</param>
-public sealed record StoppingContext(MetricSettings Metric, IReadOnlyList<TrialCurve> Curves)
+public sealed class StoppingContext
 {
+    private double? _bestSoFar;
+    private bool _bestKnown;
+
+    /// <summary>Creates a context; the best value is computed from <paramref name="curves"/> when first asked for.</summary>
+    /// <param name="metric">Direction, bounds and the epochs of a full trial.</param>
+    /// <param name="curves">Every trial's curve so far, the reporting trials' latest epochs included.</param>
+    public StoppingContext(MetricSettings metric, IReadOnlyList<TrialCurve> curves)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        ArgumentNullException.ThrowIfNull(curves);
+        Metric = metric;
+        Curves = curves;
+    }
+
+    /// <summary>Creates a context whose best value is already known (the coordinator tracks it as values arrive).</summary>
+    public StoppingContext(MetricSettings metric, IReadOnlyList<TrialCurve> curves, double? bestSoFar)
+        : this(metric, curves)
+    {
+        _bestSoFar = bestSoFar;
+        _bestKnown = true;
+    }
+
+    /// <summary>Direction, bounds and the epochs of a full trial.</summary>
+    public MetricSettings Metric { get; }
+
+    /// <summary>Every trial's curve so far, the reporting trials' latest epochs included.</summary>
+    public IReadOnlyList<TrialCurve> Curves { get; }
+
     /// <summary>The best value any trial has observed at any epoch (direction-aware), or null when there is none.</summary>
-    public double? BestSoFar { get; } = Curves.SelectMany(c => c.Values).Aggregate((double?)null, (best, v) => best is { } b ? Metric.Better(b, v) : v);
+    public double? BestSoFar
+    {
+        get
+        {
+            if (!_bestKnown)
+            {
+                double? best = null;
+                foreach (var curve in Curves)
+                {
+                    foreach (double v in curve.Values)
+                    {
+                        best = best is { } b ? Metric.Better(b, v) : v;
+                    }
+                }
+
+                _bestSoFar = best;
+                _bestKnown = true;
+            }
+
+            return _bestSoFar;
+        }
+    }
 
     /// <summary>The epochs of a full trial.</summary>
     public int MaxEpochs => Metric.MaxEpochs;

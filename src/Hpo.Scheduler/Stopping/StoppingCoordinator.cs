@@ -9,17 +9,19 @@ namespace Hpo.Scheduler.Stopping;
 /// </summary>
 /// <remarks>
 /// Batching works by combining rather than by waiting: a reporter queues its request, and whichever
-/// reporter holds the decision gate decides every queued request at once. No report is ever delayed
-/// to form a bigger batch; trials that finish an epoch while the model is busy simply share its next call.
+/// reporter holds the decision gate decides every queued request at once. No report waits on a timer
+/// to form a bigger batch (only one scheduler yield); trials that finish an epoch while the model is
+/// busy share its next call.
 /// </remarks>
 public sealed class StoppingCoordinator : IDisposable
 {
     private readonly IStoppingPolicy _policy;
     private readonly MetricSettings _metric;
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, (int Number, List<double> Values)> _curves = [];
+    private readonly Dictionary<long, CurveBuffer> _curves = [];
     private readonly List<Request> _queue = [];
     private readonly SemaphoreSlim _decider = new(1, 1);
+    private double? _best;
     private long _batches;
     private long _decisions;
 
@@ -48,13 +50,7 @@ public sealed class StoppingCoordinator : IDisposable
         {
             lock (_gate)
             {
-                double? best = null;
-                foreach (var v in _curves.Values.SelectMany(c => c.Values))
-                {
-                    best = best is { } b ? _metric.Better(b, v) : v;
-                }
-
-                return best;
+                return _best;
             }
         }
     }
@@ -93,6 +89,9 @@ public sealed class StoppingCoordinator : IDisposable
         {
             if (!request.Completion.Task.IsCompleted)
             {
+                // One yield lets trials whose epochs ended at the same moment queue up first, so
+                // simultaneous reports share this call instead of the next one.
+                await Task.Yield();
                 DecideQueued(cancellationToken);
             }
         }
@@ -115,14 +114,14 @@ public sealed class StoppingCoordinator : IDisposable
         {
             batch = [.. _queue];
             _queue.Clear();
-            context = new StoppingContext(_metric, _curves.Select(kv => new TrialCurve(kv.Key, kv.Value.Number, kv.Value.Values.ToArray())).ToArray());
+            context = new StoppingContext(_metric, _curves.Values.Select(c => c.Snapshot()).ToArray(), _best);
         }
 
         var byId = context.Curves.ToDictionary(c => c.TrialId);
         var reports = batch.Select(r =>
         {
             var curve = byId[r.TrialId];
-            return curve.Epoch == r.Epoch ? curve : curve with { Values = curve.Values.Take(r.Epoch).ToArray() };
+            return curve.Epoch == r.Epoch ? curve : curve with { Values = new ArraySegment<double>([.. curve.Values.Take(r.Epoch)]) };
         }).ToArray();
         try
         {
@@ -152,22 +151,51 @@ public sealed class StoppingCoordinator : IDisposable
     {
         if (!_curves.TryGetValue(trialId, out var curve))
         {
-            curve = (number, []);
+            curve = new CurveBuffer(trialId, number);
             _curves.Add(trialId, curve);
         }
 
-        if (epoch == curve.Values.Count + 1)
+        if (epoch == curve.Count + 1)
         {
-            curve.Values.Add(value);
+            curve.Add(value);
+            _best = _best is { } b ? _metric.Better(b, value) : value;
         }
-        else if (epoch < 1 || epoch > curve.Values.Count + 1)
+        else if (epoch < 1 || epoch > curve.Count + 1)
         {
-            throw new ArgumentException($"Trial {trialId} reported epoch {epoch} after {curve.Values.Count} epochs; epochs must be consecutive.", nameof(epoch));
+            throw new ArgumentException($"Trial {trialId} reported epoch {epoch} after {curve.Count} epochs; epochs must be consecutive.", nameof(epoch));
         }
-        else if (curve.Values[epoch - 1] != value)
+        else if (curve[epoch - 1] != value)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Trial {trialId} reported {value} for epoch {epoch}, which already has {curve.Values[epoch - 1]}."), nameof(value));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Trial {trialId} reported {value} for epoch {epoch}, which already has {curve[epoch - 1]}."), nameof(value));
         }
+    }
+
+    /// <summary>
+    /// An append-only curve whose snapshots share its storage: a snapshot only reads indices below its
+    /// own count, which later appends never touch (growth copies into a new array), so a decision can
+    /// read curves outside the lock while other trials report, and building a context costs O(trials).
+    /// </summary>
+    private sealed class CurveBuffer(long trialId, int number)
+    {
+        private double[] _values = new double[16];
+        private TrialCurve? _snapshot;
+
+        public int Count { get; private set; }
+
+        public double this[int index] => _values[index];
+
+        public void Add(double value)
+        {
+            if (Count == _values.Length)
+            {
+                Array.Resize(ref _values, _values.Length * 2);
+            }
+
+            _values[Count++] = value;
+            _snapshot = null;
+        }
+
+        public TrialCurve Snapshot() => _snapshot ??= new TrialCurve(trialId, number, new ArraySegment<double>(_values, 0, Count));
     }
 
     private sealed class Request(long trialId, int number, int epoch)

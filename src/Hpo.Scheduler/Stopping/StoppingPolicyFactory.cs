@@ -27,6 +27,9 @@ namespace Hpo.Scheduler.Stopping;
 /// </summary>
 public sealed class StoppingPolicyFactory
 {
+    /// <summary>The default policy: LC-PFN with the paper's settings (δ 0.05, from epoch 2).</summary>
+    public const string DefaultPolicyJson = """{"type":"lcpfn","delta":0.05,"minEpochs":2}""";
+
     private readonly ICurvePredictor? _predictor;
 
     /// <summary>Creates the factory; <paramref name="predictor"/> is needed only for <c>lcpfn</c>.</summary>

@@ -1,0 +1,14 @@
+using Hpo.Scheduler.Persistence;
+using Hpo.Scheduler.Stopping;
+using Hpo.Scheduler.Stopping.None;
+
+namespace Hpo.Scheduler.Tests.Stopping;
+
+public sealed class NoStoppingPolicyContractTests : StoppingPolicyContract
+{
+    protected override string ExpectedName => "none";
+
+    protected override bool StopsClearlyWorseTrials => false;
+
+    protected override IStoppingPolicy CreatePolicy(MetricDirection direction) => new NoStoppingPolicy();
+}

@@ -1,0 +1,86 @@
+using Hpo.Scheduler.Persistence;
+using Hpo.Scheduler.Stopping;
+using Hpo.Scheduler.Stopping.Asha;
+using Hpo.Scheduler.Stopping.Hyperband;
+using Hpo.Scheduler.Stopping.LcPfn;
+using Hpo.Scheduler.Stopping.None;
+using Hpo.Scheduler.Stopping.Patience;
+using Hpo.Scheduler.Stopping.Percentile;
+using Hpo.Scheduler.Stopping.Threshold;
+using Hpo.Scheduler.Tests.TestDoubles;
+
+namespace Hpo.Scheduler.Tests.Stopping;
+
+public sealed class StoppingPolicyFactoryTests
+{
+    private readonly StoppingPolicyFactory _factory = new(new ExtrapolatingCurvePredictor());
+
+    [Theory]
+    [InlineData("""{"type":"lcpfn"}""", typeof(LcPfnStoppingPolicy), "lcpfn")]
+    [InlineData("""{"type":"asha","eta":2,"minResource":2}""", typeof(AshaStoppingPolicy), "asha")]
+    [InlineData("""{"type":"hyperband","brackets":2}""", typeof(HyperbandStoppingPolicy), "hyperband")]
+    [InlineData("""{"type":"median"}""", typeof(PercentileStoppingPolicy), "median")]
+    [InlineData("""{"type":"percentile","percentile":25}""", typeof(PercentileStoppingPolicy), "percentile")]
+    [InlineData("""{"type":"patience","k":0}""", typeof(PatienceStoppingPolicy), "patience")]
+    [InlineData("""{"type":"threshold","threshold":0.5}""", typeof(ThresholdStoppingPolicy), "threshold")]
+    [InlineData("""{"type":"none"}""", typeof(NoStoppingPolicy), "none")]
+    public void Create_EachType_BuildsThatPolicy(string json, Type type, string name)
+    {
+        var policy = _factory.Create(json);
+
+        Assert.IsType(type, policy);
+        Assert.Equal(name, policy.Name);
+    }
+
+    [Fact]
+    public void Create_LcPfnSettings_Applied()
+    {
+        var policy = Assert.IsType<LcPfnStoppingPolicy>(_factory.Create("""{"type":"lcpfn","delta":0.1,"minEpochs":3}"""));
+
+        Assert.Equal(0.1, policy.Options.Delta);
+        Assert.Equal(3, policy.Options.MinEpochs);
+    }
+
+    [Fact]
+    public void Create_AshaSettings_Applied()
+    {
+        var policy = Assert.IsType<AshaStoppingPolicy>(_factory.Create("""{"type":"asha","eta":2,"minResource":2}"""));
+
+        Assert.Equal([2, 4, 8, 16], policy.RungsFor(20).Epochs);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"lcpfn","delta":0}""", "'delta'")]
+    [InlineData("""{"type":"lcpfn","delta":1.5}""", "'delta'")]
+    [InlineData("""{"type":"lcpfn","minEpochs":0}""", "'minEpochs'")]
+    [InlineData("""{"type":"lcpfn","delat":0.1}""", "'delat'")]
+    [InlineData("""{"type":"asha","eta":1}""", "'eta'")]
+    [InlineData("""{"type":"asha","eta":2.5}""", "'eta'")]
+    [InlineData("""{"type":"asha","minResource":0}""", "'minResource'")]
+    [InlineData("""{"type":"hyperband","brackets":0}""", "'brackets'")]
+    [InlineData("""{"type":"percentile","percentile":100}""", "'percentile'")]
+    [InlineData("""{"type":"median","minTrials":1}""", "'minTrials'")]
+    [InlineData("""{"type":"patience","k":-1}""", "'k'")]
+    [InlineData("""{"type":"patience","k":"5"}""", "'k'")]
+    [InlineData("""{"type":"threshold"}""", "'threshold'")]
+    [InlineData("""{"type":"optuna"}""", "'type'")]
+    [InlineData("""{"eta":3}""", "'type'")]
+    [InlineData("""[]""", "JSON object")]
+    [InlineData("""{"type":""", "not valid JSON")]
+    [InlineData("", "empty")]
+    [InlineData("""{"type":"asha","eta":3,"eta":1}""", "not valid JSON")]
+    public void Create_BadSettings_ThrowsNamingField(string json, string expected)
+    {
+        var ex = Assert.Throws<HpoValidationException>(() => _factory.Create(json));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_LcPfnWithoutPredictor_ThrowsExplaining()
+    {
+        var ex = Assert.Throws<HpoValidationException>(() => new StoppingPolicyFactory().Create("""{"type":"lcpfn"}"""));
+
+        Assert.Contains("ICurvePredictor", ex.Message, StringComparison.Ordinal);
+    }
+}

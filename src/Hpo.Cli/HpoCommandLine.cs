@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Hpo.Cli.Bench;
+using Hpo.Cli.Database;
 using Hpo.Cli.Doctor;
 
 namespace Hpo.Cli;
@@ -13,6 +15,8 @@ public static class HpoCommandLine
             "Hpo: hyperparameter optimisation with Bayesian early stopping (LC-PFN).\n" +
             "Proposes configurations, trains them epoch by epoch, and stops the ones an LC-PFN predicts cannot beat the best so far.");
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(DatabaseCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(Dashboard.DashboardCommand.Create());
         return root;
     }

@@ -16,6 +16,9 @@ public sealed record HpoConnection(DatabaseProvider Provider, string ConnectionS
     /// <summary>The application name operators see in <c>pg_stat_activity</c> unless the connection names another.</summary>
     public const string DefaultApplicationName = "hpo";
 
+    /// <summary>How many statements each PostgreSQL connection prepares automatically unless the connection says otherwise.</summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
     // libpq's URI query keys that Npgsql spells differently.
     private static readonly Dictionary<string, string> UriKeyAliases = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -89,6 +92,14 @@ public sealed record HpoConnection(DatabaseProvider Provider, string ConnectionS
                 builder.ApplicationName = applicationName;
             }
 
+            // The store runs the same few statements over and over: preparing them automatically saves the
+            // server a parse and plan per call (measured ~1.7x on single writes). "Max Auto Prepare=0" in the
+            // connection turns it off, e.g. behind a pooler without prepared-statement support.
+            if (!value.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase) && !value.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+            }
+
             return new HpoConnection(DatabaseProvider.PostgreSql, builder.ConnectionString);
         }
 
@@ -115,10 +126,13 @@ public sealed record HpoConnection(DatabaseProvider Provider, string ConnectionS
             throw new ArgumentException("The SQLite connection names no file (Data Source is empty).", nameof(value));
         }
 
-        if (!sqlite.DataSource.Equals(":memory:", StringComparison.Ordinal))
+        // The store opens a connection per operation, and each in-memory connection is its own empty database.
+        if (sqlite.DataSource.Equals(":memory:", StringComparison.Ordinal) || sqlite.Mode == SqliteOpenMode.Memory)
         {
-            sqlite.DataSource = Path.GetFullPath(sqlite.DataSource);
+            throw new ArgumentException("In-memory SQLite is not supported: every connection would see its own empty database. Give a file path.", nameof(value));
         }
+
+        sqlite.DataSource = Path.GetFullPath(sqlite.DataSource);
 
         // Microsoft.Data.Sqlite retries SQLITE_BUSY for up to the command timeout: that is the busy timeout
         // that lets in-process workers share one file.

@@ -39,7 +39,7 @@ public sealed class HpoDatabase
     /// </summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
     {
-        if (Connection.SqliteFile is { } file && file != ":memory:")
+        if (Connection.SqliteFile is { } file)
         {
             string? folder = Path.GetDirectoryName(file);
             if (!string.IsNullOrEmpty(folder))
@@ -96,6 +96,11 @@ public sealed class HpoDatabase
         {
             await MigrateAsync(cancellationToken);
             return;
+        }
+
+        if (Connection.SqliteFile is { } file && !File.Exists(file))
+        {
+            throw new InvalidOperationException($"The SQLite file '{file}' does not exist; create it with 'hpo db migrate --db {file}' or set {nameof(HpoStorageOptions.MigrateOnStart)}.");
         }
 
         var status = await GetSchemaStatusAsync(cancellationToken);

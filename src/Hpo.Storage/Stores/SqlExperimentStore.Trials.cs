@@ -160,9 +160,9 @@ internal sealed partial class SqlExperimentStore
     public async Task<Page<TrialRecord>> ListTrialsAsync(long experimentId, int pageNumber = 1, int pageSize = 100, TrialStatus? status = null, CancellationToken cancellationToken = default)
     {
         _validate.Page(pageNumber, pageSize);
-        if (status is { } s0 && !Enum.IsDefined(s0))
+        if (status is { } requested && !Enum.IsDefined(requested))
         {
-            throw new HpoValidationException($"status {s0} is not one of {string.Join(", ", Enum.GetNames<TrialStatus>())}.");
+            throw new HpoValidationException($"status {requested} is not one of {string.Join(", ", Enum.GetNames<TrialStatus>())}.");
         }
 
         await GetExperimentFactsAsync(experimentId, cancellationToken);

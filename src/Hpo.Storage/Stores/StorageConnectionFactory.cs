@@ -9,7 +9,7 @@ using Npgsql;
 namespace Hpo.Storage.Stores;
 
 /// <summary>Opens connections for the store: a pooled Npgsql data source, or SQLite connections tuned for WAL.</summary>
-internal sealed class StorageConnectionFactory : IAsyncDisposable
+internal sealed class StorageConnectionFactory : IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource? _dataSource;
     private readonly string _sqlitePragmas;
@@ -62,6 +62,10 @@ internal sealed class StorageConnectionFactory : IAsyncDisposable
     /// most likely dead too, and a retry should not draw them one by one.
     /// </summary>
     public void ClearPool() => _dataSource?.Clear();
+
+    // Both forms: a host may dispose its service provider either way, and DI refuses a synchronous dispose of
+    // a service that only knows the asynchronous one.
+    public void Dispose() => _dataSource?.Dispose();
 
     public async ValueTask DisposeAsync()
     {

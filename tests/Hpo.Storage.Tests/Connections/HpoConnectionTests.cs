@@ -20,6 +20,7 @@ public sealed class HpoConnectionTests
         Assert.Equal(SslMode.Require, builder.SslMode);
         Assert.Equal(7, builder.Timeout);
         Assert.Equal("hpo", builder.ApplicationName);
+        Assert.Equal(HpoConnection.DefaultMaxAutoPrepare, builder.MaxAutoPrepare);
         Assert.DoesNotContain("s:cret", connection.Redacted, StringComparison.Ordinal);
         Assert.Contains("***", connection.Redacted, StringComparison.Ordinal);
     }
@@ -35,12 +36,14 @@ public sealed class HpoConnectionTests
     }
 
     [Fact]
-    public void Parse_KeyValueWithOwnApplicationName_KeepsIt()
+    public void Parse_KeyValueWithOwnSettings_KeepsThem()
     {
-        var connection = HpoConnection.Parse("Host=127.0.0.1;Port=5433;Database=x;Username=postgres;Application Name=dashboard", applicationName: "hpo");
+        var connection = HpoConnection.Parse("Host=127.0.0.1;Port=5433;Database=x;Username=postgres;Application Name=dashboard;Max Auto Prepare=0", applicationName: "hpo");
 
+        var builder = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
         Assert.Equal(DatabaseProvider.PostgreSql, connection.Provider);
-        Assert.Equal("dashboard", new NpgsqlConnectionStringBuilder(connection.ConnectionString).ApplicationName);
+        Assert.Equal("dashboard", builder.ApplicationName);
+        Assert.Equal(0, builder.MaxAutoPrepare);
     }
 
     [Theory]
@@ -63,6 +66,8 @@ public sealed class HpoConnectionTests
     [InlineData("postgres://", "not valid")]
     [InlineData("postgres://u@h/db?no_such_option=1", "no_such_option")]
     [InlineData("Host=h;Bogus Key=1", "Bogus Key")]
+    [InlineData(":memory:", "In-memory")]
+    [InlineData("Data Source=x;Mode=Memory", "In-memory")]
     public void Parse_BadValue_ArgumentExceptionNamingTheProblem(string value, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => HpoConnection.Parse(value));

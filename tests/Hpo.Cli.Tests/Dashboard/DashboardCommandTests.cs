@@ -9,7 +9,7 @@ public sealed class DashboardCommandTests
     [InlineData("--basic-auth", "ops", "user:password")]
     public async Task Invoke_UnusableArguments_ExitsTwoWithTheReason(string option, string value, string expected)
     {
-        var (exit, error) = await InvokeAsync(["dashboard", "--db", "hpo.db", option, value]);
+        var (exit, _, error) = await ConsoleCapture.InvokeAsync("dashboard", "--db", "hpo.db", option, value);
 
         Assert.Equal(2, exit);
         Assert.Contains(expected, error, StringComparison.Ordinal);
@@ -20,26 +20,10 @@ public sealed class DashboardCommandTests
     {
         string missing = Path.Combine(Path.GetTempPath(), "hpo-missing-" + Guid.NewGuid().ToString("N") + ".db");
 
-        var (exit, error) = await InvokeAsync(["dashboard", "--db", missing, "--urls", "http://127.0.0.1:0"]);
+        var (exit, _, error) = await ConsoleCapture.InvokeAsync("dashboard", "--db", missing, "--urls", "http://127.0.0.1:0");
 
         Assert.Equal(2, exit);
         Assert.Contains(missing, error, StringComparison.Ordinal);
         Assert.False(File.Exists(missing));
-    }
-
-    private static async Task<(int Exit, string Error)> InvokeAsync(string[] args)
-    {
-        var error = new StringWriter();
-        TextWriter previous = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            int exit = await HpoCommandLine.Build().Parse(args).InvokeAsync();
-            return (exit, error.ToString());
-        }
-        finally
-        {
-            Console.SetError(previous);
-        }
     }
 }

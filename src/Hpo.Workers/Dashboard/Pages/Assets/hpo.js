@@ -204,6 +204,17 @@
 
   // ---------- charts ----------
 
+  // A loop, not Math.min over a spread: spreading 100k curve values would overflow the call stack.
+  function extent(values) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of values) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return [min, max];
+  }
+
   function niceTicks(min, max, count) {
     const span = max - min;
     if (!(span > 0)) return [min];
@@ -302,7 +313,7 @@
       description: `${experiment.metricName} per epoch for each trial, epochs 1 to ${maxEpochs}` +
         (banded ? `; ${banded} trial${banded === 1 ? '' : 's'} with an LC-PFN forecast band to epoch ${maxEpochs}.` : '.'),
       xDomain: [maxEpochs > 1 ? 1 : 0, maxEpochs],
-      yDomain: [Math.min(...values), Math.max(...values)],
+      yDomain: extent(values),
       xLabel: 'epoch',
       yLabel: experiment.metricName,
       integerX: true,
@@ -368,7 +379,7 @@
       title: 'Best value so far over epochs spent',
       description: `The best ${metricName} reached after each number of epochs trained over all trials; now ${fmtValue(last.value)} after ${fmtInt(last.epochsSpent)} epochs.`,
       xDomain: [0, Math.max(1, last.epochsSpent)],
-      yDomain: [Math.min(...points.map((p) => p.value)), Math.max(...points.map((p) => p.value))],
+      yDomain: extent(points.map((p) => p.value)),
       xLabel: 'epochs spent (all trials)',
       yLabel: `best ${metricName}`,
       integerX: true,

@@ -319,6 +319,11 @@
       integerX: true,
     });
     const { plot, x, y } = frame;
+    // Hundreds of overlapping bands and lines would fill the plot solid: the more there are, the fainter each.
+    // (Custom properties set through CSSOM, which the page's Content-Security-Policy allows.)
+    frame.root.style.setProperty('--band-opacity', String(Math.max(0.025, Math.min(0.14, 1.4 / Math.max(1, banded)))));
+    frame.root.style.setProperty('--curve-opacity', String(Math.max(0.3, Math.min(0.8, 40 / observed.length))));
+    const markEnds = observed.length <= 60;
 
     // Bands beneath the curves, so every observed line stays visible.
     const forecasts = svg('g', { class: 'forecasts' });
@@ -351,21 +356,22 @@
       const last = c.points[c.points.length - 1];
       const label = `Trial #${c.number} (${c.status}): ${c.points.length} epoch${c.points.length === 1 ? '' : 's'}, last ${fmtValue(last.value)}`;
       const classes = `curve status-${c.status}${c.trialId === bestTrialId ? ' best' : ''}`;
-      lines.append(
-        svg('path', {
-          class: classes,
-          'data-trial-id': c.trialId,
-          'data-trial-number': c.number,
-          'data-status': c.status,
-          d: pathData(c.points, x, y),
-        }, svg('title', { text: label })),
-        svg('circle', {
+      lines.append(svg('path', {
+        class: classes,
+        'data-trial-id': c.trialId,
+        'data-trial-number': c.number,
+        'data-status': c.status,
+        d: pathData(c.points, x, y),
+      }, svg('title', { text: label })));
+      if (markEnds || c.trialId === bestTrialId || c.status === 'running') {
+        lines.append(svg('circle', {
           class: `curve-end status-${c.status}`,
           'data-trial-id': c.trialId,
           cx: x(last.epoch).toFixed(1),
           cy: y(last.value).toFixed(1),
           r: c.trialId === bestTrialId ? 4 : 2.5,
         }, svg('title', { text: label })));
+      }
     }
     plot.append(lines);
     return frame.root;
@@ -391,7 +397,8 @@
     }
     plot.append(svg('path', { class: 'best-line', d }));
     const improvements = points.filter((p, i) => i === 0 || p.value !== points[i - 1].value);
-    for (const p of improvements) {
+    // Past a few dozen improvements the markers only blur the step line.
+    for (const p of improvements.length <= 60 ? improvements : []) {
       plot.append(svg('circle', { class: 'best-point', cx: x(p.epochsSpent).toFixed(1), cy: y(p.value).toFixed(1), r: 3.5 },
         svg('title', { text: `${fmtValue(p.value)} by trial #${p.trialNumber} after ${fmtInt(p.epochsSpent)} epochs` })));
     }

@@ -79,6 +79,45 @@ public abstract partial class ExperimentStoreContractTests
     }
 
     [StoreFact]
+    public async Task StaleLease_TakeoverWhileWriting_AcknowledgedWritesKeptAndRejectedOnesAbsent()
+    {
+        var (_, trial, first) = await RunningTrialAsync(maxEpochs: 1000);
+        var acknowledged = new List<int>();
+        int written = 0;
+        int rejectedAt = 0;
+        var writer = Task.Run(async () =>
+        {
+            for (int epoch = 1; epoch <= 1000; epoch++)
+            {
+                try
+                {
+                    await Store.RecordObservationAsync(first, epoch, epoch / 1000.0);
+                    acknowledged.Add(epoch);
+                    Interlocked.Increment(ref written);
+                }
+                catch (StaleLeaseException)
+                {
+                    rejectedAt = epoch;
+                    return;
+                }
+            }
+        });
+        while (Volatile.Read(ref written) < 20 && !writer.IsCompleted)
+        {
+            await Task.Delay(1);
+        }
+
+        Harness.Time.Advance(TimeSpan.FromMinutes(5));
+        var second = await Store.ClaimTrialAsync(trial.Id, "worker-b", TimeSpan.FromMinutes(1));
+        await writer;
+
+        Assert.True(rejectedAt > 0, "the first worker finished before the takeover; the race was not exercised");
+        Assert.Equal(acknowledged, (await Store.GetCurvesAsync([trial.Id]))[trial.Id].Select(o => o.Epoch));
+        Assert.Equal(acknowledged[^1], second.ResumeFromEpoch);
+        Assert.Equal(acknowledged[^1] + 1, rejectedAt);
+    }
+
+    [StoreFact]
     public async Task HeartbeatAsync_CurrentLease_MovesHeartbeatAndKeepsTrialOffStaleList()
     {
         var (experiment, trial, lease) = await RunningTrialAsync();

@@ -18,6 +18,7 @@ public static class HpoCommandLine
         root.Subcommands.Add(LcPfn.LcPfnCommand.Create());
         root.Subcommands.Add(DatabaseCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(Dashboard.DashboardCommand.Create());
         return root;
     }
 }

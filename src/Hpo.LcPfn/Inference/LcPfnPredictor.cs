@@ -18,14 +18,15 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
     /// <summary>Default most curves per forward pass (bounds memory: activations grow with curves × positions).</summary>
     public const int DefaultMaxBatchCurves = 512;
 
-    private readonly LcPfnModel _model;
-    private readonly bool _ownsModel;
-    private readonly Lock _gate = new();
     // The prior's noise-free curves lie in [0, 1] and its noisy observations rarely leave that by more
     // than a few hundredths. A value half a unit outside is almost surely a metric that was not
     // normalised (a raw loss, a percentage), and its prediction would be meaningless.
     private const double MinValue = -0.5;
     private const double MaxValue = 1.5;
+
+    private readonly LcPfnModel _model;
+    private readonly bool _ownsModel;
+    private readonly Lock _gate = new();
     private bool _disposed;
 
     /// <summary>Wraps an already loaded model (not disposed by this predictor).</summary>

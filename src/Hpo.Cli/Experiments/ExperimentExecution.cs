@@ -66,7 +66,7 @@ internal static class ExperimentExecution
             }
             else
             {
-                ExperimentViews.RenderSummary(live ? AnsiConsole.Console : output.Ansi, summary, spec, host.Location);
+                ExperimentViews.RenderSummary(live ? AnsiConsole.Console : ExperimentViews.ConsoleFor(output.Out), summary, spec, host.Location);
             }
 
             return 0;

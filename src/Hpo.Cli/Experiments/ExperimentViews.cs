@@ -13,6 +13,18 @@ internal static class ExperimentViews
 {
     public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>A Spectre console on <paramref name="writer"/>; off a terminal (CI logs, pipes, files) lines are 200 columns so tables do not wrap.</summary>
+    public static IAnsiConsole ConsoleFor(TextWriter writer)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+        if (!ReferenceEquals(writer, Console.Out) || Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 200;
+        }
+
+        return console;
+    }
+
     public static void RenderSummary(IAnsiConsole console, ExperimentSummary s, ExperimentSpec spec, string location)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(s.Name)}[/]: {s.Status}").HideHeaders();

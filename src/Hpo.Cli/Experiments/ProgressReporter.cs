@@ -16,10 +16,14 @@ internal sealed class ProgressReporter : IProgress<ExperimentProgress>
     private readonly Lock _gate = new();
     private readonly Queue<string> _recent = new();
     private readonly HashSet<int> _stopDecided = [];
+    private readonly HashSet<int> _started = [];
+    private readonly Dictionary<int, int> _lastDecidedEpoch = [];
     private readonly ExperimentSpec _spec;
     private readonly int _maxTrials;
     private readonly TextWriter? _plain;
     private ExperimentProgress? _last;
+    private int _failedReported;
+    private int _completedReported;
 
     /// <param name="spec">The experiment (metric name, max epochs).</param>
     /// <param name="maxTrials">The trial budget, shown as "of N".</param>
@@ -43,28 +47,48 @@ internal sealed class ProgressReporter : IProgress<ExperimentProgress>
         ArgumentNullException.ThrowIfNull(value);
         lock (_gate)
         {
-            var previous = _last;
-            _last = value;
+            // Reports come from several trials at once and may arrive out of order: keep the newest snapshot.
+            if (_last is null || value.Elapsed >= _last.Elapsed)
+            {
+                _last = value;
+            }
+
             if (value.LastTrialNumber is not { } trial)
             {
                 return;
             }
 
-            if (value.LastDecision is { Action: DecisionAction.Stop } stop)
+            if (value.LastDecision is { } decision)
             {
-                _stopDecided.Add(trial);
-                string p = stop.ProbabilityOfImprovement is { } pi ? string.Create(CultureInfo.InvariantCulture, $" (P(beat best) {pi:0.###})") : "";
-                Event($"trial {trial} stopped at epoch {stop.Epoch}{p}");
+                _lastDecidedEpoch[trial] = decision.Epoch;
+                if (decision.Action == DecisionAction.Stop)
+                {
+                    _stopDecided.Add(trial);
+                    string p = decision.ProbabilityOfImprovement is { } pi ? string.Create(CultureInfo.InvariantCulture, $" (P(beat best) {pi:0.###})") : "";
+                    Event($"trial {trial} stopped at epoch {decision.Epoch}{p}");
+                }
+
+                return;
             }
-            else if (previous is not null && value.Completed > previous.Completed)
+
+            // A report without a decision is a trial's start (first one) or its end (second one).
+            if (_started.Add(trial) || _stopDecided.Contains(trial))
             {
+                return;
+            }
+
+            bool trainedToTheEnd = _lastDecidedEpoch.TryGetValue(trial, out int epoch) && epoch >= _spec.MaxEpochs;
+            if (trainedToTheEnd || (value.Failed <= _failedReported && value.Completed > _completedReported))
+            {
+                _completedReported++;
                 Event($"trial {trial} completed all {_spec.MaxEpochs} epochs");
             }
-            else if (previous is not null && value.Failed > previous.Failed)
+            else if (value.Failed > _failedReported)
             {
+                _failedReported++;
                 Event($"trial {trial} failed ('hpo trials' shows the error)");
             }
-            else if (previous is not null && value.Stopped > previous.Stopped && !_stopDecided.Contains(trial))
+            else
             {
                 Event($"trial {trial} stopped: budget spent");
             }

@@ -34,7 +34,7 @@ public static class StatusCommand
                 }
                 else
                 {
-                    ExperimentViews.RenderSummary(output.Ansi, summary, experiment.Spec, host.Location);
+                    ExperimentViews.RenderSummary(ExperimentViews.ConsoleFor(output.Out), summary, experiment.Spec, host.Location);
                 }
 
                 return 0;
@@ -70,7 +70,7 @@ public static class StatusCommand
             }
 
             var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(host.Location));
-            foreach (var column in new[] { "name", "status", "trials", "running", "completed", "stopped", "failed", "best", "epochs used", "epochs saved", "created (UTC)" })
+            foreach (var column in new[] { "name", "status", "trials", "running", "completed", "stopped", "failed", "best", "epochs used", "saved", "created (UTC)" })
             {
                 table.AddColumn(column is "name" or "status" or "created (UTC)" ? new TableColumn(column) : new TableColumn(column).RightAligned());
             }
@@ -91,7 +91,7 @@ public static class StatusCommand
                     e.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
             }
 
-            output.Ansi.Write(table);
+            ExperimentViews.ConsoleFor(output.Out).Write(table);
             return 0;
         }));
         return command;

@@ -44,7 +44,7 @@ public static class TrialsCommand
                 return 0;
             }
 
-            output.Ansi.Write(ExperimentViews.TrialsTable(trials, experiment.Spec));
+            ExperimentViews.ConsoleFor(output.Out).Write(ExperimentViews.TrialsTable(trials, experiment.Spec));
             return 0;
         }));
         return command;

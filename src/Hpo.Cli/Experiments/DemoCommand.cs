@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Hpo.Scheduler.Experiments.Files;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Workloads.Digits;
+using Hpo.Storage.Connections;
 
 namespace Hpo.Cli.Experiments;
 
@@ -102,8 +103,14 @@ public static class DemoCommand
     // A new experiment per run: the time to the second, plus a sequence number if that name is taken.
     private static async Task<string> NewNameAsync(string db, CancellationToken cancellationToken)
     {
-        await using var host = await ExperimentHost.OpenAsync(db, create: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         string stem = "demo-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        if (HpoConnection.Parse(db).SqliteFile is { } file && !File.Exists(file))
+        {
+            // A new database holds no names yet; leave creating it to the run, after the model is checked.
+            return stem;
+        }
+
+        await using var host = await ExperimentHost.OpenAsync(db, create: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         string candidate = stem;
         for (int n = 2; await host.Store.FindExperimentAsync(candidate, cancellationToken).ConfigureAwait(false) is not null; n++)
         {

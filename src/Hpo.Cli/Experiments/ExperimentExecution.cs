@@ -24,11 +24,13 @@ internal static class ExperimentExecution
     {
         var spec = definition.Spec;
         var options = definition.Options;
-        var (predictor, modelPath) = definition.NeedsPredictor ? LoadPredictor(model, definition.PolicyType) : (null, null);
-        await using var host = await ExperimentHost.OpenAsync(db, create: true, predictor, cancellationToken).ConfigureAwait(false);
+
+        // Check the workload and the model before the database is created, so bad input leaves no file behind.
         var workload = definition.CreateWorkload();
         try
         {
+            var (predictor, modelPath) = definition.NeedsPredictor ? LoadPredictor(model, definition.PolicyType) : (null, null);
+            await using var host = await ExperimentHost.OpenAsync(db, create: true, predictor, cancellationToken).ConfigureAwait(false);
             var existing = await host.Store.FindExperimentAsync(spec.Name, cancellationToken).ConfigureAwait(false);
             if (existing is null && requireExisting)
             {
@@ -53,6 +55,11 @@ internal static class ExperimentExecution
             {
                 var run = host.Runner.RunAsync(spec, workload, options, reporter, cancellationToken);
                 summary = await reporter.ShowWhileAsync(live ? AnsiConsole.Console : null, run).ConfigureAwait(false);
+                if (existing?.Status == ExperimentStatus.Completed)
+                {
+                    // Nothing ran now: report how long the experiment took when it ran.
+                    summary = summary with { WallTime = existing.UpdatedAt - existing.CreatedAt };
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -193,6 +193,18 @@ public sealed class ExperimentCommandsTests : IClassFixture<LcPfnCommandTests.Ti
         Assert.Contains("needs an LC-PFN model", error, StringComparison.Ordinal);
         Assert.Contains("missing.lcpfn", error, StringComparison.Ordinal);
         Assert.Contains("hpo lcpfn train", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Db));
+    }
+
+    [Fact]
+    public async Task Demo_MissingModel_ExitsTwoWithoutFallingBackOrCreatingTheDatabase()
+    {
+        var (code, output, error) = await RunAsync("demo", "--db", Db, "--model", Path.Combine(_folder, "missing.lcpfn"), "--trials", "1", "--epochs", "2");
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Contains("'lcpfn' stopping policy needs an LC-PFN model", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Db));
     }
 
     [Fact]

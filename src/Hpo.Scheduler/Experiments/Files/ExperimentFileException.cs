@@ -13,6 +13,7 @@ public sealed class ExperimentFileException : HpoValidationException
     /// <param name="problem">What is wrong with it, e.g. <c>must be in (0, 1]</c>.</param>
     /// <param name="innerException">The error that revealed the problem, if any.</param>
     public ExperimentFileException(string jsonPath, string problem, Exception? innerException = null)
+        // Exception takes a null inner exception; the base signature just does not say so.
         : base($"{jsonPath}: {problem}", innerException!)
     {
         JsonPath = jsonPath;

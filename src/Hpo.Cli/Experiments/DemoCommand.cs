@@ -38,9 +38,10 @@ public static class DemoCommand
         var json = ExperimentCliOptions.Json("the final summary");
         var command = new Command("demo",
             "Tune a small neural network (digits MLP, TorchSharp, UCI digits) over its default search space with LC-PFN early stopping: " +
-            "trials train two at a time in this process, after every epoch the LC-PFN predicts whether each trial can still beat the best so far and hopeless ones stop. " +
+            "trials train in this process (two at a time by default), after every epoch the LC-PFN predicts whether each trial can still beat the best so far and hopeless ones stop. " +
             "Shows live progress and a summary (best configuration, trials stopped, epochs saved, wall time, where results are stored). " +
-            "Results go to a SQLite file (./hpo.db by default, created and migrated automatically); inspect them with 'hpo status' and 'hpo trials'. Ctrl+C saves the experiment; continue it with --resume NAME.")
+            "Results go to a SQLite file (./hpo.db by default, created and migrated automatically); inspect them with 'hpo status' and 'hpo trials'. Ctrl+C saves the experiment; continue it with --resume NAME. " +
+            "Exit codes: 0 done, 1 failure, 2 bad input (options, a missing LC-PFN model), 130 interrupted.")
         {
             db, trials, epochs, concurrency, seed, model, policy, name, resume, json,
         };

@@ -41,6 +41,12 @@ internal static class ExperimentExecution
             string state = existing is null ? "new" : $"resuming ({existing.Status})";
             await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Experiment '{spec.Name}' ({state}) in {host.Location}: workload {workload.Name}, policy {spec.PolicyJson}, up to {options.MaxTrials} trials x {spec.MaxEpochs} epochs, {options.Concurrency} at a time, seed {options.Seed}.")).ConfigureAwait(false);
+            if (existing is not null && (await host.Store.ListTrialsAsync(existing.Id, 1, 1, TrialStatus.Running, cancellationToken).ConfigureAwait(false)).TotalCount is > 0 and var interrupted)
+            {
+                await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{interrupted} interrupted trial(s) continue after their last epoch once their claims lapse (at most {options.LeaseDuration.TotalSeconds:0} s after the interruption).")).ConfigureAwait(false);
+            }
+
             if (predictor is not null)
             {
                 var a = predictor.Model.Architecture;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Hpo.Cli.Tests.LcPfn;
 using Hpo.Scheduler.Persistence;
 using Hpo.Storage.Configuration;
+using Hpo.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hpo.Cli.Tests.Experiments;
@@ -118,6 +119,7 @@ public sealed class ExperimentCommandsTests : IClassFixture<LcPfnCommandTests.Ti
 
         Assert.True(again == 0, againError);
         Assert.Contains("resuming (Cancelled)", againError, StringComparison.Ordinal);
+        Assert.Contains("interrupted trial(s) continue after their last epoch", againError, StringComparison.Ordinal);
         Assert.Equal(6, JsonNode.Parse(output)!["trials"]!.GetValue<int>());
         var after = await store.ListTrialsAsync(interrupted.Id);
         Assert.Equal([1, 2, 3, 4, 5, 6], after.Items.Select(t => t.Number));
@@ -272,6 +274,25 @@ public sealed class ExperimentCommandsTests : IClassFixture<LcPfnCommandTests.Ti
 
         Assert.Equal(2, code);
         Assert.Contains("no experiment 'nope'", error, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public async Task Run_OnPostgres_NeedsMigrationThenRunsAndReadsBack()
+    {
+        await using var postgres = await PostgresTestDatabase.CreateAsync();
+        string file = WriteExperiment("fleet", trials: 2, epochs: 2, policy: """{"type":"none"}""");
+
+        var unmigrated = await RunAsync("run", file, "--db", postgres.ConnectionString);
+        var migrate = await RunAsync("db", "migrate", "--db", postgres.ConnectionString);
+        var run = await RunAsync("run", file, "--db", postgres.ConnectionString, "--json");
+        var trials = await RunAsync("trials", "fleet", "--db", postgres.ConnectionString, "--json");
+
+        Assert.Equal(1, unmigrated.ExitCode);
+        Assert.Contains("hpo db migrate", unmigrated.Error, StringComparison.Ordinal);
+        Assert.True(migrate.ExitCode == 0, migrate.Error);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(4, JsonNode.Parse(run.Out)!["epochsUsed"]!.GetValue<long>());
+        Assert.Equal(2, JsonNode.Parse(trials.Out)!["trials"]!.AsArray().Count);
     }
 
     [Theory]

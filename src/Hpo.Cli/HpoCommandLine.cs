@@ -2,6 +2,7 @@ using System.CommandLine;
 using Hpo.Cli.Bench;
 using Hpo.Cli.Database;
 using Hpo.Cli.Doctor;
+using Hpo.Cli.Experiments;
 
 namespace Hpo.Cli;
 
@@ -18,6 +19,10 @@ public static class HpoCommandLine
         root.Subcommands.Add(LcPfn.LcPfnCommand.Create());
         root.Subcommands.Add(DatabaseCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(TrialsCommand.Create());
         root.Subcommands.Add(Dashboard.DashboardCommand.Create());
         return root;
     }

@@ -13,6 +13,7 @@ public static class HpoCommandLine
             "Hpo: hyperparameter optimisation with Bayesian early stopping (LC-PFN).\n" +
             "Proposes configurations, trains them epoch by epoch, and stops the ones an LC-PFN predicts cannot beat the best so far.");
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(LcPfn.LcPfnCommand.Create());
         return root;
     }
 }

@@ -27,6 +27,25 @@ public static class DefaultModelLocator
         return Candidates().FirstOrDefault(File.Exists);
     }
 
+    /// <summary>The default model's path.</summary>
+    /// <exception cref="FileNotFoundException">No default model exists; the message lists every place looked at.</exception>
+    public static string Require()
+    {
+        string? found = Find();
+        if (found is not null)
+        {
+            return found;
+        }
+
+        string? fromEnv = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        var looked = string.IsNullOrWhiteSpace(fromEnv)
+            ? Candidates().ToList()
+            : [$"{fromEnv} (from ${EnvironmentVariable})"];
+        throw new FileNotFoundException(
+            $"No default LC-PFN model found. Looked in:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", looked)}{Environment.NewLine}" +
+            $"Train one with 'hpo lcpfn train --output models/{FileName}', set ${EnvironmentVariable}, or pass a model path.");
+    }
+
     /// <summary>Every place <see cref="Find"/> looks, in order (for error messages and <c>hpo doctor</c>).</summary>
     public static IEnumerable<string> Candidates()
     {

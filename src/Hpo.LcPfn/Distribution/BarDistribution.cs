@@ -1,0 +1,242 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hpo.LcPfn.Distribution;
+
+/// <summary>
+/// The "full-support bar distribution" of spec §3: a Riemann distribution over fixed bucket borders
+/// whose two outermost buckets are replaced by half-normal tails, so every real value has finite
+/// density. The scale of each tail is chosen so that half of its mass lies within its bucket's width.
+/// Offers batched torch operations on logits (training loss, evaluation) and per-distribution CPU
+/// objects (<see cref="BarPredictiveDistribution"/>) for the inference API.
+/// </summary>
+public sealed class BarDistribution
+{
+    private readonly double[] _borders;
+    private readonly double[] _widths;
+
+    /// <summary>Creates the distribution over <paramref name="borders"/> (strictly increasing, finite, at least 3 values = 2 buckets).</summary>
+    /// <exception cref="ArgumentException">The borders are too few, not finite or not strictly increasing.</exception>
+    public BarDistribution(IReadOnlyList<double> borders)
+    {
+        ArgumentNullException.ThrowIfNull(borders);
+        if (borders.Count < 3)
+        {
+            throw new ArgumentException($"A bar distribution needs at least 3 borders (2 buckets); got {borders.Count}.", nameof(borders));
+        }
+
+        _borders = borders.ToArray();
+        _widths = new double[_borders.Length - 1];
+        for (int i = 0; i < _borders.Length; i++)
+        {
+            if (!double.IsFinite(_borders[i]))
+            {
+                throw new ArgumentException($"Bucket border {i} is {_borders[i]}; borders must be finite.", nameof(borders));
+            }
+
+            if (i > 0)
+            {
+                _widths[i - 1] = _borders[i] - _borders[i - 1];
+                if (!(_widths[i - 1] > 0))
+                {
+                    throw new ArgumentException($"Bucket borders must be strictly increasing, but border {i} ({_borders[i]}) ≤ border {i - 1} ({_borders[i - 1]}).", nameof(borders));
+                }
+            }
+        }
+
+        LeftTailScale = _widths[0] / NormalMath.HalfNormalMedianFactor;
+        RightTailScale = _widths[^1] / NormalMath.HalfNormalMedianFactor;
+    }
+
+    /// <summary>The bucket borders (<see cref="BucketCount"/> + 1 values).</summary>
+    public IReadOnlyList<double> Borders => _borders;
+
+    /// <summary>The number of buckets (the network's output size).</summary>
+    public int BucketCount => _widths.Length;
+
+    /// <summary>Scale of the left half-normal tail, which extends downwards from <c>Borders[1]</c>.</summary>
+    public double LeftTailScale { get; }
+
+    /// <summary>Scale of the right half-normal tail, which extends upwards from <c>Borders[^2]</c>.</summary>
+    public double RightTailScale { get; }
+
+    internal ReadOnlySpan<double> BorderSpan => _borders;
+
+    internal ReadOnlySpan<double> WidthSpan => _widths;
+
+    /// <summary>
+    /// Borders whose buckets each hold equal mass of <paramref name="values"/> (spec §3, the reference's
+    /// <c>get_bucket_limits</c>): sort, drop the remainder so every bucket gets the same count, put each
+    /// inner border halfway between neighbouring order statistics, and use the minimum and maximum as
+    /// the outermost borders. NaN values are ignored.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer values than buckets, or too few distinct values for distinct borders.</exception>
+    public static double[] BordersFromSamples(ReadOnlySpan<float> values, int buckets)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 2);
+        var sorted = new List<float>(values.Length);
+        foreach (float v in values)
+        {
+            if (!float.IsNaN(v))
+            {
+                sorted.Add(v);
+            }
+        }
+
+        if (sorted.Count < buckets)
+        {
+            throw new ArgumentException($"{buckets} buckets need at least {buckets} sample values; got {sorted.Count}.", nameof(values));
+        }
+
+        sorted.Sort();
+        double min = sorted[0];
+        double max = sorted[^1];
+        int usable = sorted.Count - sorted.Count % buckets;
+        int perBucket = usable / buckets;
+        var borders = new double[buckets + 1];
+        borders[0] = min;
+        borders[buckets] = max;
+        for (int i = 1; i < buckets; i++)
+        {
+            // Order statistics of the truncated sample, as in the reference (ys[:-(len % n)]).
+            borders[i] = (sorted[i * perBucket - 1] + (double)sorted[i * perBucket]) / 2;
+        }
+
+        for (int i = 1; i < borders.Length; i++)
+        {
+            if (!(borders[i] > borders[i - 1]))
+            {
+                throw new ArgumentException($"The samples have too few distinct values for {buckets} distinct buckets (border {i} equals border {i - 1}).", nameof(values));
+            }
+        }
+
+        return borders;
+    }
+
+    /// <summary>The CPU distribution for one set of bucket probabilities (non-negative, summing to 1).</summary>
+    public BarPredictiveDistribution FromProbabilities(ReadOnlySpan<float> probabilities) => new(this, probabilities);
+
+    /// <summary>ln p(<paramref name="y"/>) for logits of shape (…, buckets) and <paramref name="y"/> of shape (…).</summary>
+    public Tensor LogDensity(Tensor logits, Tensor y)
+    {
+        CheckBuckets(logits);
+        using var scope = NewDisposeScope();
+        var c = Constants(logits);
+        var logp = nn.functional.log_softmax(logits, -1);
+        var idx = BucketIndex(c, y);
+        var inner = logp.gather(-1, idx.unsqueeze(-1)).squeeze(-1) - c.LogWidths.take(idx);
+        var left = logp.select(-1, 0) + HalfNormalLogPdf(c.B1 - y, LeftTailScale);
+        var right = logp.select(-1, BucketCount - 1) + HalfNormalLogPdf(y - c.BnMinus1, RightTailScale);
+        var result = where(idx.eq(0), left, where(idx.eq(BucketCount - 1), right, inner));
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>P(Y ≤ <paramref name="y"/>) for logits of shape (…, buckets) and <paramref name="y"/> of shape (…).</summary>
+    public Tensor Cdf(Tensor logits, Tensor y)
+    {
+        CheckBuckets(logits);
+        using var scope = NewDisposeScope();
+        var c = Constants(logits);
+        var p = nn.functional.softmax(logits, -1);
+        var cumBefore = p.cumsum(-1) - p;
+        var idx = BucketIndex(c, y).unsqueeze(-1);
+        var fraction = ((y - c.Borders.take(idx.squeeze(-1))) / c.Widths.take(idx.squeeze(-1))).clamp(0, 1);
+        var inner = cumBefore.gather(-1, idx).squeeze(-1) + p.gather(-1, idx).squeeze(-1) * fraction;
+        var sqrt2 = Math.Sqrt(2);
+        var left = p.select(-1, 0) * ((c.B1 - y).clamp_min(0) / (LeftTailScale * sqrt2)).erfc();
+        var right = 1 - p.select(-1, BucketCount - 1) * ((y - c.BnMinus1).clamp_min(0) / (RightTailScale * sqrt2)).erfc();
+        var flat = idx.squeeze(-1);
+        var result = where(flat.eq(0), left, where(flat.eq(BucketCount - 1), right, inner));
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>P(Y &gt; <paramref name="threshold"/>) = 1 − CDF.</summary>
+    public Tensor ProbabilityAbove(Tensor logits, Tensor threshold)
+    {
+        using var scope = NewDisposeScope();
+        return (1 - Cdf(logits, threshold)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The expected value for logits of shape (…, buckets); result shape (…).</summary>
+    public Tensor Mean(Tensor logits)
+    {
+        CheckBuckets(logits);
+        using var scope = NewDisposeScope();
+        var p = nn.functional.softmax(logits, -1);
+        var means = new double[BucketCount];
+        for (int i = 0; i < BucketCount; i++)
+        {
+            means[i] = _borders[i] + _widths[i] / 2;
+        }
+
+        means[0] = _borders[1] - LeftTailScale * NormalMath.HalfNormalMeanFactor;
+        means[^1] = _borders[^2] + RightTailScale * NormalMath.HalfNormalMeanFactor;
+        var m = tensor(means, dtype: logits.dtype, device: logits.device);
+        return matmul(p, m).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The <paramref name="level"/>-quantile (inverse CDF, 0 &lt; level &lt; 1) for logits of shape (…, buckets);
+    /// result shape (…). Computed in float64 because the tail inversion needs erfinv near 1.
+    /// </summary>
+    public Tensor Quantile(Tensor logits, double level)
+    {
+        CheckBuckets(logits);
+        if (!(level > 0 && level < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, "A quantile level must lie strictly between 0 and 1.");
+        }
+
+        using var scope = NewDisposeScope();
+        var l64 = logits.to_type(ScalarType.Float64);
+        var c = Constants(l64);
+        var p = nn.functional.softmax(l64, -1);
+        var cum = p.cumsum(-1);
+        var q = full(cum.shape[..^1].Append(1L).ToArray(), level, dtype: ScalarType.Float64, device: logits.device);
+        var idx = searchsorted(cum.contiguous(), q).clamp(0, BucketCount - 1);
+        var pIdx = p.gather(-1, idx).squeeze(-1);
+        var before = (cum.gather(-1, idx) - p.gather(-1, idx)).squeeze(-1);
+        var flat = idx.squeeze(-1);
+        var inner = c.Borders.take(flat) + c.Widths.take(flat) * ((level - before) / pIdx.clamp_min(1e-300)).clamp(0, 1);
+        var sqrt2 = Math.Sqrt(2);
+        var p0 = p.select(-1, 0);
+        var pn = p.select(-1, BucketCount - 1);
+        var left = c.B1 - LeftTailScale * sqrt2 * (1 - level / p0.clamp_min(1e-300)).clamp(0, 1).erfinv();
+        var right = c.BnMinus1 + RightTailScale * sqrt2 * (1 - (1 - level) / pn.clamp_min(1e-300)).clamp(0, 1).erfinv();
+        var result = where(flat.eq(0), left, where(flat.eq(BucketCount - 1), right, inner));
+        return result.to_type(logits.dtype).MoveToOuterDisposeScope();
+    }
+
+    internal Tensor BucketIndex(Tensor y)
+    {
+        using var scope = NewDisposeScope();
+        var b = tensor(_borders, dtype: y.dtype, device: y.device);
+        return searchsorted(b, y.contiguous(), right: true).sub(1).clamp(0, BucketCount - 1).MoveToOuterDisposeScope();
+    }
+
+    private Tensor BucketIndex(in TorchConstants c, Tensor y) =>
+        searchsorted(c.Borders, y.to_type(c.Borders.dtype).contiguous(), right: true).sub(1).clamp(0, BucketCount - 1);
+
+    private static Tensor HalfNormalLogPdf(Tensor distance, double scale) =>
+        // ln(2) − ln(scale) + ln φ(d/scale); distances below 0 only occur in branches where() discards.
+        Math.Log(2) - Math.Log(scale) - 0.5 * Math.Log(2 * Math.PI) - distance.square() / (2 * scale * scale);
+
+    private TorchConstants Constants(Tensor like)
+    {
+        var dtype = like.dtype;
+        var device = like.device;
+        var borders = tensor(_borders, dtype: dtype, device: device);
+        var widths = tensor(_widths, dtype: dtype, device: device);
+        return new TorchConstants(borders, widths, widths.log(), _borders[1], _borders[^2]);
+    }
+
+    private void CheckBuckets(Tensor logits)
+    {
+        if (logits.dim() < 1 || logits.shape[^1] != BucketCount)
+        {
+            throw new ArgumentException($"The logits' last dimension must be {BucketCount} (the number of buckets); got shape [{string.Join(", ", logits.shape)}].", nameof(logits));
+        }
+    }
+
+    private readonly record struct TorchConstants(Tensor Borders, Tensor Widths, Tensor LogWidths, double B1, double BnMinus1);
+}

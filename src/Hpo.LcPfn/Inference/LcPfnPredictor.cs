@@ -1,0 +1,279 @@
+using System.Globalization;
+using Hpo.LcPfn.Distribution;
+using Hpo.LcPfn.Models;
+using Hpo.LcPfn.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hpo.LcPfn.Inference;
+
+/// <summary>
+/// Answers <see cref="CurveQuery"/>s with a loaded LC-PFN: many partial curves of different lengths per
+/// forward pass (padded; the attention mask keeps padding invisible), returning the full-support bar
+/// distribution at every requested epoch. Thread-safe: concurrent callers share the model and take turns
+/// on the forward pass, which uses libtorch's own threads.
+/// </summary>
+public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
+{
+    /// <summary>Default most curves per forward pass (bounds memory: activations grow with curves × positions).</summary>
+    public const int DefaultMaxBatchCurves = 512;
+
+    private readonly LcPfnModel _model;
+    private readonly bool _ownsModel;
+    private readonly Lock _gate = new();
+    private readonly double _minValue;
+    private readonly double _maxValue;
+    private bool _disposed;
+
+    /// <summary>Wraps an already loaded model (not disposed by this predictor).</summary>
+    public LcPfnPredictor(LcPfnModel model, int maxBatchCurves = DefaultMaxBatchCurves)
+        : this(model, ownsModel: false, maxBatchCurves)
+    {
+    }
+
+    private LcPfnPredictor(LcPfnModel model, bool ownsModel, int maxBatchCurves)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchCurves, 1);
+        TorchRuntime.EnsureLoaded();
+        _model = model;
+        _ownsModel = ownsModel;
+        MaxBatchCurves = maxBatchCurves;
+        model.Network.eval();
+
+        // The outer bucket borders are the extremes of a million noisy prior values, so they already
+        // include noise; a 10% margin beyond them is still meaningful (the tails have finite density),
+        // anything further is a metric that was not normalised into model space.
+        var b = model.Distribution.Borders;
+        double margin = 0.1 * (Math.Max(1, b[^1]) - Math.Min(0, b[0]));
+        _minValue = Math.Min(0, b[0]) - margin;
+        _maxValue = Math.Max(1, b[^1]) + margin;
+    }
+
+    /// <summary>Loads a model file and creates a predictor that owns it.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="LcPfnModelFormatException">The file is not a valid model.</exception>
+    public static LcPfnPredictor Load(string path, int maxBatchCurves = DefaultMaxBatchCurves)
+    {
+        var model = LcPfnModel.Load(path);
+        try
+        {
+            return new LcPfnPredictor(model, ownsModel: true, maxBatchCurves);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads the default model (see <see cref="DefaultModelLocator"/>).</summary>
+    /// <exception cref="FileNotFoundException">No default model exists; the message lists where it was looked for.</exception>
+    /// <exception cref="LcPfnModelFormatException">The file is not a valid model.</exception>
+    public static LcPfnPredictor LoadDefault(int maxBatchCurves = DefaultMaxBatchCurves) => Load(DefaultModelLocator.Require(), maxBatchCurves);
+
+    /// <summary>The model answering the queries.</summary>
+    public LcPfnModel Model => _model;
+
+    /// <inheritdoc />
+    public int MaxEpochs => _model.Architecture.MaxEpochs;
+
+    /// <summary>The most curves in one forward pass; larger requests are split.</summary>
+    public int MaxBatchCurves { get; }
+
+    /// <summary>The range of observed values accepted (model space, with margin for noise beyond [0, 1]).</summary>
+    public (double Min, double Max) SupportedValueRange => (_minValue, _maxValue);
+
+    /// <inheritdoc />
+    public IReadOnlyList<CurvePrediction> Predict(IReadOnlyList<CurveQuery> queries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        for (int i = 0; i < queries.Count; i++)
+        {
+            Validate(queries[i], i);
+        }
+
+        var results = new CurvePrediction[queries.Count];
+        foreach (var chunk in Chunks(queries))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            PredictChunk(queries, chunk, results);
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Groups the queries into forward passes. Every curve in a pass is padded to the pass's longest, so
+    /// queries are sorted by length and a new pass starts when a curve is much longer than the pass's
+    /// first (more than 1.5× + 8 positions) or the pass is full: a handful of passes instead of one, but
+    /// little compute spent on padding. Curves of similar length (the usual case) share one pass.
+    /// </summary>
+    private IEnumerable<int[]> Chunks(IReadOnlyList<CurveQuery> queries)
+    {
+        var order = Enumerable.Range(0, queries.Count)
+            .OrderBy(i => queries[i].Observed.Count + queries[i].QueryEpochs.Count)
+            .ToArray();
+        var current = new List<int>();
+        int firstLength = 0;
+        foreach (int i in order)
+        {
+            int length = queries[i].Observed.Count + queries[i].QueryEpochs.Count;
+            if (current.Count > 0 && (current.Count == MaxBatchCurves || length > 1.5 * firstLength + 8))
+            {
+                yield return current.ToArray();
+                current.Clear();
+            }
+
+            if (current.Count == 0)
+            {
+                firstLength = length;
+            }
+
+            current.Add(i);
+        }
+
+        if (current.Count > 0)
+        {
+            yield return current.ToArray();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (_ownsModel)
+            {
+                _model.Dispose();
+            }
+        }
+    }
+
+    private void PredictChunk(IReadOnlyList<CurveQuery> queries, int[] chunk, CurvePrediction[] results)
+    {
+        int count = chunk.Length;
+        int maxObserved = 0;
+        int maxQueries = 0;
+        for (int i = 0; i < count; i++)
+        {
+            maxObserved = Math.Max(maxObserved, queries[chunk[i]].Observed.Count);
+            maxQueries = Math.Max(maxQueries, queries[chunk[i]].QueryEpochs.Count);
+        }
+
+        if (maxQueries == 0)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                results[chunk[i]] = new CurvePrediction([], []);
+            }
+
+            return;
+        }
+
+        // Layout per curve: [observed | padding up to maxObserved | queries | padding up to maxQueries].
+        // Padding is unobserved, so no position attends to it; its outputs are dropped.
+        int seq = maxObserved + maxQueries;
+        var epochs = new float[count * seq];
+        var values = new float[count * seq];
+        var observed = new float[count * seq];
+        Array.Fill(epochs, 1f);
+        for (int i = 0; i < count; i++)
+        {
+            var q = queries[chunk[i]];
+            int row = i * seq;
+            for (int j = 0; j < q.Observed.Count; j++)
+            {
+                epochs[row + j] = j + 1;
+                values[row + j] = (float)q.Observed[j];
+                observed[row + j] = 1;
+            }
+
+            for (int k = 0; k < q.QueryEpochs.Count; k++)
+            {
+                epochs[row + maxObserved + k] = q.QueryEpochs[k];
+            }
+        }
+
+        float[] probabilities;
+        int buckets = _model.Architecture.Buckets;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var e = tensor(epochs, [count, seq]);
+            var v = tensor(values, [count, seq]);
+            var o = tensor(observed, [count, seq]);
+            var hidden = _model.Network.forward(e, v, o).narrow(1, maxObserved, maxQueries);
+            probabilities = nn.functional.softmax(_model.Network.Decode(hidden), -1).contiguous().data<float>().ToArray();
+        }
+
+        var shape = _model.Distribution;
+        for (int i = 0; i < count; i++)
+        {
+            var q = queries[chunk[i]];
+            var atEpoch = new IPredictiveDistribution[q.QueryEpochs.Count];
+            for (int k = 0; k < atEpoch.Length; k++)
+            {
+                int offset = (i * maxQueries + k) * buckets;
+                atEpoch[k] = shape.FromProbabilities(probabilities.AsSpan(offset, buckets));
+            }
+
+            results[chunk[i]] = new CurvePrediction(q.QueryEpochs.ToArray(), atEpoch);
+        }
+    }
+
+    private void Validate(CurveQuery? query, int index)
+    {
+        if (query is null)
+        {
+            throw new ArgumentException($"Query {index} is null.", nameof(query));
+        }
+
+        if (query.Observed is null || query.Observed.Count == 0)
+        {
+            throw new ArgumentException($"Query {index} has no observed values; the model needs at least the first epoch's value.", nameof(query));
+        }
+
+        if (query.Observed.Count > MaxEpochs)
+        {
+            throw new ArgumentException($"Query {index} has {query.Observed.Count} observed epochs but the model covers only {MaxEpochs}; map longer curves with EpochMapping first.", nameof(query));
+        }
+
+        for (int j = 0; j < query.Observed.Count; j++)
+        {
+            double y = query.Observed[j];
+            if (!double.IsFinite(y))
+            {
+                throw new ArgumentException($"Query {index}: the value at epoch {j + 1} is {y.ToString(CultureInfo.InvariantCulture)}; values must be finite numbers.", nameof(query));
+            }
+
+            if (y < _minValue || y > _maxValue)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"Query {index}: the value at epoch {j + 1} is {y}, outside the range this model supports ([{_minValue:G4}, {_maxValue:G4}]); normalise the metric into [0, 1] (higher is better) with MetricNormalizer first."), nameof(query));
+            }
+        }
+
+        if (query.QueryEpochs is null)
+        {
+            throw new ArgumentException($"Query {index} has no list of query epochs.", nameof(query));
+        }
+
+        foreach (int epoch in query.QueryEpochs)
+        {
+            if (epoch < 1 || epoch > MaxEpochs)
+            {
+                throw new ArgumentException($"Query {index} asks for epoch {epoch}, outside the model's range 1..{MaxEpochs}; map longer curves with EpochMapping first.", nameof(query));
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using Hpo.LcPfn.Inference;
+
+namespace Hpo.LcPfn.Tests.Inference;
+
+[Collection(TorchCollection.Name)]
+public sealed class LcPfnPredictorTests
+{
+    private static readonly CurveQuery[] Mixed =
+    [
+        new([0.2, 0.3, 0.35], [4, 10, 20]),
+        new([0.5], [2]),
+        new([0.1, 0.2, 0.25, 0.3, 0.33, 0.36, 0.38], [8, 9, 15, 19, 20]),
+        new([0.6, 0.62], [20, 3]),
+    ];
+
+    private static void AssertSame(CurvePrediction expected, CurvePrediction actual)
+    {
+        Assert.Equal(expected.Epochs, actual.Epochs);
+        for (int k = 0; k < expected.Epochs.Count; k++)
+        {
+            Assert.Equal(expected.AtEpoch[k].Mean, actual.AtEpoch[k].Mean, 1e-5);
+            foreach (double q in new[] { 0.05, 0.5, 0.95 })
+            {
+                Assert.Equal(expected.AtEpoch[k].Quantile(q), actual.AtEpoch[k].Quantile(q), 1e-5);
+            }
+        }
+    }
+
+    [Fact]
+    public void Predict_BatchOfDifferentLengths_EqualsOneByOne()
+    {
+        using var model = TinyModels.RandomModel();
+        using var predictor = new LcPfnPredictor(model);
+
+        var batched = predictor.Predict(Mixed);
+
+        for (int i = 0; i < Mixed.Length; i++)
+        {
+            AssertSame(predictor.Predict([Mixed[i]])[0], batched[i]);
+        }
+    }
+
+    [Fact]
+    public void Predict_SplitIntoSmallForwardPasses_GivesTheSameAnswers()
+    {
+        using var model = TinyModels.RandomModel();
+        using var big = new LcPfnPredictor(model);
+        using var small = new LcPfnPredictor(model, maxBatchCurves: 1);
+
+        var a = big.Predict(Mixed);
+        var b = small.Predict(Mixed);
+
+        for (int i = 0; i < Mixed.Length; i++)
+        {
+            AssertSame(a[i], b[i]);
+        }
+    }
+
+    [Fact]
+    public void Predict_ConcurrentCallers_GetTheSequentialAnswers()
+    {
+        using var model = TinyModels.RandomModel();
+        using var predictor = new LcPfnPredictor(model, maxBatchCurves: 2);
+        var expected = predictor.Predict(Mixed);
+
+        var results = new IReadOnlyList<CurvePrediction>[8];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => results[i] = predictor.Predict(Mixed));
+
+        foreach (var r in results)
+        {
+            for (int i = 0; i < Mixed.Length; i++)
+            {
+                AssertSame(expected[i], r[i]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Predict_Distribution_IsConsistent()
+    {
+        using var model = TinyModels.RandomModel();
+        using var predictor = new LcPfnPredictor(model);
+
+        var d = predictor.Predict([new CurveQuery([0.3, 0.4, 0.45], [20])])[0].AtEpoch[0];
+
+        Assert.True(d.Quantile(0.05) < d.Quantile(0.5) && d.Quantile(0.5) < d.Quantile(0.95));
+        Assert.Equal(0.5, d.Cdf(d.Quantile(0.5)), 1e-9);
+        Assert.Equal(1 - d.Cdf(0.4), d.ProbabilityAbove(0.4), 12);
+        Assert.True(double.IsFinite(d.LogDensity(0.4)));
+        Assert.InRange(d.Mean, model.Distribution.Borders[0] - 1, model.Distribution.Borders[^1] + 1);
+    }
+
+    [Fact]
+    public void Predict_NoQueryEpochs_ReturnsAnEmptyPrediction()
+    {
+        using var model = TinyModels.RandomModel();
+        using var predictor = new LcPfnPredictor(model);
+
+        var result = predictor.Predict([new CurveQuery([0.3], [])]);
+
+        Assert.Empty(result[0].Epochs);
+        Assert.Equal(0, result[0].MaxProbabilityAbove(0.5));
+    }
+
+    public static TheoryData<double[], int[], string> BadQueries => new()
+    {
+        { Array.Empty<double>(), new[] { 5 }, "no observed values" },
+        { new[] { 0.3, double.NaN }, new[] { 5 }, "epoch 2 is NaN" },
+        { new[] { 0.3, double.PositiveInfinity }, new[] { 5 }, "finite" },
+        { new[] { 41.0, 55.0 }, new[] { 5 }, "outside the range this model supports" },
+        { new[] { 0.3 }, new[] { 0 }, "epoch 0" },
+        { new[] { 0.3 }, new[] { 21 }, "epoch 21, outside the model's range 1..20" },
+        { Enumerable.Repeat(0.5, 21).ToArray(), new[] { 5 }, "21 observed epochs" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadQueries))]
+    public void Predict_BadInput_ThrowsNamingTheProblem(double[] observed, int[] epochs, string expected)
+    {
+        using var model = TinyModels.RandomModel();
+        using var predictor = new LcPfnPredictor(model);
+
+        var ex = Assert.Throws<ArgumentException>(() => predictor.Predict([new CurveQuery([0.5], [3]), new CurveQuery(observed, epochs)]));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Query 1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_SavedModel_AnswersLikeTheOriginal()
+    {
+        using var model = TinyModels.RandomModel();
+        string path = Path.Combine(TinyModels.TempDirectory(), "m.lcpfn");
+        model.Save(path);
+        using var original = new LcPfnPredictor(model);
+        using var loaded = LcPfnPredictor.Load(path);
+
+        Assert.Equal(20, loaded.MaxEpochs);
+        var a = original.Predict(Mixed);
+        var b = loaded.Predict(Mixed);
+        for (int i = 0; i < Mixed.Length; i++)
+        {
+            AssertSame(a[i], b[i]);
+        }
+    }
+
+    [Fact]
+    public void Predict_AfterDispose_Throws()
+    {
+        var predictor = LcPfnPredictor.Load(SaveTemp());
+        predictor.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => predictor.Predict(Mixed));
+    }
+
+    private static string SaveTemp()
+    {
+        using var model = TinyModels.RandomModel();
+        string path = Path.Combine(TinyModels.TempDirectory(), "m.lcpfn");
+        model.Save(path);
+        return path;
+    }
+}

@@ -28,7 +28,7 @@ public static class EvalCommand
             model, curves, seed, cutoffs, batch, threads, json,
         };
 
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse, io =>
         {
             string path = ModelOption.Resolve(parse.GetValue(model));
             var options = new LcPfnEvaluationOptions
@@ -54,7 +54,7 @@ public static class EvalCommand
                 if (watch.Elapsed - lastPrint >= TimeSpan.FromSeconds(2) || p.Done == p.Total)
                 {
                     lastPrint = watch.Elapsed;
-                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"eval: cut-off {p.Cutoff}, {p.Done}/{p.Total} curve-cut-offs ({100.0 * p.Done / p.Total:F0}%)"));
+                    io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"eval: cut-off {p.Cutoff}, {p.Done}/{p.Total} curve-cut-offs ({100.0 * p.Done / p.Total:F0}%)"));
                 }
             });
             var results = LcPfnEvaluator.Evaluate(loaded, options, progress, cancellationToken);
@@ -76,12 +76,12 @@ public static class EvalCommand
                         msPerCurve = r.MillisecondsPerCurve,
                     }),
                 };
-                Console.Out.WriteLine(JsonSerializer.Serialize(payload, new JsonSerializerOptions { WriteIndented = true }));
+                io.Out.WriteLine(JsonSerializer.Serialize(payload, new JsonSerializerOptions { WriteIndented = true }));
             }
             else
             {
                 var a = loaded.Architecture;
-                AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                io.Ansi.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                     $"{Path.GetFullPath(path)}: emsize {a.EmbeddingSize}, {a.Layers} layers, {a.Buckets} buckets, {loaded.Metadata.CurvesSeen:N0} training curves. {options.Curves} held-out curves, seed {options.Seed}.")));
                 var table = new Table()
                     .AddColumn("cut-off")
@@ -99,7 +99,7 @@ public static class EvalCommand
                         r.MillisecondsPerCurve.ToString("F3", CultureInfo.InvariantCulture));
                 }
 
-                AnsiConsole.Write(table);
+                io.Ansi.Write(table);
             }
 
             return Task.FromResult(0);

@@ -23,7 +23,7 @@ public static class PredictCommand
             model, curve, at, threshold, json,
         };
 
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse, io =>
         {
             double[] observed = NumberLists.ParseDoubles(parse.GetValue(curve), "--curve");
             int[] epochs = NumberLists.ParseInts(parse.GetValue(at), "--at");
@@ -55,7 +55,7 @@ public static class PredictCommand
                     }),
                     threshold = t,
                 };
-                Console.Out.WriteLine(JsonSerializer.Serialize(payload, new JsonSerializerOptions { WriteIndented = true }));
+                io.Out.WriteLine(JsonSerializer.Serialize(payload, new JsonSerializerOptions { WriteIndented = true }));
             }
             else
             {
@@ -80,8 +80,8 @@ public static class PredictCommand
                     table.AddRow(cells.ToArray());
                 }
 
-                AnsiConsole.MarkupLine(Markup.Escape($"{observed.Length} observed epochs (last {F(observed[^1])}); model {Path.GetFullPath(path)}"));
-                AnsiConsole.Write(table);
+                io.Ansi.MarkupLine(Markup.Escape($"{observed.Length} observed epochs (last {F(observed[^1])}); model {Path.GetFullPath(path)}"));
+                io.Ansi.Write(table);
             }
 
             return Task.FromResult(0);

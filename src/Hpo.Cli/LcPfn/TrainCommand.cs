@@ -42,7 +42,7 @@ public static class TrainCommand
             borderCurves, checkpointEvery, threads, device, resume, progressSeconds,
         };
 
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse, async io =>
         {
             long? stepCount = parse.GetValue(steps);
             long? curveCount = parse.GetValue(curves);
@@ -97,12 +97,12 @@ public static class TrainCommand
             string path = parse.GetValue(output)!;
             bool isResume = parse.GetValue(resume);
             var a = options.Architecture;
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{(isResume ? "Resuming" : "Training")} LC-PFN: emsize {a.EmbeddingSize}, {a.Layers} layers, {a.Heads} heads, hidden {a.Hidden}, {a.Buckets} buckets; " +
                 $"{options.Steps} steps × {options.BatchSize} curves = {options.Curves:N0} curves; lr {options.LearningRate}, warm-up {options.WarmupFraction:P0} + cosine, clip {options.GradientClip}, dropout {options.Dropout}, seed {options.Seed}, {options.Threads} threads, {options.Device}."));
-            Console.Out.WriteLine($"Output: {Path.GetFullPath(path)}  checkpoint: {Path.GetFullPath(LcPfnTrainer.CheckpointPath(path))}");
+            io.Out.WriteLine($"Output: {Path.GetFullPath(path)}  checkpoint: {Path.GetFullPath(LcPfnTrainer.CheckpointPath(path))}");
 
-            var reporter = new TrainingProgressPrinter(Console.Out, TimeSpan.FromSeconds(every));
+            var reporter = new TrainingProgressPrinter(io.Out, TimeSpan.FromSeconds(every));
 
             // Ctrl+C and SIGTERM (e.g. a job scheduler) both end the run with a checkpoint rather than losing up to an interval of work.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -112,13 +112,13 @@ public static class TrainCommand
             {
                 using var model = await LcPfnTrainer.TrainAsync(options, path, isResume, reporter, stop.Token).ConfigureAwait(false);
                 reporter.Finish();
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Done: {model.Metadata.Steps} steps, {model.Metadata.CurvesSeen:N0} curves. Model written to {Path.GetFullPath(path)}."));
                 return 0;
             }
             catch (OperationCanceledException)
             {
-                Console.Out.WriteLine($"Interrupted; checkpoint saved. Continue with the same command plus --resume.");
+                io.Out.WriteLine($"Interrupted; checkpoint saved. Continue with the same command plus --resume.");
                 return CommandErrors.Interrupted;
             }
         }));

@@ -270,7 +270,12 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
 
         foreach (int epoch in query.QueryEpochs)
         {
-            if (epoch < 1 || epoch > MaxEpochs)
+            if (epoch < 1)
+            {
+                throw new ArgumentException($"Query {index} asks for epoch {epoch}; epochs start at 1.", nameof(query));
+            }
+
+            if (epoch > MaxEpochs)
             {
                 throw new ArgumentException($"Query {index} asks for epoch {epoch}, outside the model's range 1..{MaxEpochs}; map longer curves with EpochMapping first.", nameof(query));
             }

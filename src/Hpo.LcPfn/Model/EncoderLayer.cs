@@ -7,6 +7,8 @@ namespace Hpo.LcPfn.Model;
 /// <summary>A post-norm Transformer encoder layer with GELU (torch.nn.TransformerEncoderLayer, norm_first=false).</summary>
 internal sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
 {
+    // Submodule field names become the state-dict keys stored in model files; they mirror PyTorch's
+    // (self_attn, linear1, norm1, …) so the tensors read like the reference implementation's.
     private readonly SelfAttention self_attn;
     private readonly Linear linear1;
     private readonly Linear linear2;

@@ -15,6 +15,8 @@ public sealed class LcPfnTransformer : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     private static readonly double UniformStd = Math.Sqrt(1.0 / 12.0);
 
+    // Submodule field names become the state-dict keys stored in model files; they mirror PyTorch's
+    // (self_attn, linear1, norm1, …) so the tensors read like the reference implementation's.
     private readonly Linear x_encoder;
     private readonly Linear y_encoder;
     private readonly ModuleList<EncoderLayer> layers;

@@ -7,6 +7,8 @@ namespace Hpo.LcPfn.Model;
 /// <summary>Multi-head self-attention with an additive mask, as in torch.nn.MultiheadAttention (packed in-projection).</summary>
 internal sealed class SelfAttention : nn.Module<Tensor, Tensor, Tensor>
 {
+    // Submodule field names become the state-dict keys stored in model files; they mirror PyTorch's
+    // (self_attn, linear1, norm1, …) so the tensors read like the reference implementation's.
     private readonly Linear in_proj;
     private readonly Linear out_proj;
     private readonly int _heads;

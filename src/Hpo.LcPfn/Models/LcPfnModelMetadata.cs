@@ -27,6 +27,9 @@ public sealed record LcPfnModelMetadata
     /// <summary>Number of prior curves whose values defined the bucket borders.</summary>
     public int BorderCurves { get; init; }
 
+    /// <summary>The prior the network was trained on (for humans; empty in files that predate it).</summary>
+    public string Prior { get; init; } = "";
+
     /// <summary>Free-form description of the training recipe (for humans).</summary>
     public string Recipe { get; init; } = "";
 

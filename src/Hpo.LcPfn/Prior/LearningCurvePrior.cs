@@ -27,6 +27,10 @@ public sealed class LearningCurvePrior
         Length = length;
     }
 
+    /// <summary>A one-line description of the prior, stored in model files.</summary>
+    public static string Description(int length) =>
+        $"LC-PFN prior: w1·pow3 + w2·ilog2 + w3·janoschek (peaked parameters), ln σ ~ N(−4, 1), T = {length}, reject unless y(T) > y(1) and y in [0, 1]";
+
     /// <summary>Number of epochs T of every sampled curve.</summary>
     public int Length { get; }
 

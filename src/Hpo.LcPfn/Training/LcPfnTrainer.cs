@@ -398,6 +398,7 @@ public static class LcPfnTrainer
         CodeVersion = LcPfnModelMetadata.CurrentCodeVersion,
         Dropout = options.Dropout,
         BorderCurves = options.BorderCurves,
+        Prior = LearningCurvePrior.Description(options.Architecture.MaxEpochs),
         Recipe = string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"AdamW lr {options.LearningRate} (warm-up {options.WarmupFraction:P0}, cosine), clip {options.GradientClip}, weight decay {options.WeightDecay}, batch {options.BatchSize}, dropout {options.Dropout}"),
     };

@@ -108,7 +108,7 @@ public sealed class LcPfnPredictorTests
         { new[] { 0.3, double.NaN }, new[] { 5 }, "epoch 2 is NaN" },
         { new[] { 0.3, double.PositiveInfinity }, new[] { 5 }, "finite" },
         { new[] { 41.0, 55.0 }, new[] { 5 }, "outside the range this model supports" },
-        { new[] { 0.3 }, new[] { 0 }, "epoch 0" },
+        { new[] { 0.3 }, new[] { 0 }, "epoch 0; epochs start at 1" },
         { new[] { 0.3 }, new[] { 21 }, "epoch 21, outside the model's range 1..20" },
         { Enumerable.Repeat(0.5, 21).ToArray(), new[] { 5 }, "21 observed epochs" },
     };

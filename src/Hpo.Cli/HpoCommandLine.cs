@@ -14,6 +14,7 @@ public static class HpoCommandLine
             "Proposes configurations, trains them epoch by epoch, and stops the ones an LC-PFN predicts cannot beat the best so far.");
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(LcPfn.LcPfnCommand.Create());
+        root.Subcommands.Add(Bench.BenchCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,12 @@
+using System.Text.Json;
+
+namespace Hpo.Cli.Bench;
+
+/// <summary>The JSON form of benchmark results: camelCase, indented.</summary>
+internal static class BenchJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>A finite number, or null (JSON has no NaN or infinity).</summary>
+    public static double? Number(double value) => double.IsFinite(value) ? Math.Round(value, 6) : null;
+}

@@ -31,7 +31,7 @@ public static class LcBenchCommand
         var delta = new Option<double>("--delta") { Description = "δ of the LC-PFN rule: stop when max over the remaining epochs of P(y > best) < δ.", DefaultValueFactory = _ => 0.05 };
         var seed = new Option<int>("--seed") { Description = "Seed of the pools and orderings (same seed, same JSON apart from timings).", DefaultValueFactory = _ => 0 };
         var model = ModelOption.Create();
-        var threads = new Option<int>("--threads") { Description = "Torch CPU threads for the LC-PFN.", DefaultValueFactory = _ => 2 };
+        var threads = new Option<int>("--threads") { Description = "Torch CPU threads for the LC-PFN. Default 1: the simulation makes many small forward passes, which extra threads slow down on a busy machine.", DefaultValueFactory = _ => 1 };
         var cacheMb = new Option<int>("--cache-mb") { Description = "Memory for remembered LC-PFN predictions per task (MiB).", DefaultValueFactory = _ => 3072 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON on stdout (progress stays on stderr)." };
         var outDir = new Option<string?>("--out") { Description = "Folder for SVG plots (mean regret curves per task, speed-ups)." };

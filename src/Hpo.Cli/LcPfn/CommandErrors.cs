@@ -31,7 +31,7 @@ internal static class CommandErrors
             await output.Error.WriteLineAsync($"error: {Describe(ex)}").ConfigureAwait(false);
             return BadInput;
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             await output.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return 1;

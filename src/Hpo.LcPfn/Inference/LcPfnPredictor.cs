@@ -18,11 +18,15 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
     /// <summary>Default most curves per forward pass (bounds memory: activations grow with curves × positions).</summary>
     public const int DefaultMaxBatchCurves = 512;
 
+    // The prior's noise-free curves lie in [0, 1] and its noisy observations rarely leave that by more
+    // than a few hundredths. A value half a unit outside is almost surely a metric that was not
+    // normalised (a raw loss, a percentage), and its prediction would be meaningless.
+    private const double MinValue = -0.5;
+    private const double MaxValue = 1.5;
+
     private readonly LcPfnModel _model;
     private readonly bool _ownsModel;
     private readonly Lock _gate = new();
-    private readonly double _minValue;
-    private readonly double _maxValue;
     private bool _disposed;
 
     /// <summary>Wraps an already loaded model (not disposed by this predictor).</summary>
@@ -40,14 +44,6 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
         _ownsModel = ownsModel;
         MaxBatchCurves = maxBatchCurves;
         model.Network.eval();
-
-        // The outer bucket borders are the extremes of a million noisy prior values, so they already
-        // include noise; a 10% margin beyond them is still meaningful (the tails have finite density),
-        // anything further is a metric that was not normalised into model space.
-        var b = model.Distribution.Borders;
-        double margin = 0.1 * (Math.Max(1, b[^1]) - Math.Min(0, b[0]));
-        _minValue = Math.Min(0, b[0]) - margin;
-        _maxValue = Math.Max(1, b[^1]) + margin;
     }
 
     /// <summary>Loads a model file and creates a predictor that owns it.</summary>
@@ -81,8 +77,8 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
     /// <summary>The most curves in one forward pass; larger requests are split.</summary>
     public int MaxBatchCurves { get; }
 
-    /// <summary>The range of observed values accepted (model space, with margin for noise beyond [0, 1]).</summary>
-    public (double Min, double Max) SupportedValueRange => (_minValue, _maxValue);
+    /// <summary>The range of observed values accepted: [0, 1] widened by 0.5 for noise (model space).</summary>
+    public (double Min, double Max) SupportedValueRange => (MinValue, MaxValue);
 
     /// <inheritdoc />
     public IReadOnlyList<CurvePrediction> Predict(IReadOnlyList<CurveQuery> queries, CancellationToken cancellationToken = default)
@@ -256,10 +252,10 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
                 throw new ArgumentException($"Query {index}: the value at epoch {j + 1} is {y.ToString(CultureInfo.InvariantCulture)}; values must be finite numbers.", nameof(query));
             }
 
-            if (y < _minValue || y > _maxValue)
+            if (y < MinValue || y > MaxValue)
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"Query {index}: the value at epoch {j + 1} is {y}, outside the range this model supports ([{_minValue:G4}, {_maxValue:G4}]); normalise the metric into [0, 1] (higher is better) with MetricNormalizer first."), nameof(query));
+                    $"Query {index}: the value at epoch {j + 1} is {y}, outside the range this model supports ([{MinValue:G4}, {MaxValue:G4}]); normalise the metric into [0, 1] (higher is better) with MetricNormalizer first."), nameof(query));
             }
         }
 

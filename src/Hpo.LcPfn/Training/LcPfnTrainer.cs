@@ -66,6 +66,7 @@ public static class LcPfnTrainer
         var device = ResolveDevice(options.Device);
         TorchRuntime.SetThreads(options.Threads);
         string checkpointPath = CheckpointPath(outputPath);
+        EnsureWritable(outputPath);
         var prior = options.Prior;
         int seq = options.Architecture.MaxEpochs;
 
@@ -370,6 +371,28 @@ public static class LcPfnTrainer
         if (differences.Count > 0)
         {
             throw new ArgumentException($"Cannot resume '{path}' with different training options ({string.Join("; ", differences)}). Resume with the original options.");
+        }
+    }
+
+    // Fail now rather than at the first checkpoint, minutes into the run.
+    private static void EnsureWritable(string outputPath)
+    {
+        string full = Path.GetFullPath(outputPath);
+        if (Directory.Exists(full))
+        {
+            throw new ArgumentException($"The output path '{full}' is a folder; give a file path such as '{Path.Combine(full, "model.lcpfn")}'.");
+        }
+
+        string probe = full + ".write-test-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Cannot write the model next to '{full}': {ex.Message}", ex);
         }
     }
 

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Hpo.Cli.Bench;
+using Hpo.Cli.Database;
 using Hpo.Cli.Doctor;
 
 namespace Hpo.Cli;
@@ -14,7 +16,8 @@ public static class HpoCommandLine
             "Proposes configurations, trains them epoch by epoch, and stops the ones an LC-PFN predicts cannot beat the best so far.");
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(LcPfn.LcPfnCommand.Create());
-        root.Subcommands.Add(Bench.BenchCommand.Create());
+        root.Subcommands.Add(DatabaseCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

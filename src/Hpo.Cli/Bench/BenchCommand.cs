@@ -1,8 +1,9 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace Hpo.Cli.Bench;
 
-/// <summary><c>hpo bench</c>: the benchmarks that decide whether Hpo beats the alternatives.</summary>
+/// <summary><c>hpo bench</c>: the benchmarks that decide whether Hpo beats the alternatives, and measurements of its parts on this machine.</summary>
 public static class BenchCommand
 {
     /// <summary>The subcommands, one factory per benchmark (add a benchmark with one line here).</summary>
@@ -11,17 +12,24 @@ public static class BenchCommand
         LcBenchCommand.Create,
         LcBenchExtrapolationCommand.Create,
         PredictorBenchCommand.Create,
+        StorageBenchCommand.Create,
     ];
 
-    /// <summary>Creates the command with its subcommands.</summary>
+    /// <summary>Creates the command group.</summary>
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmarks: early stopping on LCBench curves (vertical and parallel protocols), extrapolation quality, predictor speed. Each prints JSON with --json and writes plots with --out.");
+        var bench = new Command("bench", "Benchmarks: early stopping on LCBench curves (vertical and parallel protocols), extrapolation quality, predictor speed, storage. Each prints JSON with --json; the LCBench and predictor benchmarks write SVG plots with --out.");
         foreach (var create in Subcommands)
         {
-            command.Subcommands.Add(create());
+            bench.Subcommands.Add(create());
         }
 
-        return command;
+        // A group alone is a question: answer with its help, and fail so scripts notice the missing subcommand.
+        bench.SetAction(parse =>
+        {
+            new HelpAction().Invoke(parse);
+            return 1;
+        });
+        return bench;
     }
 }

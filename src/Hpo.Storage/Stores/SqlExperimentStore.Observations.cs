@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Text;
+using Hpo.Scheduler.Persistence;
+using Hpo.Storage.Validation;
+
+namespace Hpo.Storage.Stores;
+
+/// <summary>Learning curves and decisions: idempotent, lease-fenced writes and batched reads.</summary>
+internal sealed partial class SqlExperimentStore
+{
+    public async Task<RecordOutcome> RecordObservationAsync(TrialLease lease, int epoch, double value, CancellationToken cancellationToken = default) =>
+        (await RecordObservationsAsync(lease, [(epoch, value)], cancellationToken))[0];
+
+    public async Task<IReadOnlyList<RecordOutcome>> RecordObservationsAsync(TrialLease lease, IReadOnlyList<(int Epoch, double Value)> observations, CancellationToken cancellationToken = default)
+    {
+        InputValidator.Lease(lease);
+        _validate.Observations(observations);
+        var trial = await GetTrialFactsAsync(lease.TrialId, cancellationToken);
+        for (int i = 0; i < observations.Count; i++)
+        {
+            InputValidator.EpochWithin(observations.Count == 1 ? "epoch" : $"observations[{i}].Epoch", observations[i].Epoch, trial.MaxEpochs);
+        }
+
+        // Ascending epochs: concurrent writers of overlapping batches then wait on each other's keys in
+        // the same order and cannot deadlock.
+        var distinct = observations.DistinctBy(o => o.Epoch).OrderBy(o => o.Epoch).ToList();
+        var now = Now();
+        var inserted = await _executor.WriteAsync("RecordObservations", idempotent: true, async (s, ct) =>
+        {
+            var newEpochs = await InsertObservationsAsync(s, lease.TrialId, distinct, now, ct);
+            var existing = distinct.Where(o => !newEpochs.Contains(o.Epoch)).ToList();
+            if (existing.Count > 0)
+            {
+                var stored = await ReadValuesAsync(s, lease.TrialId, existing.Select(o => o.Epoch), ct);
+                foreach (var (epoch, value) in existing)
+                {
+                    if (!stored[epoch].Equals(value))
+                    {
+                        throw new ObservationConflictException(string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"Trial {lease.TrialId}, epoch {epoch}: {value:R} differs from the stored {stored[epoch]:R}; the stored value stays and nothing was written."));
+                    }
+                }
+            }
+
+            if (newEpochs.Count == 0)
+            {
+                // Nothing new, yet a stale lease is still refused, not told "already recorded".
+                var state = await ReadLeaseStateAsync(s, lease.TrialId, ct);
+                if (state is null || state.Token != lease.Token || state.Status != TrialStatus.Running)
+                {
+                    await ThrowLeaseProblemAsync(s, lease, "record observations", ct);
+                }
+
+                return newEpochs;
+            }
+
+            // The fence: this UPDATE takes the trial's row lock and matches only while the lease is current, so a
+            // takeover that committed first turns the whole write (inserts included) into a rollback.
+            var fresh = distinct.Where(o => newEpochs.Contains(o.Epoch)).ToList();
+            var last = fresh[^1];
+            double best = trial.Direction == MetricDirection.Maximize ? fresh.Max(o => o.Value) : fresh.Min(o => o.Value);
+            string better = trial.Direction == MetricDirection.Maximize ? ">" : "<";
+            await using var fence = s.Command(
+                $"""
+                UPDATE trials SET
+                    best_value = CASE WHEN best_value IS NULL OR @best {better} best_value THEN @best ELSE best_value END,
+                    last_value = CASE WHEN @last_epoch > last_epoch THEN @last_value ELSE last_value END,
+                    last_epoch = CASE WHEN @last_epoch > last_epoch THEN @last_epoch ELSE last_epoch END
+                WHERE id = @id AND lease_token = @token AND status = @running
+                """)
+                .With("best", best).With("last_epoch", last.Epoch).With("last_value", last.Value)
+                .With("id", lease.TrialId).With("token", s.Dialect.Token(lease.Token)).With("running", TrialStatus.Running);
+            if (await fence.ExecuteNonQueryAsync(ct) == 0)
+            {
+                await ThrowLeaseProblemAsync(s, lease, "record observations", ct);
+            }
+
+            return newEpochs;
+        }, cancellationToken);
+
+        // One outcome per input item; a repeat of an epoch within the batch is "already recorded".
+        var outcomes = new RecordOutcome[observations.Count];
+        var told = new HashSet<int>();
+        for (int i = 0; i < observations.Count; i++)
+        {
+            int epoch = observations[i].Epoch;
+            outcomes[i] = inserted.Contains(epoch) && told.Add(epoch) ? RecordOutcome.Inserted : RecordOutcome.AlreadyRecorded;
+        }
+
+        return outcomes;
+    }
+
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, CancellationToken cancellationToken = default)
+    {
+        _validate.CurveRequest(trialIds);
+        var ids = trialIds.Distinct().ToList();
+        var curves = ids.ToDictionary(id => id, _ => new List<ObservationRecord>());
+        if (ids.Count > 0)
+        {
+            var rows = await _executor.ReadAsync("GetCurves", async (s, ct) =>
+            {
+                await using var select = s.Command($"SELECT trial_id, epoch, value, recorded_at FROM observations WHERE {s.Dialect.InIds("trial_id", "@ids")} ORDER BY trial_id, epoch")
+                    .With("ids", s.Dialect.Ids(ids));
+                return await ReadAllAsync(select, r => new ObservationRecord(r.GetInt64(0), r.GetInt32(1), r.GetDouble(2), s.Dialect.ReadTime(r, 3)), ct);
+            }, cancellationToken);
+            foreach (var row in rows)
+            {
+                curves[row.TrialId].Add(row);
+            }
+        }
+
+        return curves.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<ObservationRecord>)kv.Value);
+    }
+
+    public async Task<double?> GetBestValueAsync(long experimentId, CancellationToken cancellationToken = default)
+    {
+        var experiment = await GetExperimentFactsAsync(experimentId, cancellationToken);
+        string aggregate = experiment.Direction == MetricDirection.Maximize ? "MAX" : "MIN";
+        return await _executor.ReadAsync("GetBestValue", async (s, ct) =>
+        {
+            await using var select = s.Command($"SELECT {aggregate}(best_value) FROM trials WHERE experiment_id = @experiment").With("experiment", experimentId);
+            object? best = await select.ExecuteScalarAsync(ct);
+            return best is null or DBNull ? (double?)null : Convert.ToDouble(best, CultureInfo.InvariantCulture);
+        }, cancellationToken);
+    }
+
+    public async Task<RecordOutcome> RecordDecisionAsync(TrialLease lease, DecisionRecord decision, CancellationToken cancellationToken = default)
+    {
+        InputValidator.Lease(lease);
+        _validate.Decision(lease, decision);
+        var trial = await GetTrialFactsAsync(lease.TrialId, cancellationToken);
+        InputValidator.EpochWithin("decision.Epoch", decision.Epoch, trial.MaxEpochs);
+        return await _executor.WriteAsync("RecordDecision", idempotent: true, async (s, ct) =>
+        {
+            // Decisions are rare (one per epoch): lock the trial row first, then write under a verified lease.
+            await using (var lockTrial = s.Command($"SELECT lease_token, status FROM trials t WHERE id = @id{s.Dialect.ForUpdateOf("t")}").With("id", lease.TrialId))
+            {
+                var current = await ReadSingleAsync(lockTrial, r => new { Token = s.Dialect.ReadTokenOrNull(r, 0), Status = Enum.Parse<TrialStatus>(r.GetString(1)) }, ct);
+                if (current is null || current.Token != lease.Token || current.Status != TrialStatus.Running)
+                {
+                    await ThrowLeaseProblemAsync(s, lease, "record a decision", ct);
+                }
+            }
+
+            await using var insert = s.Command(
+                """
+                INSERT INTO decisions (trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at)
+                VALUES (@trial, @epoch, @action, @policy, @poi, @median, @low, @high, @reason, @decided)
+                ON CONFLICT (trial_id, epoch) DO NOTHING
+                RETURNING epoch
+                """)
+                .With("trial", lease.TrialId).With("epoch", decision.Epoch).With("action", decision.Action).With("policy", decision.Policy)
+                .With("poi", decision.ProbabilityOfImprovement).With("median", decision.PredictedMedian).With("low", decision.PredictedLow)
+                .With("high", decision.PredictedHigh).With("reason", decision.Reason).With("decided", s.Dialect.Time(decision.DecidedAt));
+            if (await insert.ExecuteScalarAsync(ct) is not (null or DBNull))
+            {
+                return RecordOutcome.Inserted;
+            }
+
+            var stored = (await ReadDecisionsAsync(s, lease.TrialId, decision.Epoch, ct)).Single();
+            if (!SameDecision(stored, decision))
+            {
+                throw new ObservationConflictException(
+                    $"Trial {lease.TrialId}, epoch {decision.Epoch}: a different decision is stored ({stored.Action} by {stored.Policy}); the stored decision stays and nothing was written.");
+            }
+
+            return RecordOutcome.AlreadyRecorded;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<DecisionRecord>> GetDecisionsAsync(long trialId, CancellationToken cancellationToken = default) =>
+        _executor.ReadAsync<IReadOnlyList<DecisionRecord>>("GetDecisions", async (s, ct) => await ReadDecisionsAsync(s, trialId, null, ct), cancellationToken);
+
+    // The time a decision was taken is not part of its identity: a worker that restarts and decides again
+    // at the same epoch, identically, is a retry.
+    private static bool SameDecision(DecisionRecord a, DecisionRecord b) =>
+        a.Action == b.Action && a.Policy == b.Policy &&
+        Nullable.Equals(a.ProbabilityOfImprovement, b.ProbabilityOfImprovement) &&
+        Nullable.Equals(a.PredictedMedian, b.PredictedMedian) &&
+        Nullable.Equals(a.PredictedLow, b.PredictedLow) &&
+        Nullable.Equals(a.PredictedHigh, b.PredictedHigh) &&
+        a.Reason == b.Reason;
+
+    private static async Task<List<DecisionRecord>> ReadDecisionsAsync(SqlSession s, long trialId, int? epoch, CancellationToken ct)
+    {
+        await using var select = s.Command(
+            $"""
+            SELECT trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at
+            FROM decisions WHERE trial_id = @trial{(epoch is null ? string.Empty : " AND epoch = @epoch")} ORDER BY epoch
+            """).With("trial", trialId);
+        if (epoch is not null)
+        {
+            select.With("epoch", epoch.Value);
+        }
+
+        return await ReadAllAsync(select, r => new DecisionRecord(
+            r.GetInt64(0), r.GetInt32(1), Enum.Parse<DecisionAction>(r.GetString(2)), r.GetString(3),
+            r.GetDoubleOrNull(4), r.GetDoubleOrNull(5), r.GetDoubleOrNull(6), r.GetDoubleOrNull(7), r.GetStringOrNull(8), s.Dialect.ReadTime(r, 9)), ct);
+    }
+
+    private static async Task<HashSet<int>> InsertObservationsAsync(SqlSession s, long trialId, List<(int Epoch, double Value)> rows, DateTimeOffset now, CancellationToken ct)
+    {
+        var sql = new StringBuilder("INSERT INTO observations (trial_id, epoch, value, recorded_at) VALUES ");
+        for (int i = 0; i < rows.Count; i++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ", ")}(@trial, @e{i}, @v{i}, @now)");
+        }
+
+        sql.Append(" ON CONFLICT (trial_id, epoch) DO NOTHING RETURNING epoch");
+        await using var insert = s.Command(sql.ToString()).With("trial", trialId).With("now", s.Dialect.Time(now));
+        for (int i = 0; i < rows.Count; i++)
+        {
+            insert.With($"e{i}", rows[i].Epoch).With($"v{i}", rows[i].Value);
+        }
+
+        return [.. await ReadAllAsync(insert, r => r.GetInt32(0), ct)];
+    }
+
+    private static async Task<Dictionary<int, double>> ReadValuesAsync(SqlSession s, long trialId, IEnumerable<int> epochs, CancellationToken ct)
+    {
+        var list = epochs.ToList();
+        await using var select = s.Command(
+            $"SELECT epoch, value FROM observations WHERE trial_id = @trial AND epoch IN ({string.Join(", ", list.Select((_, i) => $"@e{i}"))})").With("trial", trialId);
+        for (int i = 0; i < list.Count; i++)
+        {
+            select.With($"e{i}", list[i]);
+        }
+
+        return (await ReadAllAsync(select, r => (Epoch: r.GetInt32(0), Value: r.GetDouble(1)), ct)).ToDictionary(x => x.Epoch, x => x.Value);
+    }
+
+    private async Task<TrialFacts> GetTrialFactsAsync(long trialId, CancellationToken cancellationToken)
+    {
+        if (_trialFacts.TryGetValue(trialId, out var cached))
+        {
+            return cached;
+        }
+
+        var facts = await _executor.ReadAsync("GetTrialFacts", async (s, ct) =>
+        {
+            await using var select = s.Command("SELECT t.id, t.experiment_id, e.max_epochs, e.direction FROM trials t JOIN experiments e ON e.id = t.experiment_id WHERE t.id = @id")
+                .With("id", trialId);
+            return await ReadSingleAsync(select, r => new TrialFacts(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), Enum.Parse<MetricDirection>(r.GetString(3))), ct);
+        }, cancellationToken) ?? throw new NotFoundException($"Trial {trialId} does not exist.");
+
+        // Bounded: a long-lived scheduler sees many trials; the facts are cheap to read again.
+        if (_trialFacts.Count > 100_000)
+        {
+            _trialFacts.Clear();
+        }
+
+        return _trialFacts.GetOrAdd(trialId, facts);
+    }
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using Hpo.Scheduler.Persistence;
+using Hpo.Storage.Validation;
+
+namespace Hpo.Storage.Stores;
+
+/// <summary>Trials: dense creation, leases (claim, heartbeat, finish), listings and the stale sweep.</summary>
+internal sealed partial class SqlExperimentStore
+{
+    public async Task<TrialRecord> CreateTrialAsync(long experimentId, string parametersJson, CancellationToken cancellationToken = default)
+    {
+        _validate.ParametersSize(parametersJson);
+        var experiment = await GetExperimentFactsAsync(experimentId, cancellationToken);
+        _parameterValidator.Validate(experiment.SearchSpaceJson, parametersJson);
+        var now = Now();
+
+        // The experiment row is the counter: UPDATE … RETURNING locks it, so concurrent creators queue and each
+        // gets the next number; a rolled-back creation rolls the counter back too, so numbers stay dense.
+        // Not idempotent (a retried creation after a lost COMMIT acknowledgement would add a second trial).
+        return await _executor.WriteAsync("CreateTrial", idempotent: false, async (s, ct) =>
+        {
+            await using var next = s.Command("UPDATE experiments SET trial_count = trial_count + 1, updated_at = @now WHERE id = @id RETURNING trial_count, status")
+                .With("now", s.Dialect.Time(now)).With("id", experimentId);
+            var counter = await ReadSingleAsync(next, r => new { Number = r.GetInt32(0), Status = Enum.Parse<ExperimentStatus>(r.GetString(1)) }, ct)
+                ?? throw new NotFoundException($"Experiment {experimentId} does not exist.");
+            if (counter.Status is ExperimentStatus.Completed or ExperimentStatus.Cancelled or ExperimentStatus.Failed)
+            {
+                throw new TrialStateException($"Experiment {experimentId} ('{experiment.Name}') is {counter.Status}; it takes no new trials.");
+            }
+
+            await using var insert = s.Command(
+                $"""
+                INSERT INTO trials (experiment_id, number, parameters, status, attempt, created_at, last_epoch)
+                VALUES (@experiment, @number, {s.Dialect.Json("@parameters")}, @status, 0, @now, 0)
+                RETURNING {TrialColumns}
+                """)
+                .With("experiment", experimentId).With("number", counter.Number).With("parameters", parametersJson)
+                .With("status", TrialStatus.Pending).With("now", s.Dialect.Time(now));
+            return (await ReadSingleAsync(insert, ReadTrial, ct))!;
+        }, cancellationToken);
+    }
+
+    public Task<TrialRecord?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default) =>
+        _executor.ReadAsync("GetTrial", async (s, ct) =>
+        {
+            await using var select = s.Command($"SELECT {TrialColumns} FROM trials WHERE id = @id").With("id", trialId);
+            return await ReadSingleAsync(select, ReadTrial, ct);
+        }, cancellationToken);
+
+    public async Task<TrialLease> ClaimTrialAsync(long trialId, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        InputValidator.Worker(workerId);
+        InputValidator.LeaseDuration(leaseDuration);
+        var now = Now();
+        var token = Guid.NewGuid();
+
+        // One conditional UPDATE decides the race: of two workers claiming together exactly one matches. Not
+        // idempotent: after a lost COMMIT acknowledgement the caller may hold a lease it never saw; it expires.
+        var claimed = await _executor.WriteAsync("ClaimTrial", idempotent: false, async (s, ct) =>
+        {
+            await using var update = s.Command(
+                $"""
+                UPDATE trials
+                SET status = @running, attempt = attempt + 1, lease_token = @token, worker_id = @worker,
+                    last_heartbeat = @now, started_at = COALESCE(started_at, @now)
+                WHERE id = @id AND (status = @pending OR (status = @running AND (last_heartbeat IS NULL OR last_heartbeat < @expired)))
+                RETURNING {TrialColumns}
+                """)
+                .With("running", TrialStatus.Running).With("pending", TrialStatus.Pending).With("token", s.Dialect.Token(token))
+                .With("worker", workerId).With("now", s.Dialect.Time(now)).With("expired", s.Dialect.Time(now - leaseDuration)).With("id", trialId);
+            return await ReadSingleAsync(update, ReadTrial, ct);
+        }, cancellationToken);
+
+        if (claimed is not null)
+        {
+            return new TrialLease(claimed.Id, token, claimed.Attempt, workerId, claimed.LastEpoch);
+        }
+
+        var trial = await GetTrialAsync(trialId, cancellationToken) ?? throw new NotFoundException($"Trial {trialId} does not exist.");
+        if (trial.IsTerminal)
+        {
+            throw new TrialStateException($"Trial {trialId} is {trial.Status}; a finished trial cannot be claimed.");
+        }
+
+        throw new TrialStateException(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Trial {trialId} is held by worker '{trial.WorkerId}' (attempt {trial.Attempt}, last heartbeat {trial.LastHeartbeat:O}); its lease has not expired."));
+    }
+
+    public async Task HeartbeatAsync(TrialLease lease, CancellationToken cancellationToken = default)
+    {
+        InputValidator.Lease(lease);
+        var now = Now();
+        await _executor.WriteAsync("Heartbeat", idempotent: true, async (s, ct) =>
+        {
+            await using var update = s.Command("UPDATE trials SET last_heartbeat = @now WHERE id = @id AND lease_token = @token AND status = @running")
+                .With("now", s.Dialect.Time(now)).With("id", lease.TrialId).With("token", s.Dialect.Token(lease.Token)).With("running", TrialStatus.Running);
+            if (await update.ExecuteNonQueryAsync(ct) == 0)
+            {
+                await ThrowLeaseProblemAsync(s, lease, "renew its lease", ct);
+            }
+
+            await using var worker = s.Command("UPDATE workers SET last_heartbeat = @now WHERE id = @worker")
+                .With("now", s.Dialect.Time(now)).With("worker", lease.WorkerId);
+            await worker.ExecuteNonQueryAsync(ct);
+            return true;
+        }, cancellationToken);
+    }
+
+    public async Task FinishTrialAsync(TrialLease lease, TrialStatus status, string? detail = null, CancellationToken cancellationToken = default)
+    {
+        InputValidator.Lease(lease);
+        _validate.Finish(status, detail);
+        var now = Now();
+        await _executor.WriteAsync("FinishTrial", idempotent: true, async (s, ct) =>
+        {
+            await using var update = s.Command(
+                """
+                UPDATE trials SET status = @status, finished_at = @now, stop_reason = @reason, error = @error
+                WHERE id = @id AND lease_token = @token AND status = @running
+                """)
+                .With("status", status).With("now", s.Dialect.Time(now))
+                .With("reason", status == TrialStatus.Stopped ? detail : null).With("error", status == TrialStatus.Failed ? detail : null)
+                .With("id", lease.TrialId).With("token", s.Dialect.Token(lease.Token)).With("running", TrialStatus.Running);
+            if (await update.ExecuteNonQueryAsync(ct) == 1)
+            {
+                return true;
+            }
+
+            // Finished already by this very lease with the same status: a retry, nothing to do.
+            var state = await ReadLeaseStateAsync(s, lease.TrialId, ct);
+            if (state is not null && state.Token == lease.Token && state.Status == status)
+            {
+                return false;
+            }
+
+            await ThrowLeaseProblemAsync(s, lease, $"finish as {status}", ct);
+            return false;
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<TrialRecord>> FindStaleTrialsAsync(DateTimeOffset heartbeatBefore, long? experimentId = null, CancellationToken cancellationToken = default) =>
+        await _executor.ReadAsync("FindStaleTrials", async (s, ct) =>
+        {
+            await using var select = s.Command(
+                $"""
+                SELECT {TrialColumns} FROM trials
+                WHERE status = @running AND last_heartbeat < @before {(experimentId is null ? string.Empty : "AND experiment_id = @experiment")}
+                ORDER BY last_heartbeat, id
+                """)
+                .With("running", TrialStatus.Running).With("before", s.Dialect.Time(heartbeatBefore));
+            if (experimentId is not null)
+            {
+                select.With("experiment", experimentId.Value);
+            }
+
+            return await ReadAllAsync(select, ReadTrial, ct);
+        }, cancellationToken);
+
+    public async Task<Page<TrialRecord>> ListTrialsAsync(long experimentId, int pageNumber = 1, int pageSize = 100, TrialStatus? status = null, CancellationToken cancellationToken = default)
+    {
+        _validate.Page(pageNumber, pageSize);
+        if (status is { } requested && !Enum.IsDefined(requested))
+        {
+            throw new HpoValidationException($"status {requested} is not one of {string.Join(", ", Enum.GetNames<TrialStatus>())}.");
+        }
+
+        await GetExperimentFactsAsync(experimentId, cancellationToken);
+        string filter = status is null ? string.Empty : " AND status = @status";
+        return await _executor.ReadAsync("ListTrials", async (s, ct) =>
+        {
+            await using var count = s.Command($"SELECT COUNT(*) FROM trials WHERE experiment_id = @experiment{filter}").With("experiment", experimentId);
+            await using var select = s.Command($"SELECT {TrialColumns} FROM trials WHERE experiment_id = @experiment{filter} ORDER BY number LIMIT @limit OFFSET @offset")
+                .With("experiment", experimentId).With("limit", pageSize).With("offset", (long)(pageNumber - 1) * pageSize);
+            if (status is not null)
+            {
+                count.With("status", status.Value);
+                select.With("status", status.Value);
+            }
+
+            long total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            var items = await ReadAllAsync(select, ReadTrial, ct);
+            return new Page<TrialRecord>(items, pageNumber, pageSize, total);
+        }, cancellationToken);
+    }
+
+    private static async Task<LeaseState?> ReadLeaseStateAsync(SqlSession s, long trialId, CancellationToken ct)
+    {
+        await using var select = s.Command("SELECT status, lease_token, attempt, worker_id FROM trials WHERE id = @id").With("id", trialId);
+        return await ReadSingleAsync(select, r => new LeaseState(Enum.Parse<TrialStatus>(r.GetString(0)), s.Dialect.ReadTokenOrNull(r, 1), r.GetInt32(2), r.GetStringOrNull(3)), ct);
+    }
+
+    /// <summary>Explains why a lease-fenced write matched no row, as the typed error the contract promises.</summary>
+    private static async Task ThrowLeaseProblemAsync(SqlSession s, TrialLease lease, string action, CancellationToken ct)
+    {
+        var state = await ReadLeaseStateAsync(s, lease.TrialId, ct) ?? throw new NotFoundException($"Trial {lease.TrialId} does not exist.");
+        if (state.Token != lease.Token)
+        {
+            throw new StaleLeaseException(
+                $"Trial {lease.TrialId}: worker '{lease.WorkerId}' cannot {action}: its lease (attempt {lease.Attempt}) is stale; " +
+                $"the trial was claimed again (attempt {state.Attempt}, worker '{state.WorkerId}'). Nothing was written.");
+        }
+
+        throw new TrialStateException($"Trial {lease.TrialId} is {state.Status}; worker '{lease.WorkerId}' cannot {action}. Nothing was written.");
+    }
+
+    private sealed record LeaseState(TrialStatus Status, Guid? Token, int Attempt, string? WorkerId);
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Hpo.Scheduler.Persistence;
+using Hpo.Storage.Configuration;
+using Hpo.Storage.Resilience;
+using Hpo.Storage.Validation;
+using Microsoft.Extensions.Options;
+
+namespace Hpo.Storage.Stores;
+
+/// <summary>
+/// <see cref="IExperimentStore"/> on PostgreSQL or SQLite. Writes are single transactions of hand-written SQL
+/// (INSERT … ON CONFLICT DO NOTHING plus a read-back compare) so they are idempotent by natural key and safe
+/// to retry; every write about a running trial is fenced by its lease token inside the same transaction.
+/// </summary>
+internal sealed partial class SqlExperimentStore : IExperimentStore
+{
+    private const string ExperimentColumns =
+        "id, name, metric_name, direction, metric_lower_bound, metric_upper_bound, max_epochs, search_space, tuner, policy, settings, status, created_at, updated_at";
+
+    private const string TrialColumns =
+        "id, experiment_id, number, parameters, status, attempt, lease_token, worker_id, last_heartbeat, created_at, started_at, finished_at, last_epoch, best_value, last_value, stop_reason, error";
+
+    // Facts that never change once written (an experiment's search space, max epochs and direction; a
+    // trial's experiment), cached so hot writes do not re-read them.
+    private readonly ConcurrentDictionary<long, ExperimentFacts> _experimentFacts = new();
+    private readonly ConcurrentDictionary<long, TrialFacts> _trialFacts = new();
+
+    private readonly StoreExecutor _executor;
+    private readonly IParameterValidator _parameterValidator;
+    private readonly TimeProvider _time;
+    private readonly InputValidator _validate;
+
+    public SqlExperimentStore(StoreExecutor executor, IParameterValidator parameterValidator, TimeProvider time, IOptions<HpoStorageOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _executor = executor;
+        _parameterValidator = parameterValidator;
+        _time = time;
+        _validate = new InputValidator(options.Value);
+    }
+
+    private SqlDialect Dialect => _executor.Dialect;
+
+    // Microsecond precision: what PostgreSQL keeps, so a returned record equals the stored one on both engines.
+    private DateTimeOffset Now()
+    {
+        long ticks = _time.GetUtcNow().UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % 10), TimeSpan.Zero);
+    }
+
+    private ExperimentRecord ReadExperiment(DbDataReader r) => new(
+        r.GetInt64(0),
+        new ExperimentSpec(
+            r.GetString(1),
+            r.GetString(2),
+            Enum.Parse<MetricDirection>(r.GetString(3)),
+            r.GetDoubleOrNull(4),
+            r.GetDoubleOrNull(5),
+            r.GetInt32(6),
+            r.GetString(7),
+            r.GetString(8),
+            r.GetString(9),
+            r.GetStringOrNull(10)),
+        Enum.Parse<ExperimentStatus>(r.GetString(11)),
+        Dialect.ReadTime(r, 12),
+        Dialect.ReadTime(r, 13));
+
+    private TrialRecord ReadTrial(DbDataReader r)
+    {
+        var status = Enum.Parse<TrialStatus>(r.GetString(4));
+        return new TrialRecord(
+            r.GetInt64(0),
+            r.GetInt64(1),
+            r.GetInt32(2),
+            r.GetString(3),
+            status,
+            r.GetInt32(5),
+            status == TrialStatus.Running ? Dialect.ReadTokenOrNull(r, 6) : null,
+            r.GetStringOrNull(7),
+            Dialect.ReadTimeOrNull(r, 8),
+            Dialect.ReadTime(r, 9),
+            Dialect.ReadTimeOrNull(r, 10),
+            Dialect.ReadTimeOrNull(r, 11),
+            r.GetInt32(12),
+            r.GetDoubleOrNull(13),
+            r.GetDoubleOrNull(14),
+            r.GetStringOrNull(15),
+            r.GetStringOrNull(16));
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(DbCommand command, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(read(reader));
+        }
+
+        return items;
+    }
+
+    private static async Task<T?> ReadSingleAsync<T>(DbCommand command, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? read(reader) : null;
+    }
+
+    private sealed record ExperimentFacts(long Id, string Name, string SearchSpaceJson, int MaxEpochs, MetricDirection Direction);
+
+    private sealed record TrialFacts(long TrialId, long ExperimentId, int MaxEpochs, MetricDirection Direction);
+}

@@ -1,0 +1,98 @@
+using Hpo.Scheduler.Persistence;
+using Hpo.Storage.Tests.Infrastructure;
+using Hpo.Testing;
+using Npgsql;
+
+namespace Hpo.Storage.Tests.Contract;
+
+/// <summary>The contract on the PostgreSQL of scripts/test.sh, one fresh database per test, plus what only a server shows.</summary>
+[RequiresPostgres]
+public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTests
+{
+    private PostgresTestDatabase? _database;
+
+    protected override async Task<StoreHarness> CreateHarnessAsync()
+    {
+        _database = await PostgresTestDatabase.CreateAsync();
+        return await StoreHarness.CreateAsync(_database.ConnectionString);
+    }
+
+    protected override async Task DropDatabaseAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    [StoreFact]
+    public async Task CheckConstraints_NaNAndInfinityWrittenBehindTheStoresBack_Rejected()
+    {
+        var (_, trial, _) = await RunningTrialAsync();
+        await using var connection = await Harness.OpenRawAsync();
+
+        foreach (string value in new[] { "NaN", "Infinity", "-Infinity" })
+        {
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = $"INSERT INTO observations (trial_id, epoch, value, recorded_at) VALUES ({trial.Id}, 1, '{value}'::float8, now())";
+            var error = await Assert.ThrowsAsync<PostgresException>(() => insert.ExecuteNonQueryAsync());
+            Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
+        }
+
+        Assert.Equal(0, await Harness.ScalarAsync("SELECT COUNT(*) FROM observations"));
+    }
+
+    [StoreFact]
+    public async Task Connection_DefaultApplicationName_OperatorsSeeHpoInPgStatActivity()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_database!.ConnectionString) { ApplicationName = null };
+        await using var harness = await StoreHarness.CreateAsync(builder.ConnectionString);
+        await harness.Store.CreateExperimentAsync(Spec());
+
+        Assert.True(await harness.ScalarAsync($"SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '{_database.Name}' AND application_name = 'hpo'") >= 1);
+    }
+
+    [StoreFact]
+    public async Task RecordObservationAsync_BackendTerminatedRepeatedlyMidWrite_RetriedWithoutLossOrDuplicate()
+    {
+        string application = "hpo-chaos-" + Guid.NewGuid().ToString("N")[..8];
+        var builder = new NpgsqlConnectionStringBuilder(_database!.ConnectionString) { ApplicationName = application };
+        await using var chaos = await StoreHarness.CreateAsync(builder.ConnectionString, o => o.MaxAttempts = 12);
+        var experiment = await chaos.Store.CreateExperimentAsync(Spec(maxEpochs: 400));
+        var trial = await chaos.Store.CreateTrialAsync(experiment.Id, Params());
+        var lease = await chaos.Store.ClaimTrialAsync(trial.Id, "worker-chaos", TimeSpan.FromMinutes(10));
+        using var writerDone = new CancellationTokenSource();
+
+        var killer = Task.Run(async () =>
+        {
+            int killed = 0;
+            await using var admin = await Harness.OpenRawAsync();
+            while (!writerDone.IsCancellationRequested)
+            {
+                await using var kill = admin.CreateCommand();
+                kill.CommandText = $"SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '{application}' AND state <> 'idle'";
+                killed += Convert.ToInt32(await kill.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+                // Often enough to hit many writes mid-transaction, rarely enough that a retry gets through.
+                await Task.Delay(25);
+            }
+
+            return killed;
+        });
+
+        var outcomes = new List<RecordOutcome>();
+        for (int epoch = 1; epoch <= 400; epoch++)
+        {
+            outcomes.Add(await chaos.Store.RecordObservationAsync(lease, epoch, epoch / 1000.0));
+        }
+
+        await writerDone.CancelAsync();
+        int terminated = await killer;
+
+        Assert.True(terminated >= 3, $"the chaos loop terminated only {terminated} backends mid-statement");
+        Assert.Equal(400, await Harness.ScalarAsync("SELECT COUNT(*) FROM observations"));
+        Assert.Equal(400, await Harness.ScalarAsync("SELECT COUNT(DISTINCT epoch) FROM observations"));
+        var curve = (await Harness.Store.GetCurvesAsync([trial.Id]))[trial.Id];
+        Assert.All(curve, o => Assert.Equal(o.Epoch / 1000.0, o.Value));
+        Assert.Equal(400, (await Harness.Store.GetTrialAsync(trial.Id))!.LastEpoch);
+    }
+}

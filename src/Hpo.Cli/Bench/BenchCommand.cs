@@ -13,6 +13,7 @@ public static class BenchCommand
         LcBenchExtrapolationCommand.Create,
         PredictorBenchCommand.Create,
         StorageBenchCommand.Create,
+        SchedulerBenchCommand.Create,
     ];
 
     /// <summary>Creates the command group.</summary>

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using Hpo.LcPfn.Model;
 using Hpo.LcPfn.Training;
+using Hpo.Testing;
+using Microsoft.Data.Sqlite;
 
 namespace Hpo.Cli.Tests.Bench;
 
@@ -118,6 +120,53 @@ public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyMode
         Assert.True(single.GetProperty("p99Ms").GetDouble() >= single.GetProperty("p50Ms").GetDouble());
         Assert.Equal(46, single.GetProperty("samples").GetInt32());
         Assert.True(json.RootElement.GetProperty("batch").GetProperty("decisionsPerSecond").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Scheduler_SqliteWithLcPfn_EveryReportPersistedAndDecided()
+    {
+        string file = Path.Combine(Directory.CreateTempSubdirectory("hpo-bench-scheduler").FullName, "bench.db");
+
+        var (code, output, error) = await RunAsync("bench", "scheduler", "--db", file, "--migrate", "--workers", "4", "--reports", "120", "--epochs", "10", "--model", _model, "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal("Sqlite", root.GetProperty("provider").GetString());
+        Assert.Equal("lcpfn", root.GetProperty("policy").GetString());
+        Assert.Equal(120, root.GetProperty("reports").GetInt32());
+        Assert.True(root.GetProperty("trials").GetInt32() >= 12);
+        Assert.True(root.GetProperty("p99Milliseconds").GetDouble() >= root.GetProperty("p50Milliseconds").GetDouble());
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=false");
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT (SELECT COUNT(*) FROM observations), (SELECT COUNT(*) FROM decisions)";
+        await using var reader = await count.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(120L, reader.GetInt64(0));
+        Assert.Equal(120L, reader.GetInt64(1));
+    }
+
+    [PostgresFact]
+    public async Task Scheduler_Postgres_ReportsThroughputAndLatency()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+
+        var (code, output, error) = await RunAsync("bench", "scheduler", "--db", db.ConnectionString, "--migrate", "--policy", "none", "--reports", "400", "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("PostgreSql", json.RootElement.GetProperty("provider").GetString());
+        Assert.True(json.RootElement.GetProperty("reportsPerSecond").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Scheduler_BadPolicy_ExitsTwoNamingIt()
+    {
+        var (code, _, error) = await RunAsync("bench", "scheduler", "--db", "unused.db", "--policy", "sometimes");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--policy is 'sometimes'", error, StringComparison.Ordinal);
     }
 
     /// <summary>A 100-epoch model trained for two steps (LCBench curves have 52 epochs).</summary>

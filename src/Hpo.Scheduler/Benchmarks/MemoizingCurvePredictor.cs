@@ -16,6 +16,7 @@ namespace Hpo.Scheduler.Benchmarks;
 /// </remarks>
 public sealed class MemoizingCurvePredictor : ICurvePredictor
 {
+    private const int LengthBand = 8;
     private readonly ICurvePredictor _inner;
     private readonly long _capacityBytes;
     private readonly Dictionary<QueryKey, CurvePrediction> _memory = [];
@@ -84,7 +85,7 @@ public sealed class MemoizingCurvePredictor : ICurvePredictor
         }
     }
 
-    /// <summary>Answers the not yet remembered queries of <paramref name="queries"/> in one inner call and remembers them.</summary>
+    /// <summary>Answers the not yet remembered queries of <paramref name="queries"/> (one inner call per band of similar observed lengths) and remembers them.</summary>
     public void Prefetch(IReadOnlyList<CurveQuery> queries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
@@ -129,8 +130,21 @@ public sealed class MemoizingCurvePredictor : ICurvePredictor
                 return;
             }
 
-            var answers = _inner.Predict(missing.Select(i => queries[i]).ToArray(), cancellationToken);
-            InnerCalls++;
+            // One inner call per band of observed lengths: the predictor pads every curve of a pass to the
+            // pass's longest observed prefix plus its most query epochs, so a pass mixing a 5-epoch and a
+            // 50-epoch prefix of 52-epoch runs would cost almost twice the positions (and attention ~4×).
+            var answers = new CurvePrediction[missing.Count];
+            foreach (var band in Enumerable.Range(0, missing.Count).GroupBy(k => queries[missing[k]].Observed.Count / LengthBand))
+            {
+                var members = band.ToArray();
+                var predicted = _inner.Predict(members.Select(k => queries[missing[k]]).ToArray(), cancellationToken);
+                InnerCalls++;
+                for (int j = 0; j < members.Length; j++)
+                {
+                    answers[members[j]] = predicted[j];
+                }
+            }
+
             Misses += missing.Count;
             long added = answers.Sum(EstimateBytes);
             if (_bytes + added > _capacityBytes)

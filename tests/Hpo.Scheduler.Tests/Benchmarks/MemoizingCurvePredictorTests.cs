@@ -38,6 +38,19 @@ public sealed class MemoizingCurvePredictorTests
     }
 
     [Fact]
+    public void Prefetch_ShortAndLongPrefixes_OneInnerCallPerLengthBand()
+    {
+        var inner = new ExtrapolatingCurvePredictor();
+        var memo = new MemoizingCurvePredictor(inner);
+        var longPrefix = Enumerable.Range(1, 30).Select(t => t / 40.0).ToArray();
+
+        memo.Prefetch([Query(0.3, 0.4), Query(longPrefix), Query(0.2, 0.3)]);
+
+        Assert.Equal([2, 1], inner.BatchSizes);
+        Assert.Equal(3, memo.Misses);
+    }
+
+    [Fact]
     public void Predict_DifferentQueryEpochs_AreDifferentQueries()
     {
         var inner = new ExtrapolatingCurvePredictor();

@@ -32,7 +32,7 @@ public static class LcBenchCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the pools and orderings (same seed, same JSON apart from timings).", DefaultValueFactory = _ => 0 };
         var model = ModelOption.Create();
         var threads = new Option<int>("--threads") { Description = "Torch CPU threads for the LC-PFN. Default 1: the simulation makes many small forward passes, which extra threads slow down on a busy machine.", DefaultValueFactory = _ => 1 };
-        var cacheMb = new Option<int>("--cache-mb") { Description = "Memory for remembered LC-PFN predictions per task (MiB).", DefaultValueFactory = _ => 3072 };
+        var cacheMb = new Option<int>("--cache-mb") { Description = "Memory for remembered LC-PFN predictions per task (MiB). A task needs about 16 KB × buckets/1000 per remembered epoch distribution (some 5 GB for a 1000-bucket model); when the memory is full it is emptied and predictions are recomputed, which costs time.", DefaultValueFactory = _ => 6144 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON on stdout (progress stays on stderr)." };
         var outDir = new Option<string?>("--out") { Description = "Folder for SVG plots (mean regret curves per task, speed-ups)." };
         var command = new Command("lcbench", "Early stopping on real LCBench learning curves (YAHPO surrogate), as lcbench-protocol.md defines it: per task a pool of configurations, random orderings, an epoch budget; regret = best value of the pool − best value observed so far. Vertical: speed-up over no stopping (epochs to reach no stopping's final regret). Parallel: area under the regret curve and regret at 25/50/100% of the budget.")

@@ -27,7 +27,7 @@ public sealed record LcBenchBenchmarkOptions
     public int Seed { get; init; }
 
     /// <summary>The most memory the LC-PFN answer cache may take.</summary>
-    public long CacheBytes { get; init; } = 3L << 30;
+    public long CacheBytes { get; init; } = 6L << 30;
 
     /// <summary>The budget in runs actually used.</summary>
     public int EffectiveBudgetRuns => BudgetRuns ?? (Protocol == LcBenchProtocol.Vertical ? 20 : 40);

@@ -19,7 +19,7 @@ public static class BenchCommand
     /// <summary>Creates the command group.</summary>
     public static Command Create()
     {
-        var bench = new Command("bench", "Benchmarks: early stopping on LCBench curves (vertical and parallel protocols), extrapolation quality, predictor speed, storage. Each prints JSON with --json; the LCBench and predictor benchmarks write SVG plots with --out.");
+        var bench = new Command("bench", "Benchmarks: early stopping on LCBench curves (vertical and parallel protocols), extrapolation quality, predictor speed, storage. Each prints JSON with --json; the LCBench, extrapolation and predictor benchmarks write SVG plots with --out.");
         foreach (var create in Subcommands)
         {
             bench.Subcommands.Add(create());

@@ -175,6 +175,8 @@ public static class LcBenchCommand
 
     private static void PrintTables(LcBenchBenchmarkReport report, IAnsiConsole console)
     {
+        // Redirected output defaults to 80 columns, which folds a dozen-column table into unreadable cells.
+        console.Profile.Width = Math.Max(console.Profile.Width, 180);
         var o = report.Options;
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"LCBench {o.Protocol.ToString().ToLowerInvariant()}: {o.Tasks.Count} task(s), pool {o.Pool}, {o.Orderings} orderings, budget {o.EffectiveBudgetRuns} runs, {o.EffectiveWorkers} worker(s), seed {o.Seed}; {report.Seconds:F0} s.")));

@@ -10,10 +10,10 @@ namespace Hpo.LcPfn.Inference;
 
 /// <summary>
 /// Answers <see cref="CurveQuery"/>s with a loaded LC-PFN: many partial curves of different lengths per
-/// forward pass (each laid out as observed prefix, then its query epochs, then padding to the pass's
-/// longest curve; the attention mask keeps padding and other queries invisible), returning the full-support bar
-/// distribution at every requested epoch. Thread-safe: concurrent callers share the model and take turns
-/// on the forward pass, which uses libtorch's own threads.
+/// forward pass (each laid out as its observed prefix, then its query epochs, then padding to the
+/// pass's longest curve; the attention mask keeps padding and other queries invisible), returning the
+/// full-support bar distribution at every requested epoch. Thread-safe: concurrent callers share the
+/// model and take turns on the forward pass, which uses libtorch's own threads.
 /// </summary>
 public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
 {
@@ -110,11 +110,11 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
     }
 
     /// <summary>
-    /// Groups the queries into forward passes. A curve takes (observed + query epochs) positions and every
-    /// curve in a pass is padded to the pass's longest, so
-    /// queries are sorted by length and a new pass starts when a curve is much longer than the pass's
-    /// first (more than 1.5× + 8 positions) or the pass is full: a handful of passes instead of one, but
-    /// little compute spent on padding. Curves of similar length (the usual case) share one pass.
+    /// Groups the queries into forward passes. A curve takes (observed + query epochs) positions and
+    /// every curve in a pass is padded to the pass's longest, so queries are sorted by length and a new
+    /// pass starts when a curve is much longer than the pass's first (more than 1.5× + 8 positions) or
+    /// the pass is full: a handful of passes instead of one, but little compute spent on padding. Curves
+    /// of similar length (the usual case) share one pass.
     /// </summary>
     private IEnumerable<int[]> Chunks(IReadOnlyList<CurveQuery> queries)
     {

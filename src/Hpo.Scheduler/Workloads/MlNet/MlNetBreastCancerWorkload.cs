@@ -16,13 +16,10 @@ namespace Hpo.Scheduler.Workloads.MlNet;
 /// The shuffling of epoch n is seeded by (trial seed, n), so the same seed gives the same curve and a
 /// resumed run, which re-fits the earlier epochs (milliseconds each), continues it exactly.
 /// </remarks>
-public sealed class MlNetBreastCancerWorkload : IWorkload
+public sealed class MlNetBreastCancerWorkload : MlNetWarmStartWorkload<MlNetBreastCancerHyperparameters>
 {
     /// <summary>The registry type name.</summary>
     public const string TypeName = "mlnet-breast-cancer";
-
-    /// <summary>The metric each epoch reports.</summary>
-    public const string Metric = "val_accuracy";
 
     /// <summary>
     /// The default hyperparameter space in the search-space JSON form; <c>epochs</c> is the epoch budget
@@ -37,29 +34,15 @@ public sealed class MlNetBreastCancerWorkload : IWorkload
         }
         """;
 
-    private readonly Lazy<DatasetSplit> _split;
-
-    /// <summary>Creates the workload; the dataset is read on the first <see cref="StartAsync"/>.</summary>
+    /// <summary>Creates the workload; the dataset is read on the first start.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public MlNetBreastCancerWorkload(DatasetSplitOptions? options = null)
+        : base(options, path => BuiltInDatasets.LoadBreastCancer(path))
     {
-        var data = options ?? new DatasetSplitOptions();
-        data.Validate();
-
-        // PublicationOnly: a missing file is reported on every start instead of being cached as a failure.
-        _split = new Lazy<DatasetSplit>(
-            () => DatasetSplit.Stratified(BuiltInDatasets.LoadBreastCancer(data.DatasetPath), data.ValidationFraction, data.SplitSeed).Standardized(),
-            LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <inheritdoc />
-    public string Name => TypeName;
-
-    /// <inheritdoc />
-    public string MetricName => Metric;
-
-    /// <inheritdoc />
-    public bool HigherIsBetter => true;
+    public override string Name => TypeName;
 
     /// <summary>
     /// Creates the workload from <c>{"type":"mlnet-breast-cancer"}</c> settings, optionally with
@@ -73,29 +56,9 @@ public sealed class MlNetBreastCancerWorkload : IWorkload
         return new MlNetBreastCancerWorkload(DatasetSplitOptions.FromSettings(settings));
     }
 
-    /// <inheritdoc />
-    /// <exception cref="ArgumentException">A hyperparameter is unknown or invalid; the message names it.</exception>
-    /// <exception cref="FileNotFoundException">The dataset file is missing.</exception>
-    public async Task<IWorkloadRun> StartAsync(TrialParameters parameters, int seed, int resumeAfterEpoch = 0, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentOutOfRangeException.ThrowIfNegative(resumeAfterEpoch);
-        var hyperparameters = MlNetBreastCancerHyperparameters.FromParameters(parameters);
-        var run = await Task.Run(() => CreateRun(_split.Value, hyperparameters, seed), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await run.ReplayAsync(resumeAfterEpoch, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await run.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+    private protected override MlNetBreastCancerHyperparameters ParseHyperparameters(TrialParameters parameters) => MlNetBreastCancerHyperparameters.FromParameters(parameters);
 
-        return run;
-    }
-
-    private static MlNetWarmStartRun<LinearModelParameters> CreateRun(DatasetSplit split, MlNetBreastCancerHyperparameters hyperparameters, int seed)
+    private protected override EpochRun CreateRun(DatasetSplit split, MlNetBreastCancerHyperparameters hyperparameters, int seed)
     {
         var context = new MLContext(seed);
         var train = MlNetData.ToBinary(context, split.Train);

@@ -15,13 +15,10 @@ namespace Hpo.Scheduler.Workloads.MlNet;
 /// L-BFGS from zero weights on one thread is deterministic and draws no random numbers, so every seed gives
 /// the same curve. A resumed run re-fits the earlier epochs (milliseconds each).
 /// </remarks>
-public sealed class MlNetDigitsWorkload : IWorkload
+public sealed class MlNetDigitsWorkload : MlNetWarmStartWorkload<MlNetDigitsHyperparameters>
 {
     /// <summary>The registry type name.</summary>
     public const string TypeName = "mlnet-digits";
-
-    /// <summary>The metric each epoch reports.</summary>
-    public const string Metric = "val_accuracy";
 
     /// <summary>
     /// The default hyperparameter space in the search-space JSON form; <c>epochs</c> is the epoch budget
@@ -37,29 +34,15 @@ public sealed class MlNetDigitsWorkload : IWorkload
         }
         """;
 
-    private readonly Lazy<DatasetSplit> _split;
-
-    /// <summary>Creates the workload; the dataset is read on the first <see cref="StartAsync"/>.</summary>
+    /// <summary>Creates the workload; the dataset is read on the first start.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public MlNetDigitsWorkload(DatasetSplitOptions? options = null)
+        : base(options, path => BuiltInDatasets.LoadDigits(path))
     {
-        var data = options ?? new DatasetSplitOptions();
-        data.Validate();
-
-        // PublicationOnly: a missing file is reported on every start instead of being cached as a failure.
-        _split = new Lazy<DatasetSplit>(
-            () => DatasetSplit.Stratified(BuiltInDatasets.LoadDigits(data.DatasetPath), data.ValidationFraction, data.SplitSeed).Standardized(),
-            LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <inheritdoc />
-    public string Name => TypeName;
-
-    /// <inheritdoc />
-    public string MetricName => Metric;
-
-    /// <inheritdoc />
-    public bool HigherIsBetter => true;
+    public override string Name => TypeName;
 
     /// <summary>
     /// Creates the workload from <c>{"type":"mlnet-digits"}</c> settings, optionally with <c>dataset</c> (a
@@ -73,29 +56,9 @@ public sealed class MlNetDigitsWorkload : IWorkload
         return new MlNetDigitsWorkload(DatasetSplitOptions.FromSettings(settings));
     }
 
-    /// <inheritdoc />
-    /// <exception cref="ArgumentException">A hyperparameter is unknown or invalid; the message names it.</exception>
-    /// <exception cref="FileNotFoundException">The dataset file is missing.</exception>
-    public async Task<IWorkloadRun> StartAsync(TrialParameters parameters, int seed, int resumeAfterEpoch = 0, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentOutOfRangeException.ThrowIfNegative(resumeAfterEpoch);
-        var hyperparameters = MlNetDigitsHyperparameters.FromParameters(parameters);
-        var run = await Task.Run(() => CreateRun(_split.Value, hyperparameters, seed), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await run.ReplayAsync(resumeAfterEpoch, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await run.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+    private protected override MlNetDigitsHyperparameters ParseHyperparameters(TrialParameters parameters) => MlNetDigitsHyperparameters.FromParameters(parameters);
 
-        return run;
-    }
-
-    private static MlNetWarmStartRun<MaximumEntropyModelParameters> CreateRun(DatasetSplit split, MlNetDigitsHyperparameters hyperparameters, int seed)
+    private protected override EpochRun CreateRun(DatasetSplit split, MlNetDigitsHyperparameters hyperparameters, int seed)
     {
         var context = new MLContext(seed);
         var (train, validation) = MlNetData.ToMulticlass(context, split.Train, split.Validation);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Hpo.Cli.Bench;
 using Hpo.Cli.Database;
 using Hpo.Cli.Doctor;
+using Hpo.Cli.Workers;
 
 namespace Hpo.Cli;
 
@@ -18,6 +19,8 @@ public static class HpoCommandLine
         root.Subcommands.Add(LcPfn.LcPfnCommand.Create());
         root.Subcommands.Add(DatabaseCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(SubmitCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
         return root;
     }
 }

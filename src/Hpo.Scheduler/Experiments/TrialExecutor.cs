@@ -148,7 +148,17 @@ public sealed partial class TrialExecutor
     {
         var spec = experiment.Spec;
         var settings = ExperimentOptions.FromSettingsJson(spec.SettingsJson);
-        var policy = _policies.Create(spec.PolicyJson);
+        IStoppingPolicy policy;
+        try
+        {
+            policy = _policies.Create(spec.PolicyJson);
+        }
+        catch (HpoValidationException ex)
+        {
+            // E.g. lcpfn on a worker without a model: this worker cannot run the trial as specified.
+            return await WorkloadFailedAsync(trial, lease, options, $"policy: {ex.Message}", new Progress(), cancellationToken).ConfigureAwait(false);
+        }
+
         var metric = MetricSettings.From(spec);
         var stored = await _store.GetCurvesAsync([trial.Id], cancellationToken).ConfigureAwait(false);
         var curve = Prefix(stored[trial.Id]);

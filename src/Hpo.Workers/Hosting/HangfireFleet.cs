@@ -52,6 +52,7 @@ public sealed class HangfireFleet
                 OnAttemptsExceeded = AttemptsExceededAction.Fail,
             },
             new StatisticsHistoryAttribute(),
+            new FleetQueueFilter(Options.Queue),
         };
         filters.Add(new JobLoggingFilter((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<JobLoggingFilter>(), Options.WorkerName));
         Filters = filters;

@@ -6,14 +6,17 @@ namespace Hpo.Workers.Jobs;
 public sealed class ExperimentJob
 {
     private readonly ExperimentAdvancer _advancer;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the job (Hangfire resolves it per run).</summary>
-    public ExperimentJob(ExperimentAdvancer advancer)
+    public ExperimentJob(ExperimentAdvancer advancer, TimeProvider timeProvider)
     {
         _advancer = advancer;
+        _time = timeProvider;
     }
 
     /// <summary>Advances experiment <paramref name="experimentId"/>; idempotent and safe to run concurrently.</summary>
     [JobDisplayName("Advance experiment {0}")]
-    public Task AdvanceAsync(long experimentId, CancellationToken cancellationToken) => _advancer.AdvanceAsync(experimentId, cancellationToken);
+    public Task AdvanceAsync(long experimentId, CancellationToken cancellationToken) =>
+        InfrastructureRetry.RunAsync(ct => _advancer.AdvanceAsync(experimentId, ct), _time, cancellationToken);
 }

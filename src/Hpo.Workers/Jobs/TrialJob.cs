@@ -18,11 +18,13 @@ public sealed partial class TrialJob
     private readonly HpoJobClient _jobs;
     private readonly WorkerIdentity _identity;
     private readonly HpoWorkerOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     /// <summary>Creates the job (Hangfire resolves it per run).</summary>
-    public TrialJob(TrialExecutor executor, HpoJobClient jobs, WorkerIdentity identity, IOptions<HpoWorkerOptions> options, ILogger<TrialJob> logger)
+    public TrialJob(TrialExecutor executor, HpoJobClient jobs, WorkerIdentity identity, IOptions<HpoWorkerOptions> options, TimeProvider timeProvider, ILogger<TrialJob> logger)
     {
+        _time = timeProvider;
         ArgumentNullException.ThrowIfNull(options);
         _executor = executor;
         _jobs = jobs;
@@ -55,7 +57,7 @@ public sealed partial class TrialJob
 
         if (result.TrialEnded && result.ExperimentId is { } experimentId)
         {
-            _jobs.EnqueueAdvance(experimentId);
+            await InfrastructureRetry.RunAsync(() => _jobs.EnqueueAdvance(experimentId), _time, cancellationToken).ConfigureAwait(false);
         }
 
         if (result.Outcome is TrialOutcome.AttemptFailed or TrialOutcome.Failed)

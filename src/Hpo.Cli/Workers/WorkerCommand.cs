@@ -86,6 +86,11 @@ public static class WorkerCommand
                 await host.RunAsync(cancellationToken);
                 return 0;
             }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C or SIGTERM before the worker finished starting: nothing was claimed, so this is a clean stop.
+                return 0;
+            }
             catch (Exception ex) when (ex is ArgumentException or HpoValidationException or OptionsValidationException)
             {
                 await error.WriteLineAsync($"hpo worker: {ex.Message}");

@@ -1,6 +1,7 @@
-using Hpo.Scheduler.DependencyInjection;
+using Hpo.LcPfn.Inference;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Stopping;
+using Hpo.Scheduler.Tuning;
 using Hpo.Scheduler.Workloads;
 using Hpo.Workers.Jobs;
 using Hpo.Workers.Submission;
@@ -20,7 +21,7 @@ public static class HpoWorkersServiceCollectionExtensions
     /// Registers the fleet: <see cref="HangfireFleet"/> (Hangfire on the store's PostgreSQL), <see cref="HpoJobClient"/>,
     /// <see cref="ExperimentSubmitter"/>, <see cref="ExperimentAdvancer"/>, <see cref="FleetSweeper"/>, the jobs,
     /// <see cref="TrialExecutor"/> with a <see cref="WorkloadCatalog"/> over <see cref="WorkloadRegistry.CreateDefault"/>
-    /// (unless a registry is registered first), the scheduler's factories, and <see cref="HpoWorkerService"/> as a hosted
+    /// (unless a registry is registered first), the scheduler's policy and tuner factories (the policy factory uses an <see cref="ICurvePredictor"/> when one is registered), and <see cref="HpoWorkerService"/> as a hosted
     /// service (it runs only in a host; <c>hpo submit</c> resolves the submitter without starting it). Register the store
     /// first with <c>AddHpoStorage</c> (PostgreSQL). Options are validated when first used.
     /// </summary>
@@ -34,7 +35,10 @@ public static class HpoWorkersServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HpoWorkerOptions>, HpoWorkerOptionsValidator>());
-        services.AddHpoScheduler();
+        // Not AddHpoScheduler: it would register an in-memory store when AddHpoStorage comes later, and a
+        // worker writing to memory would look healthy while losing everything.
+        services.TryAddSingleton(sp => new StoppingPolicyFactory(sp.GetService<ICurvePredictor>()));
+        services.TryAddSingleton<TunerFactory>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
         services.TryAddSingleton(_ => WorkloadRegistry.CreateDefault());

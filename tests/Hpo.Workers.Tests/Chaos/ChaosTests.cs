@@ -156,7 +156,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         await using var a = FleetHarness.Worker(db.ConnectionString, "term-a", output: output);
         await using var b = FleetHarness.Worker(db.ConnectionString, "term-b", output: output);
         await FleetHarness.PrepareAsync(a);
-        var spec = FleetHarness.LcBenchSpec("terminated", trials: 8, concurrency: 4, Asha, epochDelayMs: 40);
+        var spec = FleetHarness.LcBenchSpec("terminated", trials: 6, concurrency: 4, """{"type":"none"}""", epochDelayMs: 50);
         var (experiment, _) = await a.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec);
         var serverA = a.GetRequiredService<HpoWorkerService>();
         var serverB = b.GetRequiredService<HpoWorkerService>();
@@ -188,9 +188,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
         var audit = await FleetHarness.AuditAsync(db.ConnectionString, experiment.Id);
         output.WriteLine($"{rounds} rounds of pg_terminate_backend ({terminated} backends) in {watch.Elapsed.TotalSeconds:F1} s; {audit}");
-        Assert.True(rounds >= 2, $"Only {rounds} termination rounds landed before the run finished.");
-        FleetHarness.AssertIntact(audit, expectedTrials: 8);
-        Assert.Equal(0, audit.Failed);
+        Assert.True(rounds >= 3, $"Only {rounds} termination rounds landed before the run finished.");
+        FleetHarness.AssertIntact(audit, expectedTrials: 6);
+        Assert.Equal(6, audit.Completed);
     }
 
     private static async Task<long> TerminateBackendsAsync(string connection)

@@ -36,11 +36,11 @@ internal sealed partial class JobLoggingFilter(ILogger<JobLoggingFilter> logger,
     {
         ArgumentNullException.ThrowIfNull(context);
         double ms = context.Items.TryGetValue(StartedKey, out var started) && started is long ts ? Stopwatch.GetElapsedTime(ts).TotalMilliseconds : 0;
-        if (context.Exception is { } ex && !context.ExceptionHandled)
+        if (context.Exception is { } ex && !context.ExceptionHandled && ex.GetBaseException() is not OperationCanceledException)
         {
             LogFailed(logger, context.BackgroundJob.Id, ms, ex.GetBaseException().Message);
         }
-        else if (context.Canceled)
+        else if (context.Canceled || context.Exception is not null)
         {
             LogCanceled(logger, context.BackgroundJob.Id, ms);
         }
@@ -61,7 +61,7 @@ internal sealed partial class JobLoggingFilter(ILogger<JobLoggingFilter> logger,
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} done in {Milliseconds:F0} ms")]
     private static partial void LogDone(ILogger logger, string jobId, double milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} cancelled after {Milliseconds:F0} ms")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} cancelled after {Milliseconds:F0} ms (shutdown, or another server took the job over); its trial stays resumable")]
     private static partial void LogCanceled(ILogger logger, string jobId, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} failed after {Milliseconds:F0} ms: {Error}")]

@@ -130,7 +130,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             output.WriteLine(audit.ToString());
             FleetHarness.AssertIntact(audit, expectedTrials: 1);
             Assert.Equal(1, audit.Completed);
-            output.WriteLine("stale-a said: " + string.Join(" | ", a.Output.Split('\n').Where(l => l.Contains("Trial", StringComparison.Ordinal)).TakeLast(4)));
+            output.WriteLine("stale-a after SIGCONT: " + string.Join(" | ", a.Output.Split('\n').Where(l => l.Contains("Job 1 ", StringComparison.Ordinal) || l.Contains("Trial", StringComparison.Ordinal)).Skip(1)));
         }
         catch
         {

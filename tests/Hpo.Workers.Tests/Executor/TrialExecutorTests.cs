@@ -2,7 +2,9 @@ using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Stopping;
 using Hpo.Scheduler.Workloads;
+using Hpo.Scheduler.SearchSpaces;
 using Hpo.Workers.Tests.Fleet;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hpo.Workers.Tests.Executor;
 
@@ -72,6 +74,69 @@ public sealed class TrialExecutorTests
         var stored = await store.GetTrialAsync(trial.Id);
         Assert.Equal(TrialStatus.Running, stored!.Status);
         Assert.Equal(1, stored.LastEpoch);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_LeaseTakenOverWhileAnEpochTrains_EndsWithoutWritingThatEpoch()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = new InMemoryExperimentStore(clock);
+        var experiment = await store.CreateExperimentAsync(Spec);
+        var trial = await store.CreateTrialAsync(experiment.Id, """{"x":0.5}""");
+        var workload = new GatedWorkload(blockAtEpoch: 3);
+        var executor = new TrialExecutor(store, new StoppingPolicyFactory(), new SingleWorkload(workload));
+        var run = executor.ExecuteAsync(trial.Id, new TrialExecutionOptions { WorkerId = "frozen", LeaseDuration = TimeSpan.FromSeconds(30), HeartbeatInterval = TimeSpan.FromSeconds(20) });
+
+        // The worker is stuck in epoch 3 long enough (on the store's clock) for its lease to lapse and be taken over.
+        await workload.Blocked;
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var takeover = await store.ClaimTrialAsync(trial.Id, "other", TimeSpan.FromSeconds(30));
+        workload.Release();
+        var result = await run;
+
+        Assert.Equal(TrialOutcome.LeaseLost, result.Outcome);
+        Assert.Equal([1, 2], (await store.GetCurvesAsync([trial.Id]))[trial.Id].Select(o => o.Epoch));
+        Assert.Equal([1, 2], (await store.GetDecisionsAsync(trial.Id)).Select(d => d.Epoch));
+        var stored = await store.GetTrialAsync(trial.Id);
+        Assert.Equal(TrialStatus.Running, stored!.Status);
+        Assert.Equal(takeover.Token, stored.LeaseToken);
+    }
+
+    private sealed class GatedWorkload(int blockAtEpoch) : IWorkload
+    {
+        private readonly TaskCompletionSource _blocked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Blocked => _blocked.Task;
+
+        public string Name => "gated";
+
+        public string MetricName => "score";
+
+        public bool HigherIsBetter => true;
+
+        public void Release() => _gate.SetResult();
+
+        public Task<IWorkloadRun> StartAsync(TrialParameters parameters, int seed, int resumeAfterEpoch = 0, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IWorkloadRun>(new Run(this));
+
+        private sealed class Run(GatedWorkload owner) : IWorkloadRun
+        {
+            public async Task<double> TrainEpochAsync(int epoch, CancellationToken cancellationToken = default)
+            {
+                if (epoch == owner.BlockAt)
+                {
+                    owner._blocked.SetResult();
+                    await owner._gate.Task;
+                }
+
+                return epoch / 10.0;
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+
+        private int BlockAt => blockAtEpoch;
     }
 
     private sealed class SingleWorkload(IWorkload workload) : IWorkloadProvider

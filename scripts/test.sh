@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of Hpo against real services: installs PostgreSQL from Debian's packages when it is
-# missing, starts a throwaway cluster on 127.0.0.1 (a free port, a temp folder), exports its connection
+# Runs every test of Hpo against real services: installs PostgreSQL (and Chromium for the dashboard's
+# browser tests) from Debian's packages when missing, starts a throwaway cluster on 127.0.0.1 (a free port, a temp folder), exports its connection
 # string as HPO_TEST_POSTGRES, runs `dotnet test` on the solution, and always removes the cluster.
 # Exits with the tests' status. Works as root on a fresh Debian 12 machine and as a normal user.
 #
@@ -32,6 +32,13 @@ if [ -z "$pg_bin" ]; then
   pg_bin="$(find_pg_bin)"
 fi
 log "PostgreSQL binaries: $pg_bin"
+
+# The dashboard's browser tests drive Debian's Chromium through chromedriver.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  log "Chromium not found; installing chromium and chromium-driver from Debian's packages"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
 
 # A free port: the first one from 54329 up that nothing listens on.
 port=54329

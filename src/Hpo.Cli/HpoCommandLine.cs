@@ -2,6 +2,7 @@ using System.CommandLine;
 using Hpo.Cli.Bench;
 using Hpo.Cli.Database;
 using Hpo.Cli.Doctor;
+using Hpo.Cli.Experiments;
 using Hpo.Cli.Workers;
 
 namespace Hpo.Cli;
@@ -19,6 +20,11 @@ public static class HpoCommandLine
         root.Subcommands.Add(LcPfn.LcPfnCommand.Create());
         root.Subcommands.Add(DatabaseCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(TrialsCommand.Create());
+        root.Subcommands.Add(Dashboard.DashboardCommand.Create());
         root.Subcommands.Add(SubmitCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());
         return root;

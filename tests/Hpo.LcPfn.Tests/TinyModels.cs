@@ -45,10 +45,10 @@ internal static class TinyModels
     /// An untrained tiny model whose weights are all randomised: the zero initialisation of the residual
     /// branches would otherwise make attention a no-op and mask tests vacuous.
     /// </summary>
-    public static LcPfnModel RandomModel(long seed = 11)
+    public static LcPfnModel RandomModel(long seed = 11, int maxEpochs = 20)
     {
         torch.manual_seed(seed);
-        var network = new LcPfnTransformer(Architecture());
+        var network = new LcPfnTransformer(Architecture(maxEpochs));
         using (torch.no_grad())
         {
             foreach (var p in network.parameters())
@@ -58,7 +58,7 @@ internal static class TinyModels
         }
 
         network.eval();
-        return new LcPfnModel(network, new BarDistribution(Borders()), new LcPfnModelMetadata { Seed = (ulong)seed });
+        return new LcPfnModel(network, new BarDistribution(Borders(maxEpochs)), new LcPfnModelMetadata { Seed = (ulong)seed });
     }
 
     public static string TempDirectory()

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Help;
 using System.Data.Common;
 using Hpo.Storage.Schema;
 
@@ -11,17 +10,7 @@ public static class DatabaseCommand
     /// <summary>Creates the command group.</summary>
     public static Command Create()
     {
-        var db = new Command("db", "Manage the database schema (PostgreSQL or SQLite).");
-        db.Subcommands.Add(Migrate());
-        db.Subcommands.Add(Status());
-
-        // A group alone is a question: answer with its help, and fail so scripts notice the missing subcommand.
-        db.SetAction(parse =>
-        {
-            new HelpAction().Invoke(parse);
-            return 1;
-        });
-        return db;
+        return CommandGroup.Create("db", "Manage the database schema (PostgreSQL or SQLite).", Migrate(), Status());
     }
 
     internal static Option<string> DbOption() => new("--db")

@@ -8,10 +8,11 @@ public static class LcPfnCommand
     /// <summary>Creates the command with its subcommands.</summary>
     public static Command Create()
     {
-        var command = new Command("lcpfn", "Train, evaluate and query LC-PFN models (transformers that predict how a learning curve continues).");
-        command.Subcommands.Add(TrainCommand.Create());
-        command.Subcommands.Add(EvalCommand.Create());
-        command.Subcommands.Add(PredictCommand.Create());
-        return command;
+        return CommandGroup.Create(
+            "lcpfn",
+            "Train, evaluate and query LC-PFN models (transformers that predict how a learning curve continues).",
+            TrainCommand.Create(),
+            EvalCommand.Create(),
+            PredictCommand.Create());
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Data.Common;
+using Hpo.Scheduler.Experiments.Files;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Workloads;
 using Hpo.Storage.Configuration;
@@ -17,7 +18,7 @@ public static class SubmitCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var file = new Argument<string>("experiment") { Description = "The experiment file (JSON): name, workload, policy, tuner, budget." };
+        var file = new Argument<string>("experiment") { Description = "The experiment file (the same JSON as `hpo run`: name, workload, metric, maxEpochs, searchSpace, tuner, policy, budget, concurrency, seed)." };
         var db = new Option<string>("--db") { Description = "The fleet's PostgreSQL database (postgres://user:pass@host:port/db or Host=...;Database=...).", Required = true };
         var migrate = new Option<bool>("--migrate") { Description = "Create or upgrade the Hpo and Hangfire schemas first (otherwise an outdated schema is refused)." };
         var queue = new Option<string>("--queue") { Description = "The Hangfire queue the workers serve.", DefaultValueFactory = _ => HpoWorkerOptions.DefaultQueue };
@@ -43,7 +44,7 @@ public static class SubmitCommand
                     o.PrepareHangfireSchema = parse.GetValue(migrate);
                 });
                 await using var provider = services.BuildServiceProvider();
-                var spec = ExperimentFile.Read(parse.GetValue(file)!, provider.GetRequiredService<WorkloadRegistry>());
+                var spec = (await ExperimentFile.LoadAsync(parse.GetValue(file)!, provider.GetRequiredService<WorkloadRegistry>(), cancellationToken)).Spec;
                 await provider.GetRequiredService<HpoDatabase>().EnsureReadyAsync(cancellationToken);
                 var (experiment, enqueued) = await provider.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec, cancellationToken);
                 string trials = enqueued.Count == 0 ? "no new trials" : $"trials {enqueued[0].Number}–{enqueued[^1].Number}";

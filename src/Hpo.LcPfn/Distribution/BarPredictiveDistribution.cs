@@ -39,18 +39,29 @@ public sealed class BarPredictiveDistribution : IPredictiveDistribution
             throw new ArgumentException("The bucket probabilities sum to 0.", nameof(probabilities));
         }
 
-        // Renormalise in double precision so float32 softmax round-off cannot push the CDF past 1.
-        _cumulative = new double[_probabilities.Length];
-        double run = 0;
-        for (int i = 0; i < _probabilities.Length; i++)
+        // Renormalise in double precision so float32 softmax round-off cannot push the CDF past 1. The
+        // mean is accumulated in the same pass: a batch of running trials builds thousands of these per
+        // decision round, so every pass over the buckets shows. The tail terms come first, as a separate
+        // pass would add them, so the result does not depend on the fusion.
+        var borders = shape.BorderSpan;
+        var widths = shape.WidthSpan;
+        int n = _probabilities.Length;
+        double mean = (_probabilities[0] / total * (borders[1] - (shape.LeftTailScale * NormalMath.HalfNormalMeanFactor)))
+            + (_probabilities[n - 1] / total * (borders[n - 1] + (shape.RightTailScale * NormalMath.HalfNormalMeanFactor)));
+        _cumulative = new double[n];
+        double run = _probabilities[0] /= total;
+        _cumulative[0] = run;
+        for (int i = 1; i < n - 1; i++)
         {
-            _probabilities[i] /= total;
-            run += _probabilities[i];
+            double p = _probabilities[i] /= total;
+            run += p;
             _cumulative[i] = run;
+            mean += p * (borders[i] + (widths[i] / 2));
         }
 
-        _cumulative[^1] = 1;
-        Mean = ComputeMean();
+        _probabilities[n - 1] /= total;
+        _cumulative[n - 1] = 1;
+        Mean = mean;
     }
 
     /// <summary>The bucket probabilities (summing to 1).</summary>
@@ -174,20 +185,5 @@ public sealed class BarPredictiveDistribution : IPredictiveDistribution
         }
 
         return lo;
-    }
-
-    private double ComputeMean()
-    {
-        var borders = _shape.BorderSpan;
-        var widths = _shape.WidthSpan;
-        int n = _probabilities.Length;
-        double mean = _probabilities[0] * (borders[1] - _shape.LeftTailScale * NormalMath.HalfNormalMeanFactor)
-            + _probabilities[n - 1] * (borders[n - 1] + _shape.RightTailScale * NormalMath.HalfNormalMeanFactor);
-        for (int i = 1; i < n - 1; i++)
-        {
-            mean += _probabilities[i] * (borders[i] + widths[i] / 2);
-        }
-
-        return mean;
     }
 }

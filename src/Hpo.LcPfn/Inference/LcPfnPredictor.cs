@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Hpo.LcPfn.Distribution;
 using Hpo.LcPfn.Models;
@@ -9,23 +10,25 @@ namespace Hpo.LcPfn.Inference;
 
 /// <summary>
 /// Answers <see cref="CurveQuery"/>s with a loaded LC-PFN: many partial curves of different lengths per
-/// forward pass (padded; the attention mask keeps padding invisible), returning the full-support bar
-/// distribution at every requested epoch. Thread-safe: concurrent callers share the model and take turns
-/// on the forward pass, which uses libtorch's own threads.
+/// forward pass (each laid out as its observed prefix, then its query epochs, then padding to the
+/// pass's longest curve; the attention mask keeps padding and other queries invisible), returning the
+/// full-support bar distribution at every requested epoch. Thread-safe: concurrent callers share the
+/// model and take turns on the forward pass, which uses libtorch's own threads.
 /// </summary>
 public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
 {
     /// <summary>Default most curves per forward pass (bounds memory: activations grow with curves × positions).</summary>
     public const int DefaultMaxBatchCurves = 512;
 
-    private readonly LcPfnModel _model;
-    private readonly bool _ownsModel;
-    private readonly Lock _gate = new();
     // The prior's noise-free curves lie in [0, 1] and its noisy observations rarely leave that by more
     // than a few hundredths. A value half a unit outside is almost surely a metric that was not
     // normalised (a raw loss, a percentage), and its prediction would be meaningless.
     private const double MinValue = -0.5;
     private const double MaxValue = 1.5;
+
+    private readonly LcPfnModel _model;
+    private readonly bool _ownsModel;
+    private readonly Lock _gate = new();
     private bool _disposed;
 
     /// <summary>Wraps an already loaded model (not disposed by this predictor).</summary>
@@ -89,6 +92,14 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
         }
 
         var results = new CurvePrediction[queries.Count];
+        for (int i = 0; i < queries.Count; i++)
+        {
+            if (queries[i].QueryEpochs.Count == 0)
+            {
+                results[i] = new CurvePrediction([], []);
+            }
+        }
+
         foreach (var chunk in Chunks(queries))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -99,14 +110,17 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
     }
 
     /// <summary>
-    /// Groups the queries into forward passes. Every curve in a pass is padded to the pass's longest, so
-    /// queries are sorted by length and a new pass starts when a curve is much longer than the pass's
-    /// first (more than 1.5× + 8 positions) or the pass is full: a handful of passes instead of one, but
-    /// little compute spent on padding. Curves of similar length (the usual case) share one pass.
+    /// Groups the queries into forward passes. A curve takes (observed + query epochs) positions and
+    /// every curve in a pass is padded to the pass's longest, so queries are sorted by length and a new
+    /// pass starts when a curve is much longer than the pass's first (more than 1.5× + 8 positions) or
+    /// the pass is full: a handful of passes instead of one, but little compute spent on padding. Curves
+    /// of similar length (the usual case) share one pass.
     /// </summary>
     private IEnumerable<int[]> Chunks(IReadOnlyList<CurveQuery> queries)
     {
+        // A curve with no query epochs needs no forward pass (Predict answers it directly).
         var order = Enumerable.Range(0, queries.Count)
+            .Where(i => queries[i].QueryEpochs.Count > 0)
             .OrderBy(i => queries[i].Observed.Count + queries[i].QueryEpochs.Count)
             .ToArray();
         var current = new List<int>();
@@ -155,36 +169,34 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
     private void PredictChunk(IReadOnlyList<CurveQuery> queries, int[] chunk, CurvePrediction[] results)
     {
         int count = chunk.Length;
-        int maxObserved = 0;
-        int maxQueries = 0;
+        int seq = 0;
+        int totalQueries = 0;
         for (int i = 0; i < count; i++)
         {
-            maxObserved = Math.Max(maxObserved, queries[chunk[i]].Observed.Count);
-            maxQueries = Math.Max(maxQueries, queries[chunk[i]].QueryEpochs.Count);
+            var q = queries[chunk[i]];
+            seq = Math.Max(seq, q.Observed.Count + q.QueryEpochs.Count);
+            totalQueries += q.QueryEpochs.Count;
         }
 
-        if (maxQueries == 0)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                results[chunk[i]] = new CurvePrediction([], []);
-            }
-
-            return;
-        }
-
-        // Layout per curve: [observed | padding up to maxObserved | queries | padding up to maxQueries].
-        // Padding is unobserved, so no position attends to it; its outputs are dropped.
-        int seq = maxObserved + maxQueries;
+        // Compact layout per curve: [observed | queries | padding up to the pass's longest curve]. The
+        // mask lets a position see only observed keys and itself, so neither a curve's padding nor its
+        // other queries (wherever they sit) change a query's output; packing queries right after the
+        // observed prefix makes the pass as long as its longest curve, not its longest prefix plus its
+        // most queries (≈ 2× the positions, ≈ 4× the attention, for a batch of running trials).
         var epochs = new float[count * seq];
         var values = new float[count * seq];
         var observed = new float[count * seq];
+        // Flat (curve · seq + position) indices of the query rows, in curve then query order: only these
+        // go through the output head, whose 1000-bucket projection costs as much as an encoder layer.
+        var queryRows = new long[totalQueries];
         Array.Fill(epochs, 1f);
+        int next = 0;
         for (int i = 0; i < count; i++)
         {
             var q = queries[chunk[i]];
             int row = i * seq;
-            for (int j = 0; j < q.Observed.Count; j++)
+            int n = q.Observed.Count;
+            for (int j = 0; j < n; j++)
             {
                 epochs[row + j] = j + 1;
                 values[row + j] = (float)q.Observed[j];
@@ -193,36 +205,48 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
 
             for (int k = 0; k < q.QueryEpochs.Count; k++)
             {
-                epochs[row + maxObserved + k] = q.QueryEpochs[k];
+                epochs[row + n + k] = q.QueryEpochs[k];
+                queryRows[next++] = row + n + k;
             }
         }
 
-        float[] probabilities;
         int buckets = _model.Architecture.Buckets;
-        lock (_gate)
+        int probabilityCount = totalQueries * buckets;
+        // Pooled: a batch of running trials needs megabytes here on every decision round.
+        float[] probabilities = ArrayPool<float>.Shared.Rent(probabilityCount);
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            var e = tensor(epochs, [count, seq]);
-            var v = tensor(values, [count, seq]);
-            var o = tensor(observed, [count, seq]);
-            var hidden = _model.Network.forward(e, v, o).narrow(1, maxObserved, maxQueries);
-            probabilities = nn.functional.softmax(_model.Network.Decode(hidden), -1).contiguous().data<float>().ToArray();
-        }
-
-        var shape = _model.Distribution;
-        for (int i = 0; i < count; i++)
-        {
-            var q = queries[chunk[i]];
-            var atEpoch = new IPredictiveDistribution[q.QueryEpochs.Count];
-            for (int k = 0; k < atEpoch.Length; k++)
+            lock (_gate)
             {
-                int offset = (i * maxQueries + k) * buckets;
-                atEpoch[k] = shape.FromProbabilities(probabilities.AsSpan(offset, buckets));
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                using var noGrad = no_grad();
+                using var scope = NewDisposeScope();
+                var e = tensor(epochs, [count, seq]);
+                var v = tensor(values, [count, seq]);
+                var o = tensor(observed, [count, seq]);
+                var hidden = _model.Network.forward(e, v, o);
+                var queryHidden = hidden.reshape(count * seq, hidden.shape[2]).index_select(0, tensor(queryRows));
+                nn.functional.softmax(_model.Network.Decode(queryHidden), -1).contiguous().data<float>().CopyTo(probabilities);
             }
 
-            results[chunk[i]] = new CurvePrediction(q.QueryEpochs.ToArray(), atEpoch);
+            var shape = _model.Distribution;
+            int offset = 0;
+            for (int i = 0; i < count; i++)
+            {
+                var q = queries[chunk[i]];
+                var atEpoch = new IPredictiveDistribution[q.QueryEpochs.Count];
+                for (int k = 0; k < atEpoch.Length; k++)
+                {
+                    atEpoch[k] = shape.FromProbabilities(probabilities.AsSpan(offset, buckets));
+                    offset += buckets;
+                }
+
+                results[chunk[i]] = new CurvePrediction(q.QueryEpochs.ToArray(), atEpoch);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(probabilities);
         }
     }
 

@@ -66,6 +66,12 @@ public sealed class HpoWorkerOptions
     /// <summary>How long shutdown waits for running trials to stop at an epoch boundary. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Simulated training time added before every epoch this worker trains (demos, chaos tests with the LCBench
+    /// surrogate, whose epochs are instant). An experiment's own <c>epochDelayMs</c> setting takes precedence. Default zero.
+    /// </summary>
+    public TimeSpan EpochDelay { get; set; }
+
     /// <summary>The PostgreSQL schema of Hangfire's tables. Default <c>hangfire</c>.</summary>
     public string HangfireSchema { get; set; } = "hangfire";
 

@@ -26,6 +26,7 @@ public sealed partial class HpoWorkerOptionsValidator : IValidateOptions<HpoWork
         Check(failures, options.OrphanedPendingAfter >= TimeSpan.FromSeconds(1), nameof(HpoWorkerOptions.OrphanedPendingAfter), "must be at least 1 s");
         Check(failures, options.MaxOutage >= TimeSpan.Zero, nameof(HpoWorkerOptions.MaxOutage), "must not be negative");
         Check(failures, options.ShutdownTimeout >= TimeSpan.Zero, nameof(HpoWorkerOptions.ShutdownTimeout), "must not be negative");
+        Check(failures, options.EpochDelay >= TimeSpan.Zero && options.EpochDelay <= TimeSpan.FromHours(1), nameof(HpoWorkerOptions.EpochDelay), "must be 0 s–1 h");
         Check(failures, !string.IsNullOrWhiteSpace(options.HangfireSchema), nameof(HpoWorkerOptions.HangfireSchema), "must not be empty");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Workloads;
+using Hpo.Workers.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Hpo.Workers.Workloads;
 
@@ -14,15 +16,17 @@ public sealed class WorkloadCatalog : IWorkloadProvider, IDisposable
 {
     private readonly WorkloadRegistry _registry;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _workerEpochDelay;
     private readonly ConcurrentDictionary<long, Lazy<IWorkload>> _workloads = new();
 
-    /// <summary>Creates the catalog over <paramref name="registry"/>.</summary>
-    public WorkloadCatalog(WorkloadRegistry registry, TimeProvider timeProvider)
+    /// <summary>Creates the catalog over <paramref name="registry"/>; <paramref name="options"/> may add a per-epoch delay (<see cref="HpoWorkerOptions.EpochDelay"/>).</summary>
+    public WorkloadCatalog(WorkloadRegistry registry, TimeProvider timeProvider, IOptions<HpoWorkerOptions>? options = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _registry = registry;
         _time = timeProvider;
+        _workerEpochDelay = options?.Value.EpochDelay ?? TimeSpan.Zero;
     }
 
     /// <inheritdoc />
@@ -48,7 +52,8 @@ public sealed class WorkloadCatalog : IWorkloadProvider, IDisposable
     {
         var settings = ExperimentWorkloadSettings.Parse(settingsJson);
         var workload = _registry.Create(settings.WorkloadJson);
-        return settings.EpochDelay > TimeSpan.Zero ? new PacedWorkload(workload, settings.EpochDelay, _time) : workload;
+        var delay = settings.EpochDelay > TimeSpan.Zero ? settings.EpochDelay : _workerEpochDelay;
+        return delay > TimeSpan.Zero ? new PacedWorkload(workload, delay, _time) : workload;
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using Hpo.LcPfn.Inference;
+using TorchSharp;
 
 namespace Hpo.LcPfn.Tests.Inference;
 
@@ -38,6 +39,94 @@ public sealed class LcPfnPredictorTests
         {
             AssertSame(predictor.Predict([Mixed[i]])[0], batched[i]);
         }
+    }
+
+    /// <summary>Running trials as the stopping policy asks about them: prefixes 2..60, every remaining epoch queried.</summary>
+    private static CurveQuery[] RunningTrials(int maxEpochs) => Enumerable.Range(2, 59)
+        .Select(n => new CurveQuery(
+            Enumerable.Range(1, n).Select(t => 0.8 - (0.5 * Math.Pow(t, -0.7)) + (0.01 * (n % 7))).ToArray(),
+            Enumerable.Range(n + 1, maxEpochs - n).ToArray()))
+        .ToArray();
+
+    [Fact]
+    public void Predict_MixedBatchOfRunningTrials_EqualsOneByOne()
+    {
+        using var model = TinyModels.RandomModel(maxEpochs: 100);
+        using var predictor = new LcPfnPredictor(model);
+        var trials = RunningTrials(100);
+
+        var batched = predictor.Predict(trials);
+
+        for (int i = 0; i < trials.Length; i++)
+        {
+            AssertSame(predictor.Predict([trials[i]])[0], batched[i]);
+        }
+    }
+
+    [Fact]
+    public void Predict_MixedBatchOfRunningTrials_MatchesThePrefixAlignedLayout()
+    {
+        // The layout used before queries were packed after each curve's own prefix: every curve's
+        // queries started after the batch's longest prefix. The mask makes the two equivalent.
+        using var model = TinyModels.RandomModel(maxEpochs: 100);
+        using var predictor = new LcPfnPredictor(model);
+        var trials = RunningTrials(100);
+        int maxObserved = trials.Max(q => q.Observed.Count);
+        int maxQueries = trials.Max(q => q.QueryEpochs.Count);
+        int seq = maxObserved + maxQueries;
+        var epochs = new float[trials.Length * seq];
+        var values = new float[trials.Length * seq];
+        var observed = new float[trials.Length * seq];
+        Array.Fill(epochs, 1f);
+        for (int i = 0; i < trials.Length; i++)
+        {
+            for (int j = 0; j < trials[i].Observed.Count; j++)
+            {
+                epochs[(i * seq) + j] = j + 1;
+                values[(i * seq) + j] = (float)trials[i].Observed[j];
+                observed[(i * seq) + j] = 1;
+            }
+
+            for (int k = 0; k < trials[i].QueryEpochs.Count; k++)
+            {
+                epochs[(i * seq) + maxObserved + k] = trials[i].QueryEpochs[k];
+            }
+        }
+
+        float[] probabilities;
+        using (torch.no_grad())
+        using (var scope = torch.NewDisposeScope())
+        {
+            var hidden = model.Network.forward(torch.tensor(epochs, [trials.Length, seq]), torch.tensor(values, [trials.Length, seq]), torch.tensor(observed, [trials.Length, seq]));
+            probabilities = torch.nn.functional.softmax(model.Network.Decode(hidden.narrow(1, maxObserved, maxQueries)), -1).contiguous().data<float>().ToArray();
+        }
+
+        var actual = predictor.Predict(trials);
+
+        int buckets = model.Architecture.Buckets;
+        for (int i = 0; i < trials.Length; i++)
+        {
+            for (int k = 0; k < trials[i].QueryEpochs.Count; k++)
+            {
+                var expected = model.Distribution.FromProbabilities(probabilities.AsSpan(((i * maxQueries) + k) * buckets, buckets));
+                Assert.Equal(expected.Mean, actual[i].AtEpoch[k].Mean, 1e-5);
+                Assert.Equal(expected.Quantile(0.5), actual[i].AtEpoch[k].Quantile(0.5), 1e-5);
+                Assert.Equal(expected.ProbabilityAbove(0.7), actual[i].AtEpoch[k].ProbabilityAbove(0.7), 1e-5);
+            }
+        }
+    }
+
+    [Fact]
+    public void Predict_NoQueryEpochsBesideOtherCurves_ReturnsAnEmptyPredictionForIt()
+    {
+        using var model = TinyModels.RandomModel();
+        using var predictor = new LcPfnPredictor(model);
+
+        var result = predictor.Predict([Mixed[0], new CurveQuery([0.3, 0.4], []), Mixed[2]]);
+
+        Assert.Empty(result[1].Epochs);
+        AssertSame(predictor.Predict([Mixed[0]])[0], result[0]);
+        AssertSame(predictor.Predict([Mixed[2]])[0], result[2]);
     }
 
     [Fact]

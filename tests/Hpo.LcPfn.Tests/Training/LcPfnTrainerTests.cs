@@ -76,6 +76,14 @@ public sealed class LcPfnTrainerTests
     }
 
     [Fact]
+    public async Task TrainAsync_OutputIsAFolder_ThrowsBeforeTraining()
+    {
+        string dir = TinyModels.TempDirectory();
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => LcPfnTrainer.TrainAsync(TinyModels.Options(steps: 1), dir));
+        Assert.Contains("is a folder", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TrainAsync_CudaWithoutCuda_ThrowsClearMessage()
     {
         string dir = TinyModels.TempDirectory();

@@ -21,7 +21,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     {
         await using var db = await PostgresTestDatabase.CreateAsync();
         // No early stopping: every trial trains all 52 epochs, so every kill lands in the middle of trials.
-        string file = ExperimentFiles.WriteLcBench("chaos", trials: 10, concurrency: 6, """{"type":"none"}""", epochDelayMs: 40);
+        string file = ExperimentFiles.WriteLcBench("chaos", trials: 10, concurrency: 6, """{"type":"none"}""");
         var (code, submitted) = await WorkerProcess.RunAsync(TimeSpan.FromSeconds(90), "submit", file, "--db", db.ConnectionString, "--migrate");
         Assert.True(code == 0, submitted);
         output.WriteLine(submitted);
@@ -31,7 +31,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var experiment = await store.FindExperimentAsync("chaos");
         Assert.NotNull(experiment);
 
-        var workers = Enumerable.Range(0, 3).Select(i => WorkerProcess.StartWorker(db.ConnectionString, $"w{i}-1")).ToArray();
+        var workers = Enumerable.Range(0, 3).Select(i => WorkerProcess.StartWorker(db.ConnectionString, $"w{i}-1", epochDelayMs: 40)).ToArray();
         var rng = new Random(11);
         int kills = 0;
         var watch = Stopwatch.StartNew();
@@ -51,7 +51,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 await victim.WaitForExitAsync(TimeSpan.FromSeconds(10));
                 await victim.DisposeAsync();
                 kills++;
-                workers[i] = WorkerProcess.StartWorker(db.ConnectionString, $"w{i}-{kills + 1}");
+                workers[i] = WorkerProcess.StartWorker(db.ConnectionString, $"w{i}-{kills + 1}", epochDelayMs: 40);
                 nextKill = watch.Elapsed + TimeSpan.FromSeconds(2.5);
                 output.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s: SIGKILL {victim.Name}, started {workers[i].Name}");
             });
@@ -96,7 +96,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     public async Task StaleWorker_PausedPastItsLease_WritesNothingAfterTakeover()
     {
         await using var db = await PostgresTestDatabase.CreateAsync();
-        string file = ExperimentFiles.WriteLcBench("stale", trials: 1, concurrency: 1, """{"type":"none"}""", epochDelayMs: 100);
+        string file = ExperimentFiles.WriteLcBench("stale", trials: 1, concurrency: 1, """{"type":"none"}""");
         var (code, submitted) = await WorkerProcess.RunAsync(TimeSpan.FromSeconds(90), "submit", file, "--db", db.ConnectionString, "--migrate");
         Assert.True(code == 0, submitted);
         await using var observer = FleetHarness.Worker(db.ConnectionString, "observer");
@@ -104,7 +104,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var experiment = (await store.FindExperimentAsync("stale"))!;
         long trialId = (await store.ListTrialsAsync(experiment.Id)).Items.Single().Id;
 
-        var a = WorkerProcess.StartWorker(db.ConnectionString, "stale-a", concurrency: 1, leaseSeconds: 4, invisibilitySeconds: 4);
+        var a = WorkerProcess.StartWorker(db.ConnectionString, "stale-a", epochDelayMs: 100, concurrency: 1, leaseSeconds: 4, invisibilitySeconds: 4);
         WorkerProcess? b = null;
         try
         {
@@ -112,7 +112,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             await a.SignalAsync("STOP");
             output.WriteLine($"SIGSTOP stale-a at epoch ≥ {running.LastEpoch}");
 
-            b = WorkerProcess.StartWorker(db.ConnectionString, "stale-b", concurrency: 1, leaseSeconds: 4, invisibilitySeconds: 4);
+            b = WorkerProcess.StartWorker(db.ConnectionString, "stale-b", epochDelayMs: 100, concurrency: 1, leaseSeconds: 4, invisibilitySeconds: 4);
             var takenOver = await WaitTrialAsync(store, trialId, t => t.WorkerId == "stale-b" && t.Attempt == 2 && t.LastEpoch > running.LastEpoch, "B takes the trial over");
             await b.SignalAsync("STOP");
             output.WriteLine($"B took over (attempt {takenOver.Attempt}) and reached epoch ≥ {takenOver.LastEpoch}; SIGSTOP stale-b, SIGCONT stale-a");

@@ -42,11 +42,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>hpo worker</c> with fast leases, named <paramref name="name"/>.</summary>
-    public static WorkerProcess StartWorker(string connection, string name, int concurrency = 2, double leaseSeconds = 3, double invisibilitySeconds = 3) =>
+    public static WorkerProcess StartWorker(string connection, string name, int epochDelayMs, int concurrency = 2, double leaseSeconds = 3, double invisibilitySeconds = 3) =>
         Start(name, "worker", "--db", connection, "--name", name, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--lease-seconds", leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--heartbeat-seconds", "1",
             "--invisibility-seconds", invisibilitySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--poll-seconds", "0.5", "--retry-delay-seconds", "1", "--sweep-seconds", "5");
+            "--poll-seconds", "0.5", "--retry-delay-seconds", "1", "--sweep-seconds", "5",
+            "--epoch-delay-ms", epochDelayMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Runs <c>hpo</c> with <paramref name="args"/> to completion; returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] args)

@@ -38,19 +38,45 @@ public sealed class LcPfnStoppingPolicy : IStoppingPolicy
     /// <inheritdoc />
     public IReadOnlyList<StoppingDecision> Decide(StoppingContext context, IReadOnlyList<TrialCurve> reports, CancellationToken cancellationToken = default)
     {
+        var plan = Plan(context, reports);
+        if (plan.Queries.Count > 0)
+        {
+            var predictions = _predictor.Predict(plan.Queries, cancellationToken);
+            for (int k = 0; k < plan.Asked.Count; k++)
+            {
+                plan.Decisions[plan.Asked[k]] = FromPrediction(predictions[k], plan.BestModel, plan.Best, plan.Scale!, context.Metric.Direction);
+            }
+        }
+
+        return plan.Decisions.Select(d => d!).ToArray();
+    }
+
+    /// <summary>
+    /// The predictor queries <see cref="Decide"/> would send for <paramref name="reports"/>, without
+    /// sending them: a caller simulating many experiments at once (the benchmarks) collects them from
+    /// all its experiments and answers them in one batch before deciding each experiment.
+    /// </summary>
+    public IReadOnlyList<CurveQuery> PlanQueries(StoppingContext context, IReadOnlyList<TrialCurve> reports) => Plan(context, reports).Queries;
+
+    private DecisionPlan Plan(StoppingContext context, IReadOnlyList<TrialCurve> reports)
+    {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(reports);
         var decisions = new StoppingDecision?[reports.Count];
+        var queries = new List<CurveQuery>();
+        var asked = new List<int>();
         if (context.BestSoFar is not { } best)
         {
-            return reports.Select(_ => StoppingDecision.Continue("no value observed yet")).ToArray();
+            for (int i = 0; i < reports.Count; i++)
+            {
+                decisions[i] = StoppingDecision.Continue("no value observed yet");
+            }
+
+            return new DecisionPlan(decisions, queries, asked, double.NaN, double.NaN, null);
         }
 
         var scale = new MetricScale(context.Metric, context.Curves.SelectMany(c => c.Values));
         var map = new EpochMap(context.MaxEpochs, _predictor.MaxEpochs);
-        double bestModel = scale.ToModel(best);
-        var queries = new List<CurveQuery>();
-        var asked = new List<int>();
         for (int i = 0; i < reports.Count; i++)
         {
             var report = reports[i];
@@ -77,16 +103,7 @@ public sealed class LcPfnStoppingPolicy : IStoppingPolicy
             asked.Add(i);
         }
 
-        if (queries.Count > 0)
-        {
-            var predictions = _predictor.Predict(queries, cancellationToken);
-            for (int k = 0; k < asked.Count; k++)
-            {
-                decisions[asked[k]] = FromPrediction(predictions[k], bestModel, best, scale, context.Metric.Direction);
-            }
-        }
-
-        return decisions.Select(d => d!).ToArray();
+        return new DecisionPlan(decisions, queries, asked, best, scale.ToModel(best), scale);
     }
 
     private StoppingDecision FromPrediction(CurvePrediction prediction, double bestModel, double best, MetricScale scale, MetricDirection direction)
@@ -104,4 +121,6 @@ public sealed class LcPfnStoppingPolicy : IStoppingPolicy
             $"P(beat best {best:G4}) = {p:0.####} {(p < _options.Delta ? "<" : "≥")} δ {_options.Delta:0.###}; final-epoch median {median:G4} [{low:G4}, {high:G4}]");
         return new StoppingDecision(p < _options.Delta ? DecisionAction.Stop : DecisionAction.Continue, text, p, median, low, high);
     }
+
+    private sealed record DecisionPlan(StoppingDecision?[] Decisions, List<CurveQuery> Queries, List<int> Asked, double Best, double BestModel, MetricScale? Scale);
 }

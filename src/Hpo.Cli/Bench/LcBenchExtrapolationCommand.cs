@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Hpo.Cli.LcPfn;
+using Hpo.LcPfn.Inference;
+using Hpo.LcPfn.Runtime;
+using Hpo.Scheduler.Benchmarks;
+using Hpo.Scheduler.Benchmarks.Extrapolation;
+using Hpo.Scheduler.Benchmarks.Plotting;
+using Hpo.Scheduler.Workloads.LcBench;
+using Spectre.Console;
+
+namespace Hpo.Cli.Bench;
+
+/// <summary><c>hpo bench lcbench-extrapolation</c>: how well the LC-PFN predicts the rest of real learning curves.</summary>
+public static class LcBenchExtrapolationCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var defaults = new ExtrapolationOptions();
+        var surrogate = new Option<string?>("--surrogate") { Description = "The yahpo-lcbench folder. Default: ../shared/data/yahpo-lcbench beside the repository (found by walking up to Hpo.sln)." };
+        var tasks = new Option<string>("--tasks") { Description = "dev (the 24 development tasks), all, or comma-separated OpenML task ids.", DefaultValueFactory = _ => "dev" };
+        var curves = new Option<int>("--curves") { Description = "Curves (sampled configurations) per task.", DefaultValueFactory = _ => defaults.CurvesPerTask };
+        var cutoffs = new Option<string>("--cutoffs") { Description = "Comma-separated cut-offs in percent of the 52 epochs.", DefaultValueFactory = _ => string.Join(',', defaults.CutoffPercents) };
+        var seed = new Option<int>("--seed") { Description = "Seed of the sampled configurations.", DefaultValueFactory = _ => 0 };
+        var model = ModelOption.Create();
+        var threads = new Option<int>("--threads") { Description = "Torch CPU threads (default 1: faster than 2 on a busy two-core machine).", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "Print the results as JSON on stdout (progress stays on stderr)." };
+        var outDir = new Option<string?>("--out") { Description = "Folder for SVG plots (log-likelihood and MSE per cut-off)." };
+        var command = new Command("lcbench-extrapolation", "Extrapolation quality on real LCBench curves: per cut-off, mean log-likelihood and MSE of the LC-PFN's prediction of the unseen remainder, against last value carried forward and a least-squares power law (each with a Gaussian of its observed noise / residual scale).")
+        {
+            surrogate, tasks, curves, cutoffs, seed, model, threads, json, outDir,
+        };
+
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse, async output =>
+        {
+            string folder = BenchPaths.ResolveSurrogate(parse.GetValue(surrogate));
+            using var lcbench = new LcBenchSurrogate(folder, intraOpThreads: 2);
+            var options = new ExtrapolationOptions
+            {
+                Tasks = LcBenchTasks.Resolve(parse.GetValue(tasks)!, lcbench.TaskIds),
+                CurvesPerTask = parse.GetValue(curves),
+                CutoffPercents = NumberLists.ParseInts(parse.GetValue(cutoffs), "--cutoffs"),
+                Seed = parse.GetValue(seed),
+            }.Validate();
+            string modelPath = ModelOption.Resolve(parse.GetValue(model));
+            TorchRuntime.SetThreads(BenchOptions.Threads(parse.GetValue(threads)));
+            string? outFolder = BenchOptions.PrepareOut(parse.GetValue(outDir));
+            using var predictor = LcPfnPredictor.Load(modelPath);
+            var report = ExtrapolationBenchmark.Run(
+                t => LcBenchPool.Create(lcbench, t, options.CurvesPerTask, options.Seed),
+                options,
+                predictor,
+                new BenchProgressPrinter(output.Error, "lcbench-extrapolation"),
+                cancellationToken);
+            if (outFolder is not null)
+            {
+                WritePlots(report, outFolder);
+            }
+
+            if (parse.GetValue(json))
+            {
+                await output.Out.WriteLineAsync(JsonSerializer.Serialize(ToJson(report, modelPath), BenchJson.Options)).ConfigureAwait(false);
+                return 0;
+            }
+
+            output.Ansi.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"LCBench extrapolation: {options.Tasks.Count} task(s) × {options.CurvesPerTask} curves, seed {options.Seed}; {report.Seconds:F0} s. Log-likelihood: higher is better; MSE: lower is better.")));
+            var table = new Table().AddColumn("cut-off").AddColumn(new TableColumn("observed").RightAligned());
+            foreach (string m in ExtrapolationBenchmark.Methods)
+            {
+                table.AddColumn(new TableColumn($"{m} LL").RightAligned());
+            }
+
+            foreach (string m in ExtrapolationBenchmark.Methods)
+            {
+                table.AddColumn(new TableColumn($"{m} MSE").RightAligned());
+            }
+
+            foreach (var group in report.Overall.GroupBy(r => r.CutoffPercent))
+            {
+                var rows = ExtrapolationBenchmark.Methods.Select(m => group.First(r => r.Method == m)).ToArray();
+                table.AddRow([
+                    $"{group.Key}%",
+                    rows[0].ObservedEpochs.ToString(CultureInfo.InvariantCulture),
+                    .. rows.Select(r => r.LogLikelihood.ToString("F3", CultureInfo.InvariantCulture)),
+                    .. rows.Select(r => r.Mse.ToString("E2", CultureInfo.InvariantCulture)),
+                ]);
+            }
+
+            output.Ansi.Write(table);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static object ToJson(ExtrapolationReport report, string modelPath) => new
+    {
+        benchmark = "lcbench-extrapolation",
+        tasks = report.Options.Tasks,
+        curvesPerTask = report.Options.CurvesPerTask,
+        cutoffPercents = report.Options.CutoffPercents,
+        seed = report.Options.Seed,
+        model = Path.GetFullPath(modelPath),
+        seconds = Math.Round(report.Seconds, 1),
+        overall = report.Overall.Select(Row),
+        perTask = report.PerTask.Select(Row),
+    };
+
+    private static object Row(ExtrapolationResult r) => new
+    {
+        task = r.TaskId,
+        method = r.Method,
+        cutoffPercent = r.CutoffPercent,
+        observedEpochs = r.ObservedEpochs,
+        curves = r.Curves,
+        logLikelihood = BenchJson.Number(r.LogLikelihood),
+        mse = BenchJson.Number(r.Mse),
+    };
+
+    private static void WritePlots(ExtrapolationReport report, string folder)
+    {
+        ChartSeries Series(string method, Func<ExtrapolationResult, double> value)
+        {
+            var rows = report.Overall.Where(r => r.Method == method).OrderBy(r => r.CutoffPercent).ToArray();
+            return new ChartSeries(method, rows.Select(r => (double)r.CutoffPercent).ToArray(), rows.Select(value).ToArray());
+        }
+
+        File.WriteAllText(Path.Combine(folder, "extrapolation-loglik.svg"), SvgChart.Line(
+            "Log-likelihood of the unseen remainder (higher is better)", "cut-off (% of 52 epochs)", "mean log-likelihood",
+            ExtrapolationBenchmark.Methods.Select(m => Series(m, r => r.LogLikelihood)).ToArray()));
+        File.WriteAllText(Path.Combine(folder, "extrapolation-mse.svg"), SvgChart.Line(
+            "MSE of the point prediction (lower is better)", "cut-off (% of 52 epochs)", "MSE (log scale)",
+            ExtrapolationBenchmark.Methods.Select(m => Series(m, r => r.Mse)).ToArray(), logY: true));
+    }
+}

@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Data.Common;
+using Hpo.Storage.Schema;
+using Hpo.Workers.Dashboard;
+using Hpo.Workers.Dashboard.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Hpo.Cli.Dashboard;
+
+/// <summary><c>hpo dashboard</c>: serves the web dashboard (experiments, curves, decisions, Hangfire jobs).</summary>
+public static class DashboardCommand
+{
+    /// <summary>Exit code for arguments that cannot be used (bad credential, unsafe address).</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var db = new Option<string>("--db") { Description = "The database: a PostgreSQL URI or connection string, or a SQLite file path.", Required = true };
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Where to listen, ';'-separated. Anything but loopback needs --api-key or --basic-auth.",
+            DefaultValueFactory = _ => DashboardCommandLine.DefaultUrls,
+        };
+        var apiKey = new Option<string?>("--api-key")
+        {
+            Description = $"API key remote clients send in the {HpoDashboardOptions.ApiKeyHeaderName} header or ?{HpoDashboardOptions.ApiKeyQueryName}= (at least {HpoDashboardOptions.MinimumApiKeyLength} characters). Prefer ${DashboardCommandLine.ApiKeyVariable}: arguments are visible to other users of the machine.",
+        };
+        var basicAuth = new Option<string?>("--basic-auth")
+        {
+            Description = $"HTTP basic-auth credentials for remote clients, as user:password. Prefer ${DashboardCommandLine.BasicAuthVariable}.",
+        };
+        var pollInterval = new Option<int>("--poll-interval")
+        {
+            Description = "How often the pages refresh, in seconds (1-300).",
+            DefaultValueFactory = _ => 5,
+        };
+        var hangfireActions = new Option<bool>("--hangfire-actions") { Description = "Let the Hangfire dashboard retry, delete and trigger jobs (it is read-only by default)." };
+        var command = new Command("dashboard", "Serve the web dashboard: experiments, learning curves with LC-PFN forecasts, decisions, a JSON API under /api and the Hangfire dashboard at /hangfire. Serves only this machine unless a credential is set.")
+        {
+            db,
+            urls,
+            apiKey,
+            basicAuth,
+            pollInterval,
+            hangfireActions,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            HpoDashboardOptions settings;
+            IReadOnlyList<string> listen = DashboardCommandLine.SplitUrls(parse.GetValue(urls) ?? DashboardCommandLine.DefaultUrls);
+            try
+            {
+                settings = DashboardCommandLine.CreateOptions(
+                    parse.GetValue(apiKey) ?? NonEmpty(Environment.GetEnvironmentVariable(DashboardCommandLine.ApiKeyVariable)),
+                    parse.GetValue(basicAuth) ?? NonEmpty(Environment.GetEnvironmentVariable(DashboardCommandLine.BasicAuthVariable)),
+                    parse.GetValue(pollInterval),
+                    parse.GetValue(hangfireActions));
+                var failures = HpoDashboardOptionsValidator.Check(settings);
+                if (failures.Count > 0)
+                {
+                    throw new OptionsValidationException(Options.DefaultName, typeof(HpoDashboardOptions), failures);
+                }
+
+                DashboardApplication.EnsureSafeBinding(listen, settings);
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException or OptionsValidationException)
+            {
+                await Console.Error.WriteLineAsync($"hpo dashboard: {ex.Message}");
+                return UsageError;
+            }
+
+            string database = parse.GetValue(db)!;
+            WebApplication app;
+            try
+            {
+                if (DashboardStorage.Problem(database) is { } problem)
+                {
+                    await Console.Error.WriteLineAsync($"hpo dashboard: --db: {problem}");
+                    return UsageError;
+                }
+
+                app = DashboardApplication.Create(
+                    listen,
+                    options => DashboardCommandLine.CopyTo(settings, options),
+                    services => DashboardStorage.Register(services, database));
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync($"hpo dashboard: --db: {ex.Message}");
+                return UsageError;
+            }
+
+            await using (app)
+            {
+                try
+                {
+                    // A database this build cannot read is reported now, not as a 500 on the first page.
+                    await app.Services.GetRequiredService<HpoDatabase>().EnsureReadyAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or DbException)
+                {
+                    await Console.Error.WriteLineAsync($"hpo dashboard: {ex.Message}");
+                    return 1;
+                }
+
+                await app.StartAsync(cancellationToken);
+                string access = settings.HasCredential ? "remote clients need the configured credential" : "this machine only";
+                await Console.Out.WriteLineAsync($"Hpo dashboard listening on {string.Join(", ", app.Urls)} ({access}). Ctrl+C stops it.");
+                await app.WaitForShutdownAsync(cancellationToken);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,237 @@
+using Hpo.Scheduler.Persistence;
+
+namespace Hpo.Workers.Dashboard.Api;
+
+/// <summary>
+/// Reads what the pages and the API show, only through <see cref="IExperimentStore"/>; never writes.
+/// Methods return null when the experiment or trial asked for does not exist.
+/// </summary>
+internal sealed class DashboardQueries(IExperimentStore store)
+{
+    /// <summary>How many trials are read per store call when a whole experiment is needed.</summary>
+    public const int StoreBatchSize = 500;
+
+    public async Task<PageResponse<ExperimentResponse>> ListExperimentsAsync(PageRequest page, CancellationToken cancellationToken = default)
+    {
+        Page<ExperimentRecord> experiments = await store.ListExperimentsAsync(page.Page, page.PageSize, cancellationToken);
+        var items = new List<ExperimentResponse>(experiments.Items.Count);
+        foreach (ExperimentRecord experiment in experiments.Items)
+        {
+            items.Add(ExperimentResponse.From(experiment, await store.GetBestValueAsync(experiment.Id, cancellationToken)));
+        }
+
+        return PageResponse<ExperimentResponse>.Create(items, page.Page, page.PageSize, experiments.TotalCount);
+    }
+
+    public async Task<ExperimentDetailResponse?> GetExperimentAsync(long experimentId, CancellationToken cancellationToken = default)
+    {
+        ExperimentRecord? experiment = await store.GetExperimentAsync(experimentId, cancellationToken);
+        return experiment is null ? null : ExperimentDetailResponse.From(experiment, await store.GetBestValueAsync(experimentId, cancellationToken));
+    }
+
+    public async Task<PageResponse<TrialResponse>?> ListTrialsAsync(long experimentId, PageRequest page, TrialStatus? status, CancellationToken cancellationToken = default)
+    {
+        if (await store.GetExperimentAsync(experimentId, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        Page<TrialRecord> trials = await store.ListTrialsAsync(experimentId, page.Page, page.PageSize, status, cancellationToken);
+        return PageResponse<TrialResponse>.Create(trials.Items.Select(TrialResponse.From).ToList(), page.Page, page.PageSize, trials.TotalCount);
+    }
+
+    public async Task<PageResponse<CurveResponse>?> ListCurvesAsync(long experimentId, PageRequest page, TrialStatus? status, CancellationToken cancellationToken = default)
+    {
+        ExperimentRecord? experiment = await store.GetExperimentAsync(experimentId, cancellationToken);
+        if (experiment is null)
+        {
+            return null;
+        }
+
+        Page<TrialRecord> trials = await store.ListTrialsAsync(experimentId, page.Page, page.PageSize, status, cancellationToken);
+        var curves = await store.GetCurvesAsync(trials.Items.Select(t => t.Id).ToList(), cancellationToken);
+        var items = new List<CurveResponse>(trials.Items.Count);
+        foreach (TrialRecord trial in trials.Items)
+        {
+            items.Add(await BuildCurveAsync(trial, curves.GetValueOrDefault(trial.Id) ?? [], experiment.Spec.MaxEpochs, cancellationToken));
+        }
+
+        return PageResponse<CurveResponse>.Create(items, page.Page, page.PageSize, trials.TotalCount);
+    }
+
+    public async Task<TrialResponse?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default)
+    {
+        TrialRecord? trial = await store.GetTrialAsync(trialId, cancellationToken);
+        return trial is null ? null : TrialResponse.From(trial);
+    }
+
+    public async Task<CurveResponse?> GetTrialCurveAsync(long trialId, CancellationToken cancellationToken = default)
+    {
+        TrialRecord? trial = await store.GetTrialAsync(trialId, cancellationToken);
+        if (trial is null)
+        {
+            return null;
+        }
+
+        ExperimentRecord? experiment = await store.GetExperimentAsync(trial.ExperimentId, cancellationToken);
+        if (experiment is null)
+        {
+            return null;
+        }
+
+        var curves = await store.GetCurvesAsync([trial.Id], cancellationToken);
+        return await BuildCurveAsync(trial, curves.GetValueOrDefault(trial.Id) ?? [], experiment.Spec.MaxEpochs, cancellationToken);
+    }
+
+    public async Task<PageResponse<DecisionResponse>?> ListDecisionsAsync(long trialId, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        if (await store.GetTrialAsync(trialId, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        IReadOnlyList<DecisionRecord> decisions = await store.GetDecisionsAsync(trialId, cancellationToken);
+        var items = decisions
+            .OrderBy(d => d.Epoch)
+            .Skip((int)Math.Min(int.MaxValue, ((long)page.Page - 1) * page.PageSize))
+            .Take(page.PageSize)
+            .Select(DecisionResponse.From)
+            .ToList();
+        return PageResponse<DecisionResponse>.Create(items, page.Page, page.PageSize, decisions.Count);
+    }
+
+    public async Task<ExperimentSummaryResponse?> GetSummaryAsync(long experimentId, CancellationToken cancellationToken = default)
+    {
+        ExperimentRecord? experiment = await store.GetExperimentAsync(experimentId, cancellationToken);
+        if (experiment is null)
+        {
+            return null;
+        }
+
+        int maxEpochs = experiment.Spec.MaxEpochs;
+        bool maximize = experiment.Spec.Direction == MetricDirection.Maximize;
+        var trials = new List<TrialRecord>();
+        var observations = new List<ObservationRecord>();
+        for (int pageNumber = 1; ; pageNumber++)
+        {
+            Page<TrialRecord> batch = await store.ListTrialsAsync(experimentId, pageNumber, StoreBatchSize, status: null, cancellationToken);
+            trials.AddRange(batch.Items);
+            if (batch.Items.Count > 0)
+            {
+                var curves = await store.GetCurvesAsync(batch.Items.Select(t => t.Id).ToList(), cancellationToken);
+                observations.AddRange(curves.Values.SelectMany(c => c));
+            }
+
+            if (batch.Items.Count < StoreBatchSize || trials.Count >= batch.TotalCount)
+            {
+                break;
+            }
+        }
+
+        var counts = new TrialCountsResponse(
+            trials.Count,
+            trials.Count(t => t.Status == TrialStatus.Pending),
+            trials.Count(t => t.Status == TrialStatus.Running),
+            trials.Count(t => t.Status == TrialStatus.Completed),
+            trials.Count(t => t.Status == TrialStatus.Stopped),
+            trials.Count(t => t.Status == TrialStatus.Failed));
+        long spent = trials.Sum(t => (long)t.LastEpoch);
+        long saved = trials.Where(t => t.Status == TrialStatus.Stopped).Sum(t => (long)Math.Max(0, maxEpochs - t.LastEpoch));
+        double savedPercent = spent + saved == 0 ? 0 : Math.Round(100.0 * saved / (spent + saved), 2);
+
+        TrialRecord? bestTrial = trials
+            .Where(t => t.BestValue is { } v && double.IsFinite(v))
+            .OrderBy(t => maximize ? -t.BestValue!.Value : t.BestValue!.Value)
+            .ThenBy(t => t.Number)
+            .FirstOrDefault();
+        double? bestValue = DashboardJson.Finite(await store.GetBestValueAsync(experimentId, cancellationToken)) ?? bestTrial?.BestValue;
+
+        return new ExperimentSummaryResponse(
+            experimentId,
+            experiment.Spec.Direction,
+            maxEpochs,
+            bestValue,
+            bestTrial?.Id,
+            bestTrial?.Number,
+            counts,
+            spent,
+            saved,
+            savedPercent,
+            BestSoFar(observations, trials, maximize));
+    }
+
+    /// <summary>The curve and, for a running or stopped trial, the forecast of its latest decision (when that decision carries one).</summary>
+    internal static CurveResponse BuildCurve(TrialRecord trial, IReadOnlyList<ObservationRecord> observations, int maxEpochs, IReadOnlyList<DecisionRecord> decisions)
+    {
+        var points = observations
+            .Where(o => double.IsFinite(o.Value))
+            .OrderBy(o => o.Epoch)
+            .Select(o => new CurvePointResponse(o.Epoch, o.Value))
+            .ToList();
+        PredictionResponse? prediction = null;
+        DecisionRecord? latest = decisions.MaxBy(d => d.Epoch);
+        if (HasForecast(trial.Status) && latest is not null && points.Count > 0 && points[^1].Epoch < maxEpochs &&
+            DashboardJson.Finite(latest.PredictedMedian) is { } median &&
+            DashboardJson.Finite(latest.PredictedLow) is { } low &&
+            DashboardJson.Finite(latest.PredictedHigh) is { } high)
+        {
+            CurvePointResponse last = points[^1];
+            prediction = new PredictionResponse(
+                last.Epoch,
+                last.Value,
+                maxEpochs,
+                median,
+                Math.Min(low, high),
+                Math.Max(low, high),
+                DashboardJson.Finite(latest.ProbabilityOfImprovement),
+                latest.Epoch,
+                latest.Policy,
+                latest.Action);
+        }
+
+        return new CurveResponse(trial.Id, trial.Number, trial.Status, trial.LastEpoch, points, prediction);
+    }
+
+    private static bool HasForecast(TrialStatus status) => status is TrialStatus.Running or TrialStatus.Stopped;
+
+    private static List<BestSoFarPointResponse> BestSoFar(List<ObservationRecord> observations, List<TrialRecord> trials, bool maximize)
+    {
+        var numbers = trials.ToDictionary(t => t.Id, t => t.Number);
+        var points = new List<BestSoFarPointResponse>();
+        double best = double.NaN;
+        long bestTrialId = 0;
+        long spent = 0;
+        foreach (ObservationRecord o in observations.OrderBy(o => o.RecordedAt).ThenBy(o => o.TrialId).ThenBy(o => o.Epoch))
+        {
+            spent++;
+            if (!double.IsFinite(o.Value))
+            {
+                continue;
+            }
+
+            if (double.IsNaN(best) || (maximize ? o.Value > best : o.Value < best))
+            {
+                best = o.Value;
+                bestTrialId = o.TrialId;
+                points.Add(new BestSoFarPointResponse(spent, best, bestTrialId, numbers.GetValueOrDefault(bestTrialId)));
+            }
+        }
+
+        if (points.Count > 0 && points[^1].EpochsSpent < spent)
+        {
+            // Carry the best to the epochs spent now, so the step line reaches the present.
+            points.Add(new BestSoFarPointResponse(spent, best, bestTrialId, numbers.GetValueOrDefault(bestTrialId)));
+        }
+
+        return points;
+    }
+
+    private async Task<CurveResponse> BuildCurveAsync(TrialRecord trial, IReadOnlyList<ObservationRecord> observations, int maxEpochs, CancellationToken cancellationToken)
+    {
+        // Only running and stopped trials get a forecast, so only they cost a decisions query.
+        IReadOnlyList<DecisionRecord> decisions = HasForecast(trial.Status)
+            ? await store.GetDecisionsAsync(trial.Id, cancellationToken)
+            : [];
+        return BuildCurve(trial, observations, maxEpochs, decisions);
+    }
+}

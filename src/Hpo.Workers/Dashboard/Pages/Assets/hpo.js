@@ -1,0 +1,580 @@
+// Hpo dashboard: fills the server-rendered shells from the JSON API and keeps them live by polling.
+// No dependencies and nothing remote: charts are inline SVG built here. Every value from the API is
+// placed with textContent or setAttribute, never parsed as HTML.
+(() => {
+  'use strict';
+
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  const body = document.body;
+  const pollMs = Math.max(1000, Number(body.dataset.pollMs) || 5000);
+  const STATUSES = ['completed', 'stopped', 'running', 'pending', 'failed'];
+
+  // ---------- DOM helpers ----------
+
+  function setAttrs(el, attrs) {
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === 'text') el.textContent = String(value);
+      else el.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+
+  function appendAll(el, children) {
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    setAttrs(el, attrs);
+    appendAll(el, children);
+    return el;
+  }
+
+  function svg(tag, attrs, ...children) {
+    const el = document.createElementNS(SVG_NS, tag);
+    setAttrs(el, attrs);
+    appendAll(el, children);
+    return el;
+  }
+
+  function replaceContent(container, ...children) {
+    container.replaceChildren();
+    appendAll(container, children);
+  }
+
+  let idCounter = 0;
+  function uniqueId(prefix) {
+    idCounter += 1;
+    return `${prefix}-${idCounter}`;
+  }
+
+  // ---------- formatting ----------
+
+  function fmtValue(v) {
+    if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+    const a = Math.abs(v);
+    if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3).replace(/\.?0+e/, 'e');
+    return String(Number(v.toPrecision(4)));
+  }
+
+  function fmtInt(n) {
+    return n === null || n === undefined ? '—' : Number(n).toLocaleString('en');
+  }
+
+  function fmtProbability(p) {
+    if (p === null || p === undefined || !Number.isFinite(p)) return '—';
+    if (p > 0 && p < 0.001) return '< 0.1%';
+    return `${(p * 100).toFixed(1)}%`;
+  }
+
+  function fmtTime(t) {
+    return t ? new Date(t).toLocaleString() : '—';
+  }
+
+  function fmtParameters(parameters) {
+    if (parameters === null || parameters === undefined) return '—';
+    if (typeof parameters !== 'object' || Array.isArray(parameters)) return JSON.stringify(parameters);
+    const parts = Object.entries(parameters).map(([k, v]) => {
+      const shown = typeof v === 'number' ? fmtValue(v) : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      return `${k}=${shown}`;
+    });
+    return parts.length ? parts.join(', ') : '—';
+  }
+
+  function statusBadge(status, id) {
+    return h('span', { class: `badge status-${status}`, id, text: status });
+  }
+
+  function updateBadge(id, status) {
+    const el = document.getElementById(id);
+    if (el && el.textContent !== status) {
+      el.className = `badge status-${status}`;
+      el.textContent = status;
+    }
+  }
+
+  // ---------- API ----------
+
+  async function getJson(path, params) {
+    const url = new URL(path, window.location.origin);
+    for (const [key, value] of Object.entries(params || {})) {
+      if (value !== null && value !== undefined && value !== '') url.searchParams.set(key, String(value));
+    }
+    const response = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
+    if (!response.ok) {
+      let message = `${response.status} ${response.statusText}`;
+      try {
+        const problem = await response.json();
+        if (problem && problem.message) message = problem.message;
+      } catch {
+        // Not JSON: keep the status line.
+      }
+      throw new Error(message);
+    }
+    return response.json();
+  }
+
+  async function getAllPages(path, params) {
+    const items = [];
+    for (let page = 1; ; page += 1) {
+      const result = await getJson(path, { ...params, page, pageSize: 500 });
+      items.push(...result.items);
+      if (page >= result.totalPages || result.items.length === 0) return items;
+    }
+  }
+
+  // ---------- live refresh ----------
+
+  function startPolling(refresh) {
+    const status = document.getElementById('live-status');
+    const error = document.getElementById('live-error');
+    let timer = 0;
+    let busy = false;
+
+    async function tick() {
+      if (busy) return;
+      busy = true;
+      try {
+        await refresh();
+        status.textContent = `Live · updated ${new Date().toLocaleTimeString()}`;
+        if (error.textContent) error.textContent = '';
+        body.classList.remove('stale');
+      } catch (e) {
+        error.textContent = `Could not refresh (${e.message}); retrying.`;
+        body.classList.add('stale');
+      } finally {
+        busy = false;
+        body.dataset.loaded = 'true';
+        schedule();
+      }
+    }
+
+    function schedule() {
+      window.clearTimeout(timer);
+      // A hidden tab polls nothing; it refreshes as soon as it is shown again.
+      timer = window.setTimeout(() => (document.hidden ? schedule() : tick()), pollMs);
+    }
+
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden) {
+        window.clearTimeout(timer);
+        tick();
+      }
+    });
+    tick();
+  }
+
+  // Re-renders only when the data changed, so a poll does not reset focus, selection or scroll.
+  function renderIfChanged(container, data, render) {
+    const key = JSON.stringify(data);
+    if (container.dataset.renderedKey === key) return;
+    container.dataset.renderedKey = key;
+    render();
+  }
+
+  // ---------- tables ----------
+
+  function table(caption, columns, rows, rowAttrs) {
+    const thead = h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c.numeric ? 'num' : null, text: c.title }))));
+    const tbody = h('tbody', null, rows.map((row, i) => h('tr', rowAttrs ? rowAttrs(row, i) : null,
+      columns.map((c, j) => {
+        const content = c.cell(row);
+        const attrs = { class: c.numeric ? 'num' : c.className || null };
+        return j === 0 ? h('th', { ...attrs, scope: 'row' }, content) : h('td', attrs, content);
+      }))));
+    return h('div', { class: 'table-scroll' }, h('table', null, h('caption', { class: 'visually-hidden', text: caption }), thead, tbody));
+  }
+
+  function pager(state, result, noun, onChange) {
+    if (result.totalPages <= 1) {
+      return h('p', { class: 'pager-info muted', text: `${fmtInt(result.totalCount)} ${noun}` });
+    }
+    const prev = h('button', { type: 'button', disabled: result.page <= 1, text: '← Previous' });
+    const next = h('button', { type: 'button', disabled: result.page >= result.totalPages, text: 'Next →' });
+    prev.addEventListener('click', () => { state.page = Math.max(1, result.page - 1); onChange(); });
+    next.addEventListener('click', () => { state.page = Math.min(result.totalPages, result.page + 1); onChange(); });
+    return h('nav', { class: 'pager', 'aria-label': `${noun} pages` },
+      prev,
+      h('span', { class: 'pager-info', text: `Page ${result.page} of ${result.totalPages} · ${fmtInt(result.totalCount)} ${noun}` }),
+      next);
+  }
+
+  // ---------- charts ----------
+
+  // A loop, not Math.min over a spread: spreading 100k curve values would overflow the call stack.
+  function extent(values) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of values) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return [min, max];
+  }
+
+  function niceTicks(min, max, count) {
+    const span = max - min;
+    if (!(span > 0)) return [min];
+    const rough = span / count;
+    const magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
+    const normalized = rough / magnitude;
+    const step = (normalized < 1.5 ? 1 : normalized < 3 ? 2 : normalized < 7 ? 5 : 10) * magnitude;
+    const ticks = [];
+    for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step) {
+      ticks.push(Number(v.toPrecision(12)));
+    }
+    return ticks;
+  }
+
+  function chartFrame({ title, description, xDomain, yDomain, xLabel, yLabel, integerX }) {
+    const width = 760;
+    const height = 340;
+    const margin = { top: 14, right: 22, bottom: 48, left: 70 };
+    let [x0, x1] = xDomain;
+    if (!(x1 > x0)) x1 = x0 + 1;
+    let [y0, y1] = yDomain;
+    if (!(y1 > y0)) {
+      const d = Math.abs(y0) * 0.1 || 0.5;
+      y0 -= d;
+      y1 += d;
+    } else {
+      const pad = (y1 - y0) * 0.06;
+      y0 -= pad;
+      y1 += pad;
+    }
+    const innerW = width - margin.left - margin.right;
+    const innerH = height - margin.top - margin.bottom;
+    const x = (v) => margin.left + ((v - x0) / (x1 - x0)) * innerW;
+    const y = (v) => margin.top + (1 - (v - y0) / (y1 - y0)) * innerH;
+
+    const titleId = uniqueId('chart-title');
+    const descId = uniqueId('chart-desc');
+    const root = svg('svg', {
+      viewBox: `0 0 ${width} ${height}`,
+      class: 'chart',
+      role: 'img',
+      'aria-labelledby': titleId,
+      'aria-describedby': descId,
+      preserveAspectRatio: 'xMidYMid meet',
+    });
+    root.append(svg('title', { id: titleId, text: title }), svg('desc', { id: descId, text: description }));
+
+    const grid = svg('g', { class: 'grid', 'aria-hidden': 'true' });
+    const axes = svg('g', { class: 'axes', 'aria-hidden': 'true' });
+    for (const t of niceTicks(y0, y1, 5)) {
+      const py = y(t).toFixed(1);
+      grid.append(svg('line', { x1: margin.left, x2: width - margin.right, y1: py, y2: py }));
+      axes.append(svg('text', { x: margin.left - 8, y: py, 'text-anchor': 'end', 'dominant-baseline': 'middle', text: fmtValue(t) }));
+    }
+    let xTicks = niceTicks(x0, x1, 8);
+    if (integerX) xTicks = xTicks.filter((t) => Number.isInteger(t));
+    for (const t of xTicks) {
+      const px = x(t).toFixed(1);
+      grid.append(svg('line', { x1: px, x2: px, y1: margin.top, y2: height - margin.bottom }));
+      axes.append(svg('text', { x: px, y: height - margin.bottom + 18, 'text-anchor': 'middle', text: fmtInt(t) }));
+    }
+    axes.append(
+      svg('line', { class: 'axis-line', x1: margin.left, x2: width - margin.right, y1: height - margin.bottom, y2: height - margin.bottom }),
+      svg('line', { class: 'axis-line', x1: margin.left, x2: margin.left, y1: margin.top, y2: height - margin.bottom }),
+      svg('text', { class: 'axis-label', x: margin.left + innerW / 2, y: height - 8, 'text-anchor': 'middle', text: xLabel }),
+      svg('text', {
+        class: 'axis-label', x: 16, y: margin.top + innerH / 2, 'text-anchor': 'middle',
+        transform: `rotate(-90 16 ${margin.top + innerH / 2})`, text: yLabel,
+      }));
+    const plot = svg('g', { class: 'plot' });
+    root.append(grid, axes, plot);
+    return { root, plot, x, y };
+  }
+
+  function pathData(points, x, y) {
+    return points.map((p, i) => `${i ? 'L' : 'M'}${x(p.epoch).toFixed(1)} ${y(p.value).toFixed(1)}`).join(' ');
+  }
+
+  function curvesChart(curves, experiment, bestTrialId) {
+    const values = [];
+    for (const c of curves) {
+      for (const p of c.points) values.push(p.value);
+      if (c.prediction) values.push(c.prediction.low, c.prediction.high, c.prediction.median);
+    }
+    if (experiment.metricLowerBound !== null && experiment.metricLowerBound !== undefined) values.push(experiment.metricLowerBound);
+    if (experiment.metricUpperBound !== null && experiment.metricUpperBound !== undefined) values.push(experiment.metricUpperBound);
+    const observed = curves.filter((c) => c.points.length > 0);
+    if (observed.length === 0) {
+      return h('p', { class: 'empty muted', text: 'No epoch has been recorded yet.' });
+    }
+
+    const maxEpochs = experiment.maxEpochs;
+    const banded = curves.filter((c) => c.prediction).length;
+    const frame = chartFrame({
+      title: `Learning curves of ${observed.length} trial${observed.length === 1 ? '' : 's'}`,
+      description: `${experiment.metricName} per epoch for each trial, epochs 1 to ${maxEpochs}` +
+        (banded ? `; ${banded} trial${banded === 1 ? '' : 's'} with an LC-PFN forecast band to epoch ${maxEpochs}.` : '.'),
+      xDomain: [maxEpochs > 1 ? 1 : 0, maxEpochs],
+      yDomain: extent(values),
+      xLabel: 'epoch',
+      yLabel: experiment.metricName,
+      integerX: true,
+    });
+    const { plot, x, y } = frame;
+    // Hundreds of overlapping bands and lines would fill the plot solid: the more there are, the fainter each.
+    // (Custom properties set through CSSOM, which the page's Content-Security-Policy allows.)
+    frame.root.style.setProperty('--band-opacity', String(Math.max(0.025, Math.min(0.14, 1.4 / Math.max(1, banded)))));
+    frame.root.style.setProperty('--curve-opacity', String(Math.max(0.3, Math.min(0.8, 40 / observed.length))));
+    const markEnds = observed.length <= 60;
+
+    // Bands beneath the curves, so every observed line stays visible.
+    const forecasts = svg('g', { class: 'forecasts' });
+    for (const c of curves) {
+      const p = c.prediction;
+      if (!p) continue;
+      const label = `Trial #${c.number}: LC-PFN forecast at epoch ${p.toEpoch}: median ${fmtValue(p.median)}, 90% band ${fmtValue(p.low)} to ${fmtValue(p.high)}` +
+        (p.probabilityOfImprovement !== null ? `, probability of improvement ${fmtProbability(p.probabilityOfImprovement)}` : '');
+      forecasts.append(
+        svg('polygon', {
+          class: `band status-${c.status}`,
+          'data-trial-id': c.trialId,
+          'data-trial-number': c.number,
+          points: `${x(p.fromEpoch).toFixed(1)},${y(p.fromValue).toFixed(1)} ${x(p.toEpoch).toFixed(1)},${y(p.high).toFixed(1)} ${x(p.toEpoch).toFixed(1)},${y(p.low).toFixed(1)}`,
+        }, svg('title', { text: label })),
+        svg('line', {
+          class: `median status-${c.status}`,
+          'data-trial-id': c.trialId,
+          'data-trial-number': c.number,
+          x1: x(p.fromEpoch).toFixed(1), y1: y(p.fromValue).toFixed(1),
+          x2: x(p.toEpoch).toFixed(1), y2: y(p.median).toFixed(1),
+        }, svg('title', { text: label })));
+    }
+    plot.append(forecasts);
+
+    const lines = svg('g', { class: 'curves' });
+    // The best trial is drawn last, on top of the others.
+    const ordered = [...observed].sort((a, b) => (a.trialId === bestTrialId) - (b.trialId === bestTrialId));
+    for (const c of ordered) {
+      const last = c.points[c.points.length - 1];
+      const label = `Trial #${c.number} (${c.status}): ${c.points.length} epoch${c.points.length === 1 ? '' : 's'}, last ${fmtValue(last.value)}`;
+      const classes = `curve status-${c.status}${c.trialId === bestTrialId ? ' best' : ''}`;
+      lines.append(svg('path', {
+        class: classes,
+        'data-trial-id': c.trialId,
+        'data-trial-number': c.number,
+        'data-status': c.status,
+        d: pathData(c.points, x, y),
+      }, svg('title', { text: label })));
+      if (markEnds || c.trialId === bestTrialId || c.status === 'running') {
+        lines.append(svg('circle', {
+          class: `curve-end status-${c.status}`,
+          'data-trial-id': c.trialId,
+          cx: x(last.epoch).toFixed(1),
+          cy: y(last.value).toFixed(1),
+          r: c.trialId === bestTrialId ? 4 : 2.5,
+        }, svg('title', { text: label })));
+      }
+    }
+    plot.append(lines);
+    return frame.root;
+  }
+
+  function bestSoFarChart(summary, metricName) {
+    const points = summary.bestSoFar;
+    if (!points.length) return h('p', { class: 'empty muted', text: 'No epoch has been recorded yet.' });
+    const last = points[points.length - 1];
+    const frame = chartFrame({
+      title: 'Best value so far over epochs spent',
+      description: `The best ${metricName} reached after each number of epochs trained over all trials; now ${fmtValue(last.value)} after ${fmtInt(last.epochsSpent)} epochs.`,
+      xDomain: [0, Math.max(1, last.epochsSpent)],
+      yDomain: extent(points.map((p) => p.value)),
+      xLabel: 'epochs spent (all trials)',
+      yLabel: `best ${metricName}`,
+      integerX: true,
+    });
+    const { plot, x, y } = frame;
+    let d = `M${x(points[0].epochsSpent).toFixed(1)} ${y(points[0].value).toFixed(1)}`;
+    for (let i = 1; i < points.length; i += 1) {
+      d += ` H${x(points[i].epochsSpent).toFixed(1)} V${y(points[i].value).toFixed(1)}`;
+    }
+    plot.append(svg('path', { class: 'best-line', d }));
+    const improvements = points.filter((p, i) => i === 0 || p.value !== points[i - 1].value);
+    // Past a few dozen improvements the markers only blur the step line.
+    for (const p of improvements.length <= 60 ? improvements : []) {
+      plot.append(svg('circle', { class: 'best-point', cx: x(p.epochsSpent).toFixed(1), cy: y(p.value).toFixed(1), r: 3.5 },
+        svg('title', { text: `${fmtValue(p.value)} by trial #${p.trialNumber} after ${fmtInt(p.epochsSpent)} epochs` })));
+    }
+    return frame.root;
+  }
+
+  function legend(container, statuses, withForecast, withBest) {
+    const items = statuses.map((s) => h('li', null, h('span', { class: `swatch line status-${s}`, 'aria-hidden': 'true' }), `${s} trial`));
+    if (withBest) items.push(h('li', null, h('span', { class: 'swatch line best', 'aria-hidden': 'true' }), 'best trial'));
+    if (withForecast) {
+      items.push(h('li', null, h('span', { class: 'swatch dashed', 'aria-hidden': 'true' }), 'LC-PFN predicted median'));
+      items.push(h('li', null, h('span', { class: 'swatch band', 'aria-hidden': 'true' }), 'LC-PFN 90% band'));
+    }
+    replaceContent(container, items);
+  }
+
+  // ---------- pages ----------
+
+  function experimentsPage() {
+    const container = document.getElementById('experiments');
+    const state = { page: 1 };
+    const refresh = async () => {
+      const result = await getJson('/api/experiments', { page: state.page, pageSize: 20 });
+      renderIfChanged(container, result, () => {
+        if (result.totalCount === 0) {
+          replaceContent(container, h('p', { class: 'empty' }, 'No experiments yet. Create one with ', h('code', { text: 'hpo run' }), '.'));
+          return;
+        }
+        replaceContent(container,
+          table('Experiments', [
+            { title: 'Name', cell: (e) => h('a', { href: `/experiments/${e.id}`, text: e.name }) },
+            { title: 'Status', cell: (e) => statusBadge(e.status) },
+            { title: 'Metric', cell: (e) => `${e.metricName} (${e.direction === 'maximize' ? '↑ max' : '↓ min'})` },
+            { title: 'Best', numeric: true, cell: (e) => fmtValue(e.bestValue) },
+            { title: 'Max epochs', numeric: true, cell: (e) => fmtInt(e.maxEpochs) },
+            { title: 'Created', cell: (e) => fmtTime(e.createdAt) },
+            { title: 'Updated', cell: (e) => fmtTime(e.updatedAt) },
+          ], result.items, (e) => ({ 'data-experiment-id': e.id })),
+          pager(state, result, 'experiments', refresh));
+      });
+    };
+    startPolling(refresh);
+  }
+
+  function summaryCards(container, summary, experiment) {
+    const t = summary.trials;
+    const parts = STATUSES.filter((s) => t[s] > 0).map((s) => `${t[s]} ${s}`);
+    const best = summary.bestTrialId
+      ? h('a', { href: `/trials/${summary.bestTrialId}`, text: `trial #${summary.bestTrialNumber}` })
+      : null;
+    const card = (label, value, note, id) => h('div', { class: 'card', id },
+      h('p', { class: 'card-label', text: label }),
+      h('p', { class: 'card-value', text: value }),
+      note ? h('p', { class: 'card-note' }, note) : null);
+    replaceContent(container,
+      card(`Best ${experiment.metricName}`, fmtValue(summary.bestValue), best ? ['by ', best] : 'no value yet', 'card-best'),
+      card('Trials', fmtInt(t.total), parts.join(' · ') || 'none yet', 'card-trials'),
+      card('Epochs spent', fmtInt(summary.epochsSpent), `trained over ${fmtInt(t.total)} trial${t.total === 1 ? '' : 's'}`, 'card-spent'),
+      card('Epochs saved by early stopping', `${fmtInt(summary.epochsSaved)} (${summary.epochsSavedPercent.toFixed(1)}%)`,
+        `not trained by ${fmtInt(t.stopped)} stopped trial${t.stopped === 1 ? '' : 's'}, of ${fmtInt(summary.epochsSpent + summary.epochsSaved)} without early stopping`, 'card-saved'));
+  }
+
+  function experimentPage() {
+    const id = body.dataset.experimentId;
+    const summaryEl = document.getElementById('summary');
+    const chartEl = document.getElementById('curves-chart');
+    const legendEl = document.getElementById('curves-legend');
+    const bestEl = document.getElementById('best-chart');
+    const trialsEl = document.getElementById('trials');
+    const state = { page: 1 };
+
+    const refreshTrials = async () => {
+      const trials = await getJson(`/api/experiments/${id}/trials`, { page: state.page, pageSize: 50 });
+      return trials;
+    };
+
+    const refresh = async () => {
+      const [experiment, summary, curves, trials] = await Promise.all([
+        getJson(`/api/experiments/${id}`),
+        getJson(`/api/experiments/${id}/summary`),
+        getAllPages(`/api/experiments/${id}/curves`),
+        refreshTrials(),
+      ]);
+      updateBadge('experiment-status', experiment.status);
+      renderIfChanged(summaryEl, summary, () => summaryCards(summaryEl, summary, experiment));
+      renderIfChanged(chartEl, { curves, bestTrialId: summary.bestTrialId }, () => {
+        replaceContent(chartEl, curvesChart(curves, experiment, summary.bestTrialId));
+        const present = STATUSES.filter((s) => curves.some((c) => c.status === s && c.points.length > 0));
+        legend(legendEl, present, curves.some((c) => c.prediction), curves.some((c) => c.trialId === summary.bestTrialId && c.points.length > 0));
+      });
+      renderIfChanged(bestEl, summary.bestSoFar, () => replaceContent(bestEl, bestSoFarChart(summary, experiment.metricName)));
+      renderIfChanged(trialsEl, trials, () => {
+        if (trials.totalCount === 0) {
+          replaceContent(trialsEl, h('p', { class: 'empty', text: 'No trials yet.' }));
+          return;
+        }
+        replaceContent(trialsEl,
+          table('Trials', [
+            { title: '#', cell: (t) => h('a', { href: `/trials/${t.id}`, text: `#${t.number}` }) },
+            { title: 'Status', cell: (t) => statusBadge(t.status) },
+            { title: 'Parameters', className: 'params', cell: (t) => fmtParameters(t.parameters) },
+            { title: 'Best', numeric: true, cell: (t) => fmtValue(t.bestValue) },
+            { title: 'Last', numeric: true, cell: (t) => fmtValue(t.lastValue) },
+            { title: 'Epochs', numeric: true, cell: (t) => `${t.lastEpoch} / ${experiment.maxEpochs}` },
+            { title: 'Stop reason', className: 'reason', cell: (t) => t.stopReason || t.error || '—' },
+          ], trials.items, (t) => ({ 'data-trial-id': t.id, 'data-status': t.status, class: t.id === summary.bestTrialId ? 'best-row' : null })),
+          pager(state, trials, 'trials', refresh));
+      });
+    };
+    startPolling(refresh);
+  }
+
+  function trialPage() {
+    const trialId = body.dataset.trialId;
+    const experimentId = body.dataset.experimentId;
+    const detailsEl = document.getElementById('trial-details');
+    const chartEl = document.getElementById('trial-chart');
+    const legendEl = document.getElementById('curves-legend');
+    const decisionsEl = document.getElementById('decisions');
+    const state = { page: 1 };
+
+    const refresh = async () => {
+      const [experiment, trial, curve, decisions] = await Promise.all([
+        getJson(`/api/experiments/${experimentId}`),
+        getJson(`/api/trials/${trialId}`),
+        getJson(`/api/trials/${trialId}/curve`),
+        getJson(`/api/trials/${trialId}/decisions`, { page: state.page, pageSize: 100 }),
+      ]);
+      updateBadge('trial-status', trial.status);
+      renderIfChanged(detailsEl, trial, () => {
+        const row = (term, value) => [h('dt', { text: term }), h('dd', null, value)];
+        const parameters = trial.parameters && typeof trial.parameters === 'object'
+          ? h('ul', { class: 'params-list' }, Object.entries(trial.parameters).map(([k, v]) => h('li', null, h('code', { text: k }), ' = ', typeof v === 'number' ? fmtValue(v) : JSON.stringify(v))))
+          : fmtParameters(trial.parameters);
+        replaceContent(detailsEl, h('dl', null,
+          row('Parameters', parameters),
+          row('Best', fmtValue(trial.bestValue)),
+          row('Last', fmtValue(trial.lastValue)),
+          row('Epochs', `${trial.lastEpoch} / ${experiment.maxEpochs}`),
+          trial.stopReason ? row('Stop reason', trial.stopReason) : null,
+          trial.error ? row('Error', trial.error) : null,
+          row('Worker', trial.workerId || '—'),
+          row('Attempt', String(trial.attempt)),
+          row('Started', fmtTime(trial.startedAt)),
+          row('Finished', fmtTime(trial.finishedAt))));
+      });
+      renderIfChanged(chartEl, curve, () => {
+        replaceContent(chartEl, curvesChart([curve], experiment, null));
+        legend(legendEl, curve.points.length ? [curve.status] : [], Boolean(curve.prediction), false);
+      });
+      renderIfChanged(decisionsEl, decisions, () => {
+        if (decisions.totalCount === 0) {
+          replaceContent(decisionsEl, h('p', { class: 'empty', text: 'No decisions recorded for this trial.' }));
+          return;
+        }
+        replaceContent(decisionsEl,
+          table('Decisions', [
+            { title: 'Epoch', numeric: true, cell: (d) => String(d.epoch) },
+            { title: 'Action', cell: (d) => h('span', { class: `badge action-${d.action}`, text: d.action }) },
+            { title: 'Policy', cell: (d) => d.policy },
+            { title: 'P(improvement)', numeric: true, cell: (d) => fmtProbability(d.probabilityOfImprovement) },
+            { title: 'Predicted median', numeric: true, cell: (d) => fmtValue(d.predictedMedian) },
+            { title: '90% band', numeric: true, cell: (d) => (d.predictedLow === null ? '—' : `${fmtValue(d.predictedLow)} – ${fmtValue(d.predictedHigh)}`) },
+            { title: 'Reason', className: 'reason', cell: (d) => d.reason || '—' },
+          ], decisions.items, (d) => ({ 'data-epoch': d.epoch, 'data-action': d.action })),
+          pager(state, decisions, 'decisions', refresh));
+      });
+    };
+    startPolling(refresh);
+  }
+
+  const pages = { experiments: experimentsPage, experiment: experimentPage, trial: trialPage };
+  const start = pages[body.dataset.page];
+  if (start) {
+    start();
+  } else {
+    document.getElementById('live-status').textContent = '';
+  }
+})();

@@ -1,0 +1,193 @@
+using System.CommandLine;
+using System.Text.Json;
+using Hpo.LcPfn.Model;
+using Hpo.LcPfn.Training;
+using Hpo.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace Hpo.Cli.Tests.Bench;
+
+public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyModelFile>
+{
+    private readonly string _model;
+
+    public BenchCommandTests(TinyModelFile model) => _model = model.Path;
+
+    private static async Task<(int ExitCode, string Out, string Error)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await HpoCommandLine.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Help_Bench_ListsEveryBenchmark()
+    {
+        var (code, output, _) = await RunAsync("bench", "--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains("lcbench", output, StringComparison.Ordinal);
+        Assert.Contains("lcbench-extrapolation", output, StringComparison.Ordinal);
+        Assert.Contains("predictor", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LcBench_VerticalJsonAndPlots_SummaryPerPolicyAndOneResultPerTaskAndPolicy()
+    {
+        string plots = Directory.CreateTempSubdirectory("hpo-bench-plots").FullName;
+
+        var (code, output, error) = await RunAsync(
+            "bench", "lcbench", "--tasks", "7593,34539", "--pool", "50", "--orderings", "3", "--policy", "lcpfn,patience:0,none,oracle",
+            "--model", _model, "--json", "--out", plots);
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal("vertical", root.GetProperty("protocol").GetString());
+        Assert.Equal(1040, root.GetProperty("budgetEpochs").GetInt32());
+        var summary = root.GetProperty("summary").EnumerateArray().ToList();
+        Assert.Equal(["lcpfn", "patience(0)", "none", "oracle"], summary.Select(s => s.GetProperty("policy").GetString()));
+        var none = summary.Single(s => s.GetProperty("policy").GetString() == "none");
+        Assert.Equal(1, none.GetProperty("geometricMeanSpeedUp").GetDouble());
+        var results = root.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(8, results.Count);
+        Assert.All(results, r =>
+        {
+            Assert.True(r.GetProperty("speedUp").GetDouble() > 0);
+            Assert.True(r.GetProperty("finalRegret").GetDouble() >= 0);
+            Assert.True(r.GetProperty("trialsStarted").GetDouble() >= 1);
+        });
+        Assert.True(File.Exists(Path.Combine(plots, "regret-7593.svg")));
+        Assert.True(File.Exists(Path.Combine(plots, "speedups.svg")));
+        Assert.Contains("ETA", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LcBench_ParallelWithoutModel_RunsThePolicyBaselines()
+    {
+        var (code, output, error) = await RunAsync(
+            "bench", "lcbench", "--protocol", "parallel", "--tasks", "7593", "--pool", "60", "--orderings", "2", "--budget-runs", "4", "--workers", "4",
+            "--policy", "asha,hyperband,median", "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(4, json.RootElement.GetProperty("workers").GetInt32());
+        var summary = json.RootElement.GetProperty("summary").EnumerateArray().ToList();
+        Assert.Equal(["asha", "hyperband", "median", "none"], summary.Select(s => s.GetProperty("policy").GetString()));
+        Assert.All(summary, s => Assert.True(s.GetProperty("meanArea").GetDouble() >= s.GetProperty("meanRegretAt100").GetDouble()));
+    }
+
+    [Theory]
+    [InlineData("--pool", "0", "--pool must be at least 1")]
+    [InlineData("--protocol", "diagonal", "--protocol is 'diagonal'")]
+    [InlineData("--tasks", "7593,99999", "'99999' is not an LCBench task")]
+    [InlineData("--policy", "patience:x", "'x' is not a whole number")]
+    [InlineData("--delta", "1.5", "--delta must be in (0, 1)")]
+    public async Task LcBench_BadOption_ExitsTwoNamingIt(string option, string value, string expected)
+    {
+        var settings = new Dictionary<string, string> { ["--tasks"] = "7593", ["--pool"] = "20", ["--orderings"] = "1", ["--policy"] = "none" };
+        settings[option] = value;
+
+        var (code, output, error) = await RunAsync(["bench", "lcbench", .. settings.SelectMany(s => new[] { s.Key, s.Value })]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public async Task Extrapolation_Json_ThreeMethodsPerCutoff()
+    {
+        var (code, output, error) = await RunAsync("bench", "lcbench-extrapolation", "--tasks", "7593", "--curves", "5", "--cutoffs", "20,80", "--model", _model, "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var overall = json.RootElement.GetProperty("overall").EnumerateArray().ToList();
+        Assert.Equal(6, overall.Count);
+        Assert.Equal(["lcpfn", "last-value", "power-law"], overall.Select(r => r.GetProperty("method").GetString()).Distinct());
+        Assert.All(overall, r => Assert.Equal(5, r.GetProperty("curves").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Predictor_Json_LatenciesAndThroughput()
+    {
+        var (code, output, error) = await RunAsync("bench", "predictor", "--model", _model, "--repetitions", "1", "--warmup", "0", "--batch", "4", "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var single = json.RootElement.GetProperty("single");
+        Assert.True(single.GetProperty("p99Ms").GetDouble() >= single.GetProperty("p50Ms").GetDouble());
+        Assert.Equal(46, single.GetProperty("samples").GetInt32());
+        Assert.True(json.RootElement.GetProperty("batch").GetProperty("decisionsPerSecond").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Scheduler_SqliteWithLcPfn_EveryReportPersistedAndDecided()
+    {
+        string file = Path.Combine(Directory.CreateTempSubdirectory("hpo-bench-scheduler").FullName, "bench.db");
+
+        var (code, output, error) = await RunAsync("bench", "scheduler", "--db", file, "--migrate", "--workers", "4", "--reports", "120", "--epochs", "10", "--model", _model, "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal("Sqlite", root.GetProperty("provider").GetString());
+        Assert.Equal("lcpfn", root.GetProperty("policy").GetString());
+        Assert.Equal(120, root.GetProperty("reports").GetInt32());
+        Assert.True(root.GetProperty("trials").GetInt32() >= 12);
+        Assert.True(root.GetProperty("p99Milliseconds").GetDouble() >= root.GetProperty("p50Milliseconds").GetDouble());
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=false");
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT (SELECT COUNT(*) FROM observations), (SELECT COUNT(*) FROM decisions)";
+        await using var reader = await count.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(120L, reader.GetInt64(0));
+        Assert.Equal(120L, reader.GetInt64(1));
+    }
+
+    [PostgresFact]
+    public async Task Scheduler_Postgres_ReportsThroughputAndLatency()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+
+        var (code, output, error) = await RunAsync("bench", "scheduler", "--db", db.ConnectionString, "--migrate", "--policy", "none", "--reports", "400", "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("PostgreSql", json.RootElement.GetProperty("provider").GetString());
+        Assert.True(json.RootElement.GetProperty("reportsPerSecond").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Scheduler_BadPolicy_ExitsTwoNamingIt()
+    {
+        var (code, _, error) = await RunAsync("bench", "scheduler", "--db", "unused.db", "--policy", "sometimes");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--policy is 'sometimes'", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A 100-epoch model trained for two steps (LCBench curves have 52 epochs).</summary>
+    public sealed class TinyModelFile : IAsyncLifetime
+    {
+        public string Path { get; private set; } = "";
+
+        public async Task InitializeAsync()
+        {
+            Path = System.IO.Path.Combine(Directory.CreateTempSubdirectory("hpo-cli-bench").FullName, "tiny.lcpfn");
+            var options = new LcPfnTrainingOptions
+            {
+                Architecture = new LcPfnArchitecture { EmbeddingSize = 32, Layers = 1, Heads = 1, Hidden = 64, Buckets = 50, MaxEpochs = 100 },
+                Steps = 2,
+                BatchSize = 8,
+                BorderCurves = 100,
+                Threads = 1,
+            };
+            using var model = await LcPfnTrainer.TrainAsync(options, Path);
+        }
+
+        public Task DisposeAsync() => Task.CompletedTask;
+    }
+}

@@ -31,7 +31,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var experiment = await store.FindExperimentAsync("chaos");
         Assert.NotNull(experiment);
 
-        var workers = Enumerable.Range(0, 3).Select(i => WorkerProcess.StartWorker(db.ConnectionString, $"w{i}-1", epochDelayMs: 40)).ToArray();
+        var workers = Enumerable.Range(0, 3).Select(i => WorkerProcess.StartWorker(db.ConnectionString, $"w{i}-1", epochDelayMs: 60)).ToArray();
         var rng = new Random(11);
         int kills = 0;
         var watch = Stopwatch.StartNew();
@@ -51,7 +51,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 await victim.WaitForExitAsync(TimeSpan.FromSeconds(10));
                 await victim.DisposeAsync();
                 kills++;
-                workers[i] = WorkerProcess.StartWorker(db.ConnectionString, $"w{i}-{kills + 1}", epochDelayMs: 40);
+                workers[i] = WorkerProcess.StartWorker(db.ConnectionString, $"w{i}-{kills + 1}", epochDelayMs: 60);
                 nextKill = watch.Elapsed + TimeSpan.FromSeconds(2.5);
                 output.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s: SIGKILL {victim.Name}, started {workers[i].Name}");
             });

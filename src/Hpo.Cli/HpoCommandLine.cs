@@ -3,6 +3,7 @@ using Hpo.Cli.Bench;
 using Hpo.Cli.Database;
 using Hpo.Cli.Doctor;
 using Hpo.Cli.Experiments;
+using Hpo.Cli.Workers;
 
 namespace Hpo.Cli;
 
@@ -24,6 +25,8 @@ public static class HpoCommandLine
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(TrialsCommand.Create());
         root.Subcommands.Add(Dashboard.DashboardCommand.Create());
+        root.Subcommands.Add(SubmitCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Data.Common;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hpo.LcPfn.Inference;
+using Hpo.LcPfn.Models;
+using Hpo.Scheduler.Persistence;
+using Hpo.Storage.Configuration;
+using Hpo.Workers.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Hpo.Cli.Workers;
+
+/// <summary><c>hpo worker</c>: runs trials from the fleet's queue until Ctrl+C or SIGTERM.</summary>
+public static class WorkerCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var defaults = new HpoWorkerOptions();
+        var db = new Option<string>("--db") { Description = "The fleet's PostgreSQL database (postgres://user:pass@host:port/db or Host=...;Database=...).", Required = true };
+        var concurrency = new Option<int>("--concurrency", "-c") { Description = "Trials run at once.", DefaultValueFactory = _ => defaults.Concurrency };
+        var name = new Option<string?>("--name") { Description = "This worker's name (default {machine}:{pid}); must be unique among live workers." };
+        var queue = new Option<string>("--queue") { Description = "The Hangfire queue to serve.", DefaultValueFactory = _ => defaults.Queue };
+        var lease = new Option<double>("--lease-seconds") { Description = "Trial lease: a dead worker's trial is taken over after this long.", DefaultValueFactory = _ => defaults.LeaseDuration.TotalSeconds };
+        var heartbeat = new Option<double>("--heartbeat-seconds") { Description = "Lease and worker heartbeat interval (at most a third of the lease).", DefaultValueFactory = _ => defaults.HeartbeatInterval.TotalSeconds };
+        var invisibility = new Option<double>("--invisibility-seconds") { Description = "Hangfire sliding invisibility timeout: a dead worker's jobs return to the queue after this long.", DefaultValueFactory = _ => defaults.InvisibilityTimeout.TotalSeconds };
+        var poll = new Option<double>("--poll-seconds") { Description = "Queue and retry polling interval.", DefaultValueFactory = _ => defaults.PollInterval.TotalSeconds };
+        var retries = new Option<int>("--retry-attempts") { Description = "Retries after a trial's own failure before it is Failed.", DefaultValueFactory = _ => defaults.RetryAttempts };
+        var retryDelay = new Option<double>("--retry-delay-seconds") { Description = "Delay before a failed trial is retried.", DefaultValueFactory = _ => defaults.RetryDelay.TotalSeconds };
+        var sweep = new Option<double>("--sweep-seconds") { Description = "Interval of the fleet sweep for trials whose job was lost.", DefaultValueFactory = _ => defaults.SweepInterval.TotalSeconds };
+        var epochDelay = new Option<double>("--epoch-delay-ms") { Description = "Simulated training time added to every epoch (demos, chaos tests with the instant LCBench surrogate).", DefaultValueFactory = _ => 0 };
+        var migrate = new Option<bool>("--migrate") { Description = "Create or upgrade the Hpo and Hangfire schemas on start." };
+        var model = new Option<string?>("--model") { Description = "LC-PFN model for experiments with the lcpfn policy (default: the installed default model, when present)." };
+        var command = new Command("worker", "Run trials from a fleet's queue (PostgreSQL + Hangfire). Any number of workers on any number of machines share the work; Ctrl+C or SIGTERM stops gracefully and leaves running trials resumable.")
+        {
+            db, concurrency, name, queue, lease, heartbeat, invisibility, poll, retries, retryDelay, sweep, epochDelay, migrate, model,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            try
+            {
+                var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+                builder.Logging.AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "HH:mm:ss.fff ";
+                    o.IncludeScopes = false;
+                });
+                builder.Logging.SetMinimumLevel(LogLevel.Information);
+                builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
+                builder.Services.AddHpoStorage(o =>
+                {
+                    o.Connection = parse.GetValue(db)!;
+                    o.MigrateOnStart = parse.GetValue(migrate);
+                });
+                builder.Services.AddHpoWorkers(o =>
+                {
+                    o.Concurrency = parse.GetValue(concurrency);
+                    o.WorkerName = parse.GetValue(name) ?? o.WorkerName;
+                    o.Queue = parse.GetValue(queue)!;
+                    o.LeaseDuration = TimeSpan.FromSeconds(parse.GetValue(lease));
+                    o.HeartbeatInterval = TimeSpan.FromSeconds(parse.GetValue(heartbeat));
+                    o.InvisibilityTimeout = TimeSpan.FromSeconds(parse.GetValue(invisibility));
+                    o.PollInterval = TimeSpan.FromSeconds(parse.GetValue(poll));
+                    o.RetryAttempts = parse.GetValue(retries);
+                    o.RetryDelay = TimeSpan.FromSeconds(parse.GetValue(retryDelay));
+                    o.SweepInterval = TimeSpan.FromSeconds(parse.GetValue(sweep));
+                    o.PrepareHangfireSchema = parse.GetValue(migrate);
+                    o.EpochDelay = TimeSpan.FromMilliseconds(parse.GetValue(epochDelay));
+                });
+                if ((parse.GetValue(model) ?? DefaultModelLocator.Find()) is { } modelPath)
+                {
+                    builder.Services.AddSingleton<ICurvePredictor>(_ => LcPfnPredictor.Load(modelPath));
+                }
+
+                builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
+                using var host = builder.Build();
+
+                // Hangfire logs through its static provider; route it to this host's loggers.
+                GlobalConfiguration.Configuration.UseLogProvider(new AspNetCoreLogProvider(host.Services.GetRequiredService<ILoggerFactory>()));
+                // Reading the options validates them, so a bad flag fails here with the setting named.
+                _ = host.Services.GetRequiredService<IOptions<HpoWorkerOptions>>().Value;
+                await host.RunAsync(cancellationToken);
+                return 0;
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C or SIGTERM before the worker finished starting: nothing was claimed, so this is a clean stop.
+                return 0;
+            }
+            catch (Exception ex) when (ex is ArgumentException or HpoValidationException or OptionsValidationException)
+            {
+                await error.WriteLineAsync($"hpo worker: {ex.Message}");
+                return 2;
+            }
+            catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException)
+            {
+                await error.WriteLineAsync($"hpo worker: {ex.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,416 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Net.Sockets;
+using Hpo.Scheduler.Persistence;
+using Hpo.Scheduler.SearchSpaces;
+using Hpo.Scheduler.Stopping;
+using Hpo.Scheduler.Tuning;
+using Hpo.Scheduler.Workloads;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hpo.Scheduler.Experiments;
+
+/// <summary>
+/// Runs one trial against the store, the way a distributed worker does: claim the trial (waiting for a
+/// dead holder's lease to lapse), resume after its last recorded epoch, and per epoch record the value,
+/// decide with the experiment's stopping policy (over every trial's curve as stored), record the decision
+/// and renew the lease; finish as Completed or Stopped. Every write carries the lease, so an execution that
+/// lost its trial to another worker writes nothing more; store writes are idempotent, so a re-run after a
+/// crash neither loses nor duplicates epochs.
+/// </summary>
+public sealed partial class TrialExecutor
+{
+    private static readonly TimeSpan MinPoll = TimeSpan.FromMilliseconds(50);
+
+    private readonly IExperimentStore _store;
+    private readonly StoppingPolicyFactory _policies;
+    private readonly IWorkloadProvider _workloads;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates an executor.</summary>
+    /// <param name="store">The system of record.</param>
+    /// <param name="policies">Builds each experiment's stopping policy.</param>
+    /// <param name="workloads">Supplies each experiment's workload.</param>
+    /// <param name="timeProvider">The clock for leases, heartbeats and budgets (system clock by default).</param>
+    /// <param name="logger">Where takeovers, failures and outages are logged.</param>
+    public TrialExecutor(IExperimentStore store, StoppingPolicyFactory policies, IWorkloadProvider workloads, TimeProvider? timeProvider = null, ILogger<TrialExecutor>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(policies);
+        ArgumentNullException.ThrowIfNull(workloads);
+        _store = store;
+        _policies = policies;
+        _workloads = workloads;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>
+    /// Executes trial <paramref name="trialId"/> until it ends, is taken over, or this attempt's workload fails.
+    /// Database errors are ridden out for <see cref="TrialExecutionOptions.MaxOutage"/> by resuming from the
+    /// store under the same lease.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled (e.g. worker shutdown); the trial stays Running and resumable once its lease lapses.</exception>
+    /// <exception cref="DbException">The database stayed unreachable for longer than the outage allowance.</exception>
+    public async Task<TrialExecution> ExecuteAsync(long trialId, TrialExecutionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        TrialLease? lease = null;
+        using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopHeartbeat = new CancellationTokenSource();
+        Task heartbeat = Task.CompletedTask;
+        var progress = new Progress();
+        long? outageStart = null;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    var trial = await _store.GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false);
+                    if (trial is null)
+                    {
+                        return new TrialExecution(trialId, null, TrialOutcome.NotFound, 0, 0, $"Trial {trialId} does not exist.");
+                    }
+
+                    if (lease is null)
+                    {
+                        if (trial.IsTerminal)
+                        {
+                            return Ended(trial, TrialOutcome.AlreadyFinished, 0, $"The trial had already ended as {trial.Status}.");
+                        }
+
+                        var claim = await ClaimAsync(trial, options, cancellationToken).ConfigureAwait(false);
+                        if (claim.Lease is null)
+                        {
+                            return Ended(claim.Trial, claim.Outcome, 0, claim.Detail);
+                        }
+
+                        lease = claim.Lease;
+                        trial = claim.Trial;
+                        var held = lease;
+                        heartbeat = HeartbeatLoopAsync(held, options.HeartbeatInterval, leaseLost, stopHeartbeat.Token);
+                    }
+
+                    var experiment = await _store.GetExperimentAsync(trial.ExperimentId, leaseLost.Token).ConfigureAwait(false)
+                        ?? throw new NotFoundException($"Experiment {trial.ExperimentId} of trial {trialId} does not exist.");
+                    return await RunClaimedAsync(experiment, trial, lease, options, progress, leaseLost.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsInfrastructure(ex) && !leaseLost.IsCancellationRequested)
+                {
+                    outageStart ??= _time.GetTimestamp();
+                    var down = _time.GetElapsedTime(outageStart.Value);
+                    if (down > options.MaxOutage)
+                    {
+                        throw;
+                    }
+
+                    LogOutage(_logger, trialId, down.TotalSeconds, ex.Message);
+                    var wait = TimeSpan.FromMilliseconds(Math.Min(5000, 250 * Math.Pow(2, Math.Min(5, down.TotalSeconds))));
+                    await Task.Delay(wait, _time, leaseLost.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (lease is not null && (ex is StaleLeaseException or TrialStateException || (ex is OperationCanceledException && leaseLost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)))
+        {
+            LogLeaseLost(_logger, trialId, lease.Attempt, ex.Message);
+            return new TrialExecution(trialId, null, TrialOutcome.LeaseLost, lease.Attempt, progress.Epochs, ex.Message);
+        }
+        finally
+        {
+            await stopHeartbeat.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await heartbeat.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The loop ends by cancellation.
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="exception"/> is the database or network failing (retry) rather than the trial.</summary>
+    public static bool IsInfrastructure(Exception exception) => exception switch
+    {
+        DbException or TimeoutException or SocketException or IOException => true,
+        AggregateException { InnerException: { } inner } => IsInfrastructure(inner),
+        _ => exception.InnerException is { } cause && cause is DbException or SocketException,
+    };
+
+    private static TrialExecution Ended(TrialRecord trial, TrialOutcome outcome, int epochs, string? detail) =>
+        new(trial.Id, trial.ExperimentId, outcome, trial.Attempt, epochs, detail);
+
+    private async Task<TrialExecution> RunClaimedAsync(ExperimentRecord experiment, TrialRecord trial, TrialLease lease, TrialExecutionOptions options, Progress progress, CancellationToken cancellationToken)
+    {
+        var spec = experiment.Spec;
+        var settings = ExperimentOptions.FromSettingsJson(spec.SettingsJson);
+        IStoppingPolicy policy;
+        try
+        {
+            policy = _policies.Create(spec.PolicyJson);
+        }
+        catch (HpoValidationException ex)
+        {
+            // E.g. lcpfn on a worker without a model: this worker cannot run the trial as specified.
+            return await WorkloadFailedAsync(trial, lease, options, $"policy: {ex.Message}", new Progress(), cancellationToken).ConfigureAwait(false);
+        }
+
+        var metric = MetricSettings.From(spec);
+        var stored = await _store.GetCurvesAsync([trial.Id], cancellationToken).ConfigureAwait(false);
+        var curve = Prefix(stored[trial.Id]);
+        long totalEpochs = 0;
+        int done = curve.Count;
+        if (done > 0)
+        {
+            // A crash between recording an epoch and recording its decision leaves the decision to be taken again.
+            var decisions = await _store.GetDecisionsAsync(trial.Id, cancellationToken).ConfigureAwait(false);
+            var last = decisions.FirstOrDefault(d => d.Epoch == done);
+            if (last is null)
+            {
+                (last, totalEpochs) = await DecideAsync(experiment, policy, trial, lease, curve, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (last.Action == DecisionAction.Stop)
+            {
+                return await FinishAsync(trial, lease, TrialStatus.Stopped, last.Reason, progress, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (done >= spec.MaxEpochs)
+        {
+            return await FinishAsync(trial, lease, TrialStatus.Completed, null, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        IWorkloadRun run;
+        try
+        {
+            var workload = _workloads.GetWorkload(experiment);
+            if (workload.HigherIsBetter != (metric.Direction == MetricDirection.Maximize))
+            {
+                throw new HpoValidationException($"Field 'Direction' is {metric.Direction}, but workload '{workload.Name}' reports {workload.MetricName} where {(workload.HigherIsBetter ? "higher" : "lower")} is better.");
+            }
+
+            run = await workload.StartAsync(TrialParameters.FromJson(trial.ParametersJson), SeedMixer.Mix(settings.Seed, trial.Number), done, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return await WorkloadFailedAsync(trial, lease, options, $"start: {ex.GetType().Name}: {ex.Message}", progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (run.ConfigureAwait(false))
+        {
+            for (int epoch = done + 1; epoch <= spec.MaxEpochs; epoch++)
+            {
+                if (BudgetSpent(experiment, settings, totalEpochs) is { } spent)
+                {
+                    return await FinishAsync(trial, lease, TrialStatus.Stopped, spent, progress, cancellationToken).ConfigureAwait(false);
+                }
+
+                double value;
+                try
+                {
+                    value = await run.TrainEpochAsync(epoch, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    return await WorkloadFailedAsync(trial, lease, options, $"epoch {epoch}: {ex.GetType().Name}: {ex.Message}", progress, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!double.IsFinite(value))
+                {
+                    return await WorkloadFailedAsync(trial, lease, options, string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}: the workload reported {value}"), progress, cancellationToken).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    await _store.RecordObservationAsync(lease, epoch, value, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ObservationConflictException ex)
+                {
+                    // An earlier attempt recorded this epoch with another value (a non-deterministic workload); the first value is the record.
+                    LogConflict(_logger, trial.Id, epoch, ex.Message);
+                    var again = await _store.GetCurvesAsync([trial.Id], cancellationToken).ConfigureAwait(false);
+                    value = again[trial.Id].First(o => o.Epoch == epoch).Value;
+                }
+
+                curve.Add(value);
+                progress.Epochs++;
+                (var decision, totalEpochs) = await DecideAsync(experiment, policy, trial, lease, curve, cancellationToken).ConfigureAwait(false);
+                await _store.HeartbeatAsync(lease, cancellationToken).ConfigureAwait(false);
+                if (decision.Action == DecisionAction.Stop)
+                {
+                    return await FinishAsync(trial, lease, TrialStatus.Stopped, decision.Reason, progress, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return await FinishAsync(trial, lease, TrialStatus.Completed, null, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(DecisionRecord Decision, long TotalEpochs)> DecideAsync(ExperimentRecord experiment, IStoppingPolicy policy, TrialRecord trial, TrialLease lease, List<double> curve, CancellationToken cancellationToken)
+    {
+        var stored = await StoppingContextLoader.LoadAsync(_store, experiment.Id, cancellationToken).ConfigureAwait(false);
+        var report = new TrialCurve(trial.Id, trial.Number, curve.ToArray());
+
+        // The policy must see this trial exactly as it is deciding it, whatever the store's read returned.
+        var curves = stored.Curves.Where(c => c.TrialId != trial.Id).Append(report).ToArray();
+        var context = new StoppingContext(stored.Metric, curves);
+        int epoch = curve.Count;
+        var decision = policy.Decide(context, [report], cancellationToken)[0];
+        var record = decision.ToRecord(trial.Id, epoch, policy.Name, _time.GetUtcNow());
+        try
+        {
+            await _store.RecordDecisionAsync(lease, record, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObservationConflictException)
+        {
+            // An earlier attempt decided this epoch (before a crash) with the experiment as it was then; that decision stands.
+            var decisions = await _store.GetDecisionsAsync(trial.Id, cancellationToken).ConfigureAwait(false);
+            record = decisions.First(d => d.Epoch == epoch);
+        }
+
+        return (record, curves.Sum(c => (long)c.Epoch));
+    }
+
+    private string? BudgetSpent(ExperimentRecord experiment, ExperimentOptions settings, long totalEpochs)
+    {
+        if (settings.MaxTotalEpochs is { } max && totalEpochs >= max)
+        {
+            return $"the epoch budget of {max} is spent";
+        }
+
+        if (settings.MaxWallTime is { } wall && _time.GetUtcNow() - experiment.CreatedAt >= wall)
+        {
+            return $"the wall-time budget of {wall.ToString("c", CultureInfo.InvariantCulture)} is spent";
+        }
+
+        return null;
+    }
+
+    private async Task<TrialExecution> FinishAsync(TrialRecord trial, TrialLease lease, TrialStatus status, string? detail, Progress progress, CancellationToken cancellationToken)
+    {
+        await _store.FinishTrialAsync(lease, status, detail, cancellationToken).ConfigureAwait(false);
+        var outcome = status switch
+        {
+            TrialStatus.Completed => TrialOutcome.Completed,
+            TrialStatus.Stopped => TrialOutcome.Stopped,
+            _ => TrialOutcome.Failed,
+        };
+        return new TrialExecution(trial.Id, trial.ExperimentId, outcome, lease.Attempt, progress.Epochs, detail);
+    }
+
+    private async Task<TrialExecution> WorkloadFailedAsync(TrialRecord trial, TrialLease lease, TrialExecutionOptions options, string error, Progress progress, CancellationToken cancellationToken)
+    {
+        LogTrialFailed(_logger, trial.Id, lease.Attempt, options.FinalAttempt, error);
+        if (!options.FinalAttempt)
+        {
+            return new TrialExecution(trial.Id, trial.ExperimentId, TrialOutcome.AttemptFailed, lease.Attempt, progress.Epochs, error);
+        }
+
+        return await FinishAsync(trial, lease, TrialStatus.Failed, error, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ClaimResult> ClaimAsync(TrialRecord trial, TrialExecutionOptions options, CancellationToken cancellationToken)
+    {
+        long started = _time.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                var lease = await _store.ClaimTrialAsync(trial.Id, options.WorkerId, options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                var claimed = await _store.GetTrialAsync(trial.Id, cancellationToken).ConfigureAwait(false) ?? trial;
+                return new ClaimResult(lease, claimed, TrialOutcome.Completed, null);
+            }
+            catch (TrialStateException)
+            {
+                // Terminal, or held by a live lease: a dead holder's lease lapses within one lease duration.
+                var current = await _store.GetTrialAsync(trial.Id, cancellationToken).ConfigureAwait(false);
+                if (current is null)
+                {
+                    return new ClaimResult(null, trial, TrialOutcome.NotFound, $"Trial {trial.Id} does not exist.");
+                }
+
+                if (current.IsTerminal)
+                {
+                    return new ClaimResult(null, current, TrialOutcome.AlreadyFinished, $"The trial had already ended as {current.Status}.");
+                }
+
+                if (_time.GetElapsedTime(started) >= options.EffectiveClaimWait)
+                {
+                    return new ClaimResult(null, current, TrialOutcome.HeldElsewhere, $"Worker '{current.WorkerId}' kept the trial under a live lease for {options.EffectiveClaimWait.TotalSeconds:F0} s.");
+                }
+
+                var now = _time.GetUtcNow();
+                var lapse = (current.LastHeartbeat ?? now) + options.LeaseDuration - now;
+                var wait = lapse < MinPoll ? MinPoll : lapse > options.HeartbeatInterval ? options.HeartbeatInterval : lapse + TimeSpan.FromMilliseconds(10);
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task HeartbeatLoopAsync(TrialLease lease, TimeSpan interval, CancellationTokenSource leaseLost, CancellationToken stop)
+    {
+        while (true)
+        {
+            await Task.Delay(interval, _time, stop).ConfigureAwait(false);
+            try
+            {
+                await _store.HeartbeatAsync(lease, stop).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is StaleLeaseException or TrialStateException)
+            {
+                // Another worker owns the trial now (or it ended): stop this execution before it writes again.
+                LogLeaseLost(_logger, lease.TrialId, lease.Attempt, ex.Message);
+                await leaseLost.CancelAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (IsInfrastructure(ex))
+            {
+                // The next beat tries again; the per-epoch writes ride out the outage themselves.
+                LogHeartbeatFailed(_logger, lease.TrialId, ex.Message);
+            }
+        }
+    }
+
+    private static List<double> Prefix(IReadOnlyList<ObservationRecord> observations)
+    {
+        var values = new List<double>();
+        foreach (var o in observations)
+        {
+            if (o.Epoch != values.Count + 1)
+            {
+                break;
+            }
+
+            values.Add(o.Value);
+        }
+
+        return values;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId}: the database is failing ({Seconds:F1} s so far); resuming from the last recorded epoch: {Error}")]
+    private static partial void LogOutage(ILogger logger, long trialId, double seconds, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId} attempt {Attempt}: lease lost to another worker; nothing more is written: {Detail}")]
+    private static partial void LogLeaseLost(ILogger logger, long trialId, int attempt, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId} attempt {Attempt} failed (final attempt: {Final}): {Error}")]
+    private static partial void LogTrialFailed(ILogger logger, long trialId, int attempt, bool final, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId} epoch {Epoch}: the stored value differs from this run's; keeping the stored one: {Detail}")]
+    private static partial void LogConflict(ILogger logger, long trialId, int epoch, string detail);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Trial {TrialId}: lease heartbeat failed; retrying at the next beat: {Error}")]
+    private static partial void LogHeartbeatFailed(ILogger logger, long trialId, string error);
+
+    private sealed class Progress
+    {
+        public int Epochs { get; set; }
+    }
+
+    private sealed record ClaimResult(TrialLease? Lease, TrialRecord Trial, TrialOutcome Outcome, string? Detail);
+}

@@ -1,0 +1,29 @@
+namespace Hpo.Scheduler.Experiments;
+
+/// <summary>How one execution of a trial by <see cref="TrialExecutor"/> ended.</summary>
+public enum TrialOutcome
+{
+    /// <summary>Trained to its last epoch; the trial is Completed.</summary>
+    Completed,
+
+    /// <summary>The stopping policy (or a spent budget) ended it; the trial is Stopped.</summary>
+    Stopped,
+
+    /// <summary>The workload failed on the final attempt; the trial is Failed with the error kept.</summary>
+    Failed,
+
+    /// <summary>The workload failed on an attempt that is not the last; the trial stays Running and resumable once its lease lapses.</summary>
+    AttemptFailed,
+
+    /// <summary>The trial had already ended before this execution could claim it; nothing was written.</summary>
+    AlreadyFinished,
+
+    /// <summary>Another worker took the trial over (this lease went stale); nothing more was written.</summary>
+    LeaseLost,
+
+    /// <summary>Another live worker holds the trial and kept holding it for the whole claim wait; nothing was written.</summary>
+    HeldElsewhere,
+
+    /// <summary>No such trial.</summary>
+    NotFound,
+}

@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Hpo.Scheduler.Persistence;
+using Hpo.Testing;
+using Hpo.Workers.Hosting;
+using Hpo.Workers.Submission;
+using Hpo.Workers.Tests.Fleet;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Hpo.Workers.Tests.Chaos;
+
+public sealed class ChaosTests(ITestOutputHelper output)
+{
+    private const string Asha = """{"type":"asha","eta":3,"minResource":4}""";
+
+    [PostgresFact]
+    public async Task Fleet_WorkerKilledRepeatedly_LosesAndDuplicatesNothing()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        // No early stopping: every trial trains all 52 epochs, so every kill lands in the middle of trials.
+        string file = ExperimentFiles.WriteLcBench("chaos", trials: 10, concurrency: 6, """{"type":"none"}""");
+        var (code, submitted) = await WorkerProcess.RunAsync(TimeSpan.FromSeconds(90), "submit", file, "--db", db.ConnectionString, "--migrate");
+        Assert.True(code == 0, submitted);
+        output.WriteLine(submitted);
+
+        await using var observer = FleetHarness.Worker(db.ConnectionString, "observer");
+        var store = observer.GetRequiredService<IExperimentStore>();
+        var experiment = await store.FindExperimentAsync("chaos");
+        Assert.NotNull(experiment);
+
+        var workers = Enumerable.Range(0, 3).Select(i => WorkerProcess.StartWorker(db.ConnectionString, $"w{i}-1", epochDelayMs: 60)).ToArray();
+        var rng = new Random(11);
+        int kills = 0;
+        var watch = Stopwatch.StartNew();
+        var nextKill = TimeSpan.FromSeconds(3);
+        try
+        {
+            await FleetHarness.WaitCompletedAsync(store, experiment.Id, TimeSpan.FromSeconds(150), async () =>
+            {
+                if (watch.Elapsed < nextKill || kills >= 8)
+                {
+                    return;
+                }
+
+                int i = rng.Next(workers.Length);
+                var victim = workers[i];
+                victim.Kill();
+                await victim.WaitForExitAsync(TimeSpan.FromSeconds(10));
+                await victim.DisposeAsync();
+                kills++;
+                workers[i] = WorkerProcess.StartWorker(db.ConnectionString, $"w{i}-{kills + 1}", epochDelayMs: 60);
+                nextKill = watch.Elapsed + TimeSpan.FromSeconds(2.5);
+                output.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s: SIGKILL {victim.Name}, started {workers[i].Name}");
+            });
+            var elapsed = watch.Elapsed;
+
+            // SIGTERM is a graceful stop: every worker exits by itself, with status 0.
+            foreach (var worker in workers)
+            {
+                await worker.SignalAsync("TERM");
+            }
+
+            foreach (var worker in workers)
+            {
+                Assert.True(await worker.WaitForExitAsync(TimeSpan.FromSeconds(40)), $"{worker.Name} did not stop on SIGTERM");
+                Assert.Equal(0, worker.ExitCode);
+            }
+
+            var audit = await FleetHarness.AuditAsync(db.ConnectionString, experiment.Id);
+            output.WriteLine($"chaos: {kills} SIGKILLs over {elapsed.TotalSeconds:F1} s; {audit}");
+            FleetHarness.AssertIntact(audit, expectedTrials: 10);
+            Assert.Equal(10, audit.Completed);
+            Assert.True(kills >= 2, $"Only {kills} kills landed before the experiment finished; the run was too short to test anything.");
+            Assert.True(audit.ReExecutions >= 1, "No kill interrupted a trial.");
+        }
+        catch
+        {
+            Dump(workers);
+            throw;
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                await worker.DisposeAsync();
+            }
+
+            File.Delete(file);
+        }
+    }
+
+    [PostgresFact]
+    public async Task StaleWorker_PausedPastItsLease_WritesNothingAfterTakeover()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        string file = ExperimentFiles.WriteLcBench("stale", trials: 1, concurrency: 1, """{"type":"none"}""");
+        var (code, submitted) = await WorkerProcess.RunAsync(TimeSpan.FromSeconds(90), "submit", file, "--db", db.ConnectionString, "--migrate");
+        Assert.True(code == 0, submitted);
+        await using var observer = FleetHarness.Worker(db.ConnectionString, "observer");
+        var store = observer.GetRequiredService<IExperimentStore>();
+        var experiment = (await store.FindExperimentAsync("stale"))!;
+        long trialId = (await store.ListTrialsAsync(experiment.Id)).Items.Single().Id;
+
+        var a = WorkerProcess.StartWorker(db.ConnectionString, "stale-a", epochDelayMs: 100, concurrency: 1, leaseSeconds: 4, invisibilitySeconds: 4);
+        WorkerProcess? b = null;
+        try
+        {
+            var running = await WaitTrialAsync(store, trialId, t => t.WorkerId == "stale-a" && t.LastEpoch >= 3, "A trains the trial");
+            await a.SignalAsync("STOP");
+            output.WriteLine($"SIGSTOP stale-a at epoch ≥ {running.LastEpoch}");
+
+            b = WorkerProcess.StartWorker(db.ConnectionString, "stale-b", epochDelayMs: 100, concurrency: 1, leaseSeconds: 4, invisibilitySeconds: 4);
+            var takenOver = await WaitTrialAsync(store, trialId, t => t.WorkerId == "stale-b" && t.Attempt == 2 && t.LastEpoch > running.LastEpoch, "B takes the trial over");
+            await b.SignalAsync("STOP");
+            output.WriteLine($"B took over (attempt {takenOver.Attempt}) and reached epoch ≥ {takenOver.LastEpoch}; SIGSTOP stale-b, SIGCONT stale-a");
+
+            // With B frozen, any row that changes now was written by A after it lost the lease.
+            string before = await SnapshotAsync(db.ConnectionString, trialId);
+            await a.SignalAsync("CONT");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            string after = await SnapshotAsync(db.ConnectionString, trialId);
+            Assert.Equal(before, after);
+
+            await b.SignalAsync("CONT");
+            await FleetHarness.WaitCompletedAsync(store, experiment.Id, TimeSpan.FromSeconds(90));
+            var audit = await FleetHarness.AuditAsync(db.ConnectionString, experiment.Id);
+            output.WriteLine(audit.ToString());
+            FleetHarness.AssertIntact(audit, expectedTrials: 1);
+            Assert.Equal(1, audit.Completed);
+            output.WriteLine("stale-a after SIGCONT: " + string.Join(" | ", a.Output.Split('\n').Where(l => l.Contains("Job 1 ", StringComparison.Ordinal) || l.Contains("Trial", StringComparison.Ordinal)).Skip(1)));
+        }
+        catch
+        {
+            Dump(b is null ? [a] : [a, b]);
+            throw;
+        }
+        finally
+        {
+            await a.DisposeAsync();
+            if (b is not null)
+            {
+                await b.DisposeAsync();
+            }
+
+            File.Delete(file);
+        }
+    }
+
+    [PostgresFact]
+    public async Task Fleet_BackendsTerminatedMidRun_CompletesWithNothingLost()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var a = FleetHarness.Worker(db.ConnectionString, "term-a", output: output);
+        await using var b = FleetHarness.Worker(db.ConnectionString, "term-b", output: output);
+        await FleetHarness.PrepareAsync(a);
+        var spec = FleetHarness.LcBenchSpec("terminated", trials: 6, concurrency: 4, """{"type":"none"}""", epochDelayMs: 50);
+        var (experiment, _) = await a.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec);
+        var serverA = a.GetRequiredService<HpoWorkerService>();
+        var serverB = b.GetRequiredService<HpoWorkerService>();
+        await serverA.StartAsync(CancellationToken.None);
+        await serverB.StartAsync(CancellationToken.None);
+        int rounds = 0;
+        long terminated = 0;
+        var watch = Stopwatch.StartNew();
+        var next = TimeSpan.FromSeconds(1);
+        try
+        {
+            await FleetHarness.WaitCompletedAsync(a.GetRequiredService<IExperimentStore>(), experiment.Id, TimeSpan.FromSeconds(120), async () =>
+            {
+                if (watch.Elapsed < next || rounds >= 5)
+                {
+                    return;
+                }
+
+                terminated += await TerminateBackendsAsync(db.ConnectionString);
+                rounds++;
+                next = watch.Elapsed + TimeSpan.FromSeconds(1.5);
+            });
+        }
+        finally
+        {
+            await serverA.StopAsync(CancellationToken.None);
+            await serverB.StopAsync(CancellationToken.None);
+        }
+
+        var audit = await FleetHarness.AuditAsync(db.ConnectionString, experiment.Id);
+        output.WriteLine($"{rounds} rounds of pg_terminate_backend ({terminated} backends) in {watch.Elapsed.TotalSeconds:F1} s; {audit}");
+        Assert.True(rounds >= 3, $"Only {rounds} termination rounds landed before the run finished.");
+        FleetHarness.AssertIntact(audit, expectedTrials: 6);
+        Assert.Equal(6, audit.Completed);
+    }
+
+    private static async Task<long> TerminateBackendsAsync(string connection)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connection) { Pooling = false };
+        await using var db = new NpgsqlConnection(builder.ConnectionString);
+        await db.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", db);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<TrialRecord> WaitTrialAsync(IExperimentStore store, long trialId, Func<TrialRecord, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var trial = await store.GetTrialAsync(trialId);
+            if (trial is not null && condition(trial))
+            {
+                return trial;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}: {trial}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<string> SnapshotAsync(string connection, long trialId)
+    {
+        await using var db = new NpgsqlConnection(connection);
+        await db.OpenAsync();
+        var text = new StringBuilder();
+        foreach (string sql in new[]
+        {
+            "SELECT status, attempt, lease_token::text, worker_id, last_heartbeat::text, last_epoch, finished_at::text FROM trials WHERE id = @t",
+            "SELECT epoch, value, recorded_at::text FROM observations WHERE trial_id = @t ORDER BY epoch",
+            "SELECT epoch, action, decided_at::text FROM decisions WHERE trial_id = @t ORDER BY epoch",
+        })
+        {
+            await using var command = new NpgsqlCommand(sql, db);
+            command.Parameters.AddWithValue("t", trialId);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                for (int i = 0; i < reader.FieldCount; i++)
+                {
+                    text.Append(reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)).Append('|');
+                }
+
+                text.Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private void Dump(IEnumerable<WorkerProcess> workers)
+    {
+        foreach (var worker in workers)
+        {
+            output.WriteLine($"---- {worker.Name} ----");
+            output.WriteLine(string.Join('\n', worker.Output.Split('\n').TakeLast(40)));
+        }
+    }
+}

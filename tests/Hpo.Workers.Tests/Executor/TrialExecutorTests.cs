@@ -1,0 +1,146 @@
+using Hpo.Scheduler.Experiments;
+using Hpo.Scheduler.Persistence;
+using Hpo.Scheduler.Stopping;
+using Hpo.Scheduler.Workloads;
+using Hpo.Scheduler.SearchSpaces;
+using Hpo.Workers.Tests.Fleet;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hpo.Workers.Tests.Executor;
+
+public sealed class TrialExecutorTests
+{
+    private static readonly ExperimentSpec Spec = new(
+        "executor", "score", MetricDirection.Maximize, 0, 1, 10, FailingWorkload.SearchSpaceJson, """{"type":"random"}""", """{"type":"none"}""", """{"workload":"failing"}""");
+
+    [Fact]
+    public async Task ExecuteAsync_HolderDiedAfterAnUndecidedEpoch_WaitsForItsLeaseThenDecidesAndResumesWithoutDuplicates()
+    {
+        var store = new InMemoryExperimentStore();
+        var experiment = await store.CreateExperimentAsync(Spec);
+        var trial = await store.CreateTrialAsync(experiment.Id, """{"x":0.5}""");
+
+        // A worker that died after recording epoch 3 but before deciding it.
+        var dead = await store.ClaimTrialAsync(trial.Id, "dead", TimeSpan.FromSeconds(1));
+        for (int epoch = 1; epoch <= 3; epoch++)
+        {
+            await store.RecordObservationAsync(dead, epoch, epoch / 10.0);
+            if (epoch < 3)
+            {
+                await store.RecordDecisionAsync(dead, StoppingDecision.Continue("ok").ToRecord(trial.Id, epoch, "none", DateTimeOffset.UtcNow));
+            }
+        }
+
+        var executor = new TrialExecutor(store, new StoppingPolicyFactory(), new SingleWorkload(new FailingWorkload(failAtEpoch: int.MaxValue)));
+        var result = await executor.ExecuteAsync(trial.Id, new TrialExecutionOptions { WorkerId = "alive", LeaseDuration = TimeSpan.FromSeconds(1), HeartbeatInterval = TimeSpan.FromMilliseconds(200) });
+
+        Assert.Equal(TrialOutcome.Completed, result.Outcome);
+        Assert.Equal(2, result.Attempt);
+        Assert.Equal(7, result.EpochsTrained);
+        var curve = (await store.GetCurvesAsync([trial.Id]))[trial.Id];
+        Assert.Equal(Enumerable.Range(1, 10), curve.Select(o => o.Epoch));
+        Assert.Equal(Enumerable.Range(1, 10), (await store.GetDecisionsAsync(trial.Id)).Select(d => d.Epoch));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_TrialAlreadyFinished_WritesNothing()
+    {
+        var store = new InMemoryExperimentStore();
+        var experiment = await store.CreateExperimentAsync(Spec);
+        var trial = await store.CreateTrialAsync(experiment.Id, """{"x":0.5}""");
+        var lease = await store.ClaimTrialAsync(trial.Id, "other", TimeSpan.FromSeconds(30));
+        await store.FinishTrialAsync(lease, TrialStatus.Stopped, "done elsewhere");
+        var executor = new TrialExecutor(store, new StoppingPolicyFactory(), new SingleWorkload(new FailingWorkload(failAtEpoch: 1)));
+
+        var result = await executor.ExecuteAsync(trial.Id, new TrialExecutionOptions());
+
+        Assert.Equal(TrialOutcome.AlreadyFinished, result.Outcome);
+        Assert.True(result.TrialEnded);
+        Assert.Equal(1, (await store.GetTrialAsync(trial.Id))!.Attempt);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WorkloadFailsBeforeTheFinalAttempt_LeavesTheTrialRunningForARetry()
+    {
+        var store = new InMemoryExperimentStore();
+        var experiment = await store.CreateExperimentAsync(Spec);
+        var trial = await store.CreateTrialAsync(experiment.Id, """{"x":0.5}""");
+        var executor = new TrialExecutor(store, new StoppingPolicyFactory(), new SingleWorkload(new FailingWorkload(failAtEpoch: 2)));
+
+        var result = await executor.ExecuteAsync(trial.Id, new TrialExecutionOptions { FinalAttempt = false });
+
+        Assert.Equal(TrialOutcome.AttemptFailed, result.Outcome);
+        Assert.Contains(FailingWorkload.Message, result.Detail, StringComparison.Ordinal);
+        var stored = await store.GetTrialAsync(trial.Id);
+        Assert.Equal(TrialStatus.Running, stored!.Status);
+        Assert.Equal(1, stored.LastEpoch);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_LeaseTakenOverWhileAnEpochTrains_EndsWithoutWritingThatEpoch()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = new InMemoryExperimentStore(clock);
+        var experiment = await store.CreateExperimentAsync(Spec);
+        var trial = await store.CreateTrialAsync(experiment.Id, """{"x":0.5}""");
+        var workload = new GatedWorkload(blockAtEpoch: 3);
+        var executor = new TrialExecutor(store, new StoppingPolicyFactory(), new SingleWorkload(workload));
+        var run = executor.ExecuteAsync(trial.Id, new TrialExecutionOptions { WorkerId = "frozen", LeaseDuration = TimeSpan.FromSeconds(30), HeartbeatInterval = TimeSpan.FromSeconds(20) });
+
+        // The worker is stuck in epoch 3 long enough (on the store's clock) for its lease to lapse and be taken over.
+        await workload.Blocked;
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var takeover = await store.ClaimTrialAsync(trial.Id, "other", TimeSpan.FromSeconds(30));
+        workload.Release();
+        var result = await run;
+
+        Assert.Equal(TrialOutcome.LeaseLost, result.Outcome);
+        Assert.Equal([1, 2], (await store.GetCurvesAsync([trial.Id]))[trial.Id].Select(o => o.Epoch));
+        Assert.Equal([1, 2], (await store.GetDecisionsAsync(trial.Id)).Select(d => d.Epoch));
+        var stored = await store.GetTrialAsync(trial.Id);
+        Assert.Equal(TrialStatus.Running, stored!.Status);
+        Assert.Equal(takeover.Token, stored.LeaseToken);
+    }
+
+    private sealed class GatedWorkload(int blockAtEpoch) : IWorkload
+    {
+        private readonly TaskCompletionSource _blocked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Blocked => _blocked.Task;
+
+        public string Name => "gated";
+
+        public string MetricName => "score";
+
+        public bool HigherIsBetter => true;
+
+        public void Release() => _gate.SetResult();
+
+        public Task<IWorkloadRun> StartAsync(TrialParameters parameters, int seed, int resumeAfterEpoch = 0, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IWorkloadRun>(new Run(this));
+
+        private sealed class Run(GatedWorkload owner) : IWorkloadRun
+        {
+            public async Task<double> TrainEpochAsync(int epoch, CancellationToken cancellationToken = default)
+            {
+                if (epoch == owner.BlockAt)
+                {
+                    owner._blocked.SetResult();
+                    await owner._gate.Task;
+                }
+
+                return epoch / 10.0;
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+
+        private int BlockAt => blockAtEpoch;
+    }
+
+    private sealed class SingleWorkload(IWorkload workload) : IWorkloadProvider
+    {
+        public IWorkload GetWorkload(ExperimentRecord experiment) => workload;
+    }
+}

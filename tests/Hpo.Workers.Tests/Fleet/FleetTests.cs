@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Hpo.Scheduler.AutoMl;
+using Hpo.Scheduler.Persistence;
+using Hpo.Scheduler.SearchSpaces;
+using Hpo.Scheduler.Tuning;
+using Hpo.Scheduler.Workloads;
+using Hpo.Testing;
+using Hpo.Workers.Hosting;
+using Hpo.Workers.Jobs;
+using Hpo.Workers.Submission;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Hpo.Workers.Tests.Fleet;
+
+public sealed class FleetTests(ITestOutputHelper output)
+{
+    [PostgresFact]
+    public async Task Fleet_TwoInProcessServers_RunsExperimentToCompletion()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var a = FleetHarness.Worker(db.ConnectionString, "server-a", output: output);
+        await using var b = FleetHarness.Worker(db.ConnectionString, "server-b", output: output);
+        await FleetHarness.PrepareAsync(a);
+        var spec = FleetHarness.LcBenchSpec("two-servers", trials: 8, concurrency: 4, """{"type":"asha","eta":3,"minResource":4}""", epochDelayMs: 10);
+        var (experiment, enqueued) = await a.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec);
+        Assert.Equal(4, enqueued.Count);
+
+        var watch = Stopwatch.StartNew();
+        var serverA = a.GetRequiredService<HpoWorkerService>();
+        var serverB = b.GetRequiredService<HpoWorkerService>();
+        await serverA.StartAsync(CancellationToken.None);
+        await serverB.StartAsync(CancellationToken.None);
+        try
+        {
+            await FleetHarness.WaitCompletedAsync(a.GetRequiredService<IExperimentStore>(), experiment.Id, TimeSpan.FromSeconds(120));
+        }
+        finally
+        {
+            await serverA.StopAsync(CancellationToken.None);
+            await serverB.StopAsync(CancellationToken.None);
+        }
+
+        var audit = await FleetHarness.AuditAsync(db.ConnectionString, experiment.Id);
+        output.WriteLine($"{audit} in {watch.Elapsed.TotalSeconds:F1} s");
+        FleetHarness.AssertIntact(audit, expectedTrials: 8);
+        Assert.Equal(2, audit.Workers);
+        Assert.Equal(0, audit.Failed);
+        Assert.True(audit.Completed >= 1, "ASHA keeps at least the best trial of each rung to the end.");
+    }
+
+    [PostgresFact]
+    public async Task TrialJob_WorkloadThrows_FailedAfterConfiguredAttemptsWithErrorKept()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        var registry = WorkloadRegistry.CreateDefault().Register(FailingWorkload.TypeName, _ => new FailingWorkload(failAtEpoch: 3));
+        await using var worker = FleetHarness.Worker(db.ConnectionString, "failing", o => o.RetryAttempts = 1, registry, output);
+        await FleetHarness.PrepareAsync(worker);
+        var spec = new ExperimentSpec(
+            "failing", "score", MetricDirection.Maximize, 0, 1, 10, FailingWorkload.SearchSpaceJson, """{"type":"random"}""", """{"type":"none"}""",
+            $$$"""{"maxTrials":1,"concurrency":1,"workload":{"type":"{{{FailingWorkload.TypeName}}}"}}""");
+        var (experiment, enqueued) = await worker.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec);
+        var service = worker.GetRequiredService<HpoWorkerService>();
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await FleetHarness.WaitCompletedAsync(worker.GetRequiredService<IExperimentStore>(), experiment.Id, TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        var trial = await worker.GetRequiredService<IExperimentStore>().GetTrialAsync(enqueued[0].Id);
+        Assert.NotNull(trial);
+        Assert.Equal(TrialStatus.Failed, trial.Status);
+        Assert.Contains(FailingWorkload.Message, trial.Error, StringComparison.Ordinal);
+        Assert.Equal(2, trial.Attempt);
+        Assert.Equal(2, trial.LastEpoch);
+
+        // Both attempts ran: the second resumed after the two epochs the first recorded, none twice.
+        var audit = await FleetHarness.AuditAsync(db.ConnectionString, experiment.Id);
+        Assert.Equal(2, audit.Observations);
+        Assert.Equal(0, audit.DuplicateObservations);
+        Assert.Equal(["Failed"], await HangfireStatesAsync(db.ConnectionString, "TrialJob"));
+    }
+
+    [PostgresFact]
+    public async Task AdvanceAsync_ManyConcurrentCalls_CreatesEachTrialOnceWithItsProposal()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var provider = FleetHarness.Worker(db.ConnectionString, "advancer");
+        await FleetHarness.PrepareAsync(provider);
+        var store = provider.GetRequiredService<IExperimentStore>();
+        var spec = FleetHarness.LcBenchSpec("advance-race", trials: 6, concurrency: 6, """{"type":"none"}""", epochDelayMs: 0, seed: 7);
+        var experiment = await store.CreateExperimentAsync(spec);
+
+        // Proposals follow the spec as stored (PostgreSQL's jsonb orders its keys), which every advancer reads alike.
+        var stored = experiment.Spec;
+        var advancer = provider.GetRequiredService<ExperimentAdvancer>();
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => advancer.AdvanceAsync(experiment.Id))));
+
+        Assert.Equal(6, created.Sum(c => c.Count));
+        var trials = (await store.ListTrialsAsync(experiment.Id, 1, 100)).Items;
+        Assert.Equal([1, 2, 3, 4, 5, 6], trials.Select(t => t.Number).Order());
+        var tuner = new TunerFactory().Create(stored.TunerJson, SearchSpace.FromJson(stored.SearchSpaceJson), 7);
+        foreach (var trial in trials)
+        {
+            var proposal = tuner.Propose(new TrialSettings { TrialId = trial.Number });
+            Assert.Equal(proposal.ToJson(), TrialParameters.FromJson(trial.ParametersJson).ToJson());
+        }
+
+        Assert.Equal(6, (await HangfireStatesAsync(db.ConnectionString, "TrialJob")).Count);
+    }
+
+    private static async Task<List<string>> HangfireStatesAsync(string connection, string jobType)
+    {
+        await using var db = new NpgsqlConnection(connection);
+        await db.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT statename FROM hangfire.job WHERE invocationdata::text LIKE @t ORDER BY id", db);
+        command.Parameters.AddWithValue("t", $"%{jobType}%");
+        var states = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            states.Add(reader.GetString(0));
+        }
+
+        return states;
+    }
+}

@@ -169,17 +169,6 @@ internal sealed partial class ExperimentRun
         }
     }
 
-    private static string Describe(ExperimentSpec a, ExperimentSpec b) =>
-        a.MetricName != b.MetricName ? nameof(ExperimentSpec.MetricName)
-        : a.Direction != b.Direction ? nameof(ExperimentSpec.Direction)
-        : a.MetricLowerBound != b.MetricLowerBound ? nameof(ExperimentSpec.MetricLowerBound)
-        : a.MetricUpperBound != b.MetricUpperBound ? nameof(ExperimentSpec.MetricUpperBound)
-        : a.MaxEpochs != b.MaxEpochs ? nameof(ExperimentSpec.MaxEpochs)
-        : a.SearchSpaceJson != b.SearchSpaceJson ? nameof(ExperimentSpec.SearchSpaceJson)
-        : a.TunerJson != b.TunerJson ? nameof(ExperimentSpec.TunerJson)
-        : a.PolicyJson != b.PolicyJson ? nameof(ExperimentSpec.PolicyJson)
-        : nameof(ExperimentSpec.SettingsJson);
-
     private async Task<ExperimentRecord> OpenExperimentAsync(CancellationToken cancellationToken)
     {
         var existing = await _store.FindExperimentAsync(_spec.Name, cancellationToken).ConfigureAwait(false);
@@ -188,9 +177,9 @@ internal sealed partial class ExperimentRun
             return await _store.CreateExperimentAsync(_spec, cancellationToken).ConfigureAwait(false);
         }
 
-        if (existing.Spec != _spec)
+        if (existing.Spec.FirstDifference(_spec) is { } field)
         {
-            throw new HpoValidationException($"Field '{Describe(existing.Spec, _spec)}' differs from that of the existing experiment '{_spec.Name}'; resume with the same spec or choose another name.");
+            throw new HpoValidationException($"Field '{field}' differs from that of the existing experiment '{_spec.Name}'; resume with the same spec or choose another name.");
         }
 
         return existing;

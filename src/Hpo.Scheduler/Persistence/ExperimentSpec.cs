@@ -21,4 +21,43 @@ public sealed record ExperimentSpec(
     string SearchSpaceJson,
     string TunerJson,
     string PolicyJson,
-    string? SettingsJson = null);
+    string? SettingsJson = null)
+{
+    /// <summary>
+    /// The name of the first field in which <paramref name="other"/> differs from this spec, or null when they
+    /// describe the same experiment. JSON fields compare as JSON, not as text: PostgreSQL stores them as jsonb,
+    /// which reorders keys and drops whitespace, so a stored spec reads back textually different.
+    /// </summary>
+    public string? FirstDifference(ExperimentSpec other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Name != other.Name ? nameof(Name)
+            : MetricName != other.MetricName ? nameof(MetricName)
+            : Direction != other.Direction ? nameof(Direction)
+            : MetricLowerBound != other.MetricLowerBound ? nameof(MetricLowerBound)
+            : MetricUpperBound != other.MetricUpperBound ? nameof(MetricUpperBound)
+            : MaxEpochs != other.MaxEpochs ? nameof(MaxEpochs)
+            : !SameJson(SearchSpaceJson, other.SearchSpaceJson) ? nameof(SearchSpaceJson)
+            : !SameJson(TunerJson, other.TunerJson) ? nameof(TunerJson)
+            : !SameJson(PolicyJson, other.PolicyJson) ? nameof(PolicyJson)
+            : !SameJson(SettingsJson, other.SettingsJson) ? nameof(SettingsJson)
+            : null;
+    }
+
+    private static bool SameJson(string? a, string? b)
+    {
+        if (a is null || b is null)
+        {
+            return a == b;
+        }
+
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(a), System.Text.Json.Nodes.JsonNode.Parse(b));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return a == b;
+        }
+    }
+}

@@ -39,26 +39,15 @@ public sealed class ExperimentSubmitter
         ArgumentNullException.ThrowIfNull(spec);
         Check(spec);
         var experiment = await _store.FindExperimentAsync(spec.Name, cancellationToken).ConfigureAwait(false);
-        if (experiment is not null && !SameSpec(experiment.Spec, spec))
+        if (experiment is not null && experiment.Spec.FirstDifference(spec) is { } field)
         {
-            throw new HpoValidationException($"Field 'Name': an experiment named '{spec.Name}' exists with another spec; submit it unchanged to resume it, or choose another name.");
+            throw new HpoValidationException($"Field '{field}' differs from that of the existing experiment '{spec.Name}'; submit it unchanged to resume it, or choose another name.");
         }
 
         experiment ??= await _store.CreateExperimentAsync(spec, cancellationToken).ConfigureAwait(false);
         var enqueued = await _advancer.AdvanceAsync(experiment.Id, cancellationToken).ConfigureAwait(false);
         return (await _store.GetExperimentAsync(experiment.Id, cancellationToken).ConfigureAwait(false) ?? experiment, enqueued);
     }
-
-    // PostgreSQL stores the JSON fields as jsonb (keys reordered, whitespace dropped), so they compare as JSON, not as text.
-    private static bool SameSpec(ExperimentSpec stored, ExperimentSpec submitted) =>
-        stored with { SearchSpaceJson = "", TunerJson = "", PolicyJson = "", SettingsJson = null } == submitted with { SearchSpaceJson = "", TunerJson = "", PolicyJson = "", SettingsJson = null }
-        && SameJson(stored.SearchSpaceJson, submitted.SearchSpaceJson)
-        && SameJson(stored.TunerJson, submitted.TunerJson)
-        && SameJson(stored.PolicyJson, submitted.PolicyJson)
-        && SameJson(stored.SettingsJson, submitted.SettingsJson);
-
-    private static bool SameJson(string? a, string? b) =>
-        a is null || b is null ? a == b : JsonNode.DeepEquals(JsonNode.Parse(a), JsonNode.Parse(b));
 
     private void Check(ExperimentSpec spec)
     {

@@ -286,6 +286,8 @@ public sealed class ExperimentCommandsTests : IClassFixture<LcPfnCommandTests.Ti
         var migrate = await RunAsync("db", "migrate", "--db", postgres.ConnectionString);
         var run = await RunAsync("run", file, "--db", postgres.ConnectionString, "--json");
         var trials = await RunAsync("trials", "fleet", "--db", postgres.ConnectionString, "--json");
+        // Running the same file again resumes the stored experiment, although jsonb gave its JSON back reordered.
+        var again = await RunAsync("run", file, "--db", postgres.ConnectionString, "--json");
 
         Assert.Equal(1, unmigrated.ExitCode);
         Assert.Contains("hpo db migrate", unmigrated.Error, StringComparison.Ordinal);
@@ -293,6 +295,8 @@ public sealed class ExperimentCommandsTests : IClassFixture<LcPfnCommandTests.Ti
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Equal(4, JsonNode.Parse(run.Out)!["epochsUsed"]!.GetValue<long>());
         Assert.Equal(2, JsonNode.Parse(trials.Out)!["trials"]!.AsArray().Count);
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Equal(4, JsonNode.Parse(again.Out)!["epochsUsed"]!.GetValue<long>());
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Hpo.LcPfn.Models;
 using Hpo.LcPfn.Native;
@@ -102,11 +103,24 @@ public static class DoctorChecks
         string? path = DefaultModelLocator.Find();
         if (path is null)
         {
-            // The default model is not shipped yet (see the model issue); until then this is a warning.
-            return new DoctorCheck("default LC-PFN model", DoctorStatus.Warn, $"not found ({DefaultModelLocator.FileName}; set {DefaultModelLocator.EnvironmentVariable} or pass --model)", Required: false);
+            return new DoctorCheck("default LC-PFN model", DoctorStatus.Fail, $"{DefaultModelLocator.FileName} not found (looked in: {string.Join(", ", DefaultModelLocator.Candidates().Take(3))}, …); set {DefaultModelLocator.EnvironmentVariable} or pass --model", Required: true);
         }
 
-        return new DoctorCheck("default LC-PFN model", DoctorStatus.Ok, $"{path} ({new FileInfo(path).Length / 1024} KiB)", Required: false);
+        try
+        {
+            // Loading verifies the format version and the checksum, so a truncated or corrupted file fails here.
+            using var model = LcPfnModel.Load(path);
+            var a = model.Architecture;
+            return new DoctorCheck(
+                "default LC-PFN model",
+                DoctorStatus.Ok,
+                string.Create(CultureInfo.InvariantCulture, $"{path} ({new FileInfo(path).Length / 1024} KiB): emsize {a.EmbeddingSize}, {a.Layers} layers, {a.Buckets} buckets, {model.Metadata.CurvesSeen:N0} curves seen"),
+                Required: true);
+        }
+        catch (Exception ex)
+        {
+            return new DoctorCheck("default LC-PFN model", DoctorStatus.Fail, $"{path}: {Flatten(ex)}", Required: true);
+        }
     }
 
     internal static string Flatten(Exception ex)

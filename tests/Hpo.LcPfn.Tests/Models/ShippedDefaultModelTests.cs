@@ -1,0 +1,83 @@
+using Hpo.LcPfn.Inference;
+using Hpo.LcPfn.Models;
+using Hpo.LcPfn.Prior;
+
+namespace Hpo.LcPfn.Tests.Models;
+
+/// <summary>
+/// Guards the model shipped in models/: it must be found from the test output (as from any app's output)
+/// and must actually have learned the prior — random or broken weights fail these tests.
+/// </summary>
+[Collection(TorchCollection.Name)]
+public sealed class ShippedDefaultModelTests
+{
+    // A seed and stream never used by training (which uses seed 0, streams Training/Borders).
+    private const ulong HeldOutSeed = 20261128;
+    private const int Curves = 1000;
+    private const int Cutoff = 20;
+
+    [Fact]
+    public void Find_FromTestOutput_LocatesTheShippedModelBesideTheAssembly()
+    {
+        string? path = DefaultModelLocator.Find();
+
+        Assert.NotNull(path);
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "models", DefaultModelLocator.FileName), path);
+    }
+
+    [Fact]
+    public void LogLikelihood_HeldOutPriorCurvesAtTwentyPercent_BeatsLastValueGaussianByClearMargin()
+    {
+        using var predictor = LcPfnPredictor.LoadDefault();
+        var prior = new LearningCurvePrior(predictor.MaxEpochs);
+        int length = predictor.MaxEpochs;
+        var noisy = new float[Curves * length];
+        prior.SampleMany(HeldOutSeed, PriorStream.Evaluation, 0, Curves, noisy);
+
+        // The predictor refuses observed values outside [-0.5, 1.5] as un-normalised input; the rare prior
+        // curve whose noise is that large is left out (and at most a few percent may be).
+        var kept = Enumerable.Range(0, Curves)
+            .Where(c => noisy.AsSpan(c * length, Cutoff).ToArray().All(v => v is >= -0.5f and <= 1.5f))
+            .ToList();
+        Assert.True(kept.Count >= Curves * 0.95, $"only {kept.Count} of {Curves} held-out curves are in the model's input range");
+        var queries = kept
+            .Select(c => new CurveQuery([.. noisy.AsSpan(c * length, Cutoff).ToArray().Select(v => (double)v)], [.. Enumerable.Range(Cutoff + 1, length - Cutoff)]))
+            .ToList();
+
+        var predictions = predictor.Predict(queries);
+
+        double model = 0;
+        double baseline = 0;
+        for (int k = 0; k < kept.Count; k++)
+        {
+            int c = kept[k];
+            var curve = noisy.AsSpan(c * length, length);
+            var observed = curve[..Cutoff];
+            // Baseline: a Gaussian centred on the last observed value, its scale the observed epoch-to-epoch noise.
+            double last = observed[^1];
+            double sumSq = 0;
+            for (int i = 1; i < observed.Length; i++)
+            {
+                sumSq += Math.Pow(observed[i] - observed[i - 1], 2);
+            }
+
+            double sigma = Math.Max(Math.Sqrt(sumSq / (2.0 * (observed.Length - 1))), 1e-3);
+            double m = 0;
+            double b = 0;
+            for (int t = Cutoff; t < length; t++)
+            {
+                double y = curve[t];
+                m += predictions[k].AtEpoch[t - Cutoff].LogDensity(y);
+                b += (-0.5 * Math.Pow((y - last) / sigma, 2)) - Math.Log(sigma * Math.Sqrt(2 * Math.PI));
+            }
+
+            model += m / (length - Cutoff);
+            baseline += b / (length - Cutoff);
+        }
+
+        model /= kept.Count;
+        baseline /= kept.Count;
+        Assert.True(model > 1.8, $"shipped model's held-out log-likelihood at {Cutoff}% is {model:F3}; a trained model reaches about 2");
+        Assert.True(model > baseline + 0.5, $"model {model:F3} vs last-value Gaussian {baseline:F3}: the margin should be over 0.5 nat");
+    }
+}

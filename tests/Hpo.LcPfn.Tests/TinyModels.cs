@@ -3,6 +3,7 @@ using Hpo.LcPfn.Model;
 using Hpo.LcPfn.Models;
 using Hpo.LcPfn.Prior;
 using Hpo.LcPfn.Training;
+using Hpo.Testing;
 using TorchSharp;
 
 namespace Hpo.LcPfn.Tests;
@@ -63,8 +64,6 @@ internal static class TinyModels
 
     public static string TempDirectory()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "hpo-lcpfn-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
+        return TestTemp.Folder("hpo-lcpfn-tests-");
     }
 }

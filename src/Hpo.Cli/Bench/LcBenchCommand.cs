@@ -27,7 +27,7 @@ public static class LcBenchCommand
         var orderings = new Option<int>("--orderings") { Description = "Random orderings of each pool.", DefaultValueFactory = _ => 40 };
         var budgetRuns = new Option<int?>("--budget-runs") { Description = "Epoch budget in full runs (× 52 epochs). Default: 20 vertical, 40 parallel." };
         var workers = new Option<int?>("--workers") { Description = "Simulated workers (parallel protocol). Default: 8." };
-        var policy = new Option<string?>("--policy") { Description = $"Comma-separated policies: lcpfn, lcpfn:DELTA, patience:K, percentile:P, none, oracle, asha, hyperband, median. Default: vertical '{VerticalPolicies}', parallel '{ParallelPolicies}'. No stopping is always included." };
+        var policy = new Option<string?>("--policy") { Description = $"Comma-separated policies: lcpfn, lcpfn:DELTA (stop on P(final value > best) < DELTA), lcpfn-remaining, lcpfn-remaining:DELTA (the largest P over every remaining epoch), patience:K, percentile:P, none, oracle, asha, hyperband, median. Default: vertical '{VerticalPolicies}', parallel '{ParallelPolicies}'. No stopping is always included." };
         var delta = new Option<double>("--delta") { Description = "δ of the LC-PFN rule: stop when max over the remaining epochs of P(y > best) < δ.", DefaultValueFactory = _ => 0.05 };
         var seed = new Option<int>("--seed") { Description = "Seed of the pools and orderings (same seed, same JSON apart from timings).", DefaultValueFactory = _ => 0 };
         var model = ModelOption.Create();

@@ -6,6 +6,7 @@ using Hpo.LcPfn.Inference;
 using Hpo.LcPfn.Runtime;
 using Hpo.Scheduler.Benchmarks.Plotting;
 using Hpo.Scheduler.Benchmarks.Speed;
+using Hpo.Scheduler.Stopping.LcPfn;
 using Spectre.Console;
 
 namespace Hpo.Cli.Bench;
@@ -23,12 +24,18 @@ public static class PredictorBenchCommand
         var batch = new Option<int>("--batch") { Description = "Running trials decided together in the batch measurement.", DefaultValueFactory = _ => defaults.BatchSize };
         var minCutoff = new Option<int>("--min-cutoff") { Description = "Smallest observed prefix timed.", DefaultValueFactory = _ => defaults.MinCutoff };
         var maxCutoff = new Option<int>("--max-cutoff") { Description = "Largest observed prefix timed.", DefaultValueFactory = _ => defaults.MaxCutoff };
+        var horizon = new Option<string>("--horizon")
+        {
+            Description = "The stopping rule timed: 'final' (P(y_T > best) at the final epoch, the policy's default) or 'remaining' (the largest P over every remaining epoch).",
+            DefaultValueFactory = _ => defaults.Horizon == LcPfnHorizon.FinalEpoch ? "final" : "remaining",
+        };
+        horizon.AcceptOnlyFromAmong("final", "remaining");
         var threads = new Option<int>("--threads") { Description = "Torch CPU threads (default 1: faster than 2 on a busy two-core machine).", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON on stdout (progress stays on stderr)." };
         var outDir = new Option<string?>("--out") { Description = "Folder for an SVG plot of latency by cut-off." };
         var command = new Command("predictor", "Speed of the LC-PFN stopping decision through the product's policy: p50/p99 latency of one decision (one trial of 52 epochs, cut-offs 5..50) and decisions/s when a batch of running trials is decided in one call.")
         {
-            model, repetitions, warmup, batch, minCutoff, maxCutoff, threads, json, outDir,
+            model, repetitions, warmup, batch, minCutoff, maxCutoff, horizon, threads, json, outDir,
         };
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse, async output =>
@@ -40,6 +47,7 @@ public static class PredictorBenchCommand
                 BatchSize = parse.GetValue(batch),
                 MinCutoff = parse.GetValue(minCutoff),
                 MaxCutoff = parse.GetValue(maxCutoff),
+                Horizon = parse.GetValue(horizon) == "remaining" ? LcPfnHorizon.AnyRemainingEpoch : LcPfnHorizon.FinalEpoch,
             }.Validate();
             string modelPath = ModelOption.Resolve(parse.GetValue(model));
             int threadCount = BenchOptions.Threads(parse.GetValue(threads));
@@ -63,6 +71,7 @@ public static class PredictorBenchCommand
                     benchmark = "predictor",
                     model = Path.GetFullPath(modelPath),
                     architecture = new { emsize = a.EmbeddingSize, layers = a.Layers, heads = a.Heads, buckets = a.Buckets, maxEpochs = a.MaxEpochs },
+                    horizon = options.Horizon == LcPfnHorizon.FinalEpoch ? "final" : "remaining",
                     threads = threadCount,
                     repetitions = options.Repetitions,
                     cutoffs = new[] { options.MinCutoff, options.MaxCutoff },
@@ -75,7 +84,7 @@ public static class PredictorBenchCommand
             }
 
             output.Ansi.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"{Path.GetFullPath(modelPath)}: emsize {a.EmbeddingSize}, {a.Layers} layers, {a.Buckets} buckets; {threadCount} thread(s), {options.Repetitions} rounds.")));
+                $"{Path.GetFullPath(modelPath)}: emsize {a.EmbeddingSize}, {a.Layers} layers, {a.Buckets} buckets; horizon {options.Horizon}; {threadCount} thread(s), {options.Repetitions} rounds.")));
             var table = new Table().AddColumn("measure").AddColumn(new TableColumn("p50").RightAligned()).AddColumn(new TableColumn("p99").RightAligned()).AddColumn(new TableColumn("throughput").RightAligned());
             table.AddRow("one decision (cut-offs " + options.MinCutoff + ".." + options.MaxCutoff + ")", Ms(report.SingleP50), Ms(report.SingleP99), (1000 / report.SingleP50).ToString("F0", CultureInfo.InvariantCulture) + " decisions/s");
             table.AddRow($"batch of {options.BatchSize} trials", Ms(report.BatchP50), Ms(report.BatchP99), report.DecisionsPerSecond.ToString("F0", CultureInfo.InvariantCulture) + " decisions/s");

@@ -79,8 +79,15 @@ public sealed class LcPfnTransformer : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor epochs, Tensor values, Tensor observed)
     {
         using var scope = NewDisposeScope();
-        var xs = ((epochs / _epochScale) - 0.5) / UniformStd;
-        var ys = (values - 0.5) / UniformStd;
+        // Explicit, disposed Scalars instead of implicit double → Scalar conversions: TorchSharp's Scalar
+        // is not tracked by dispose scopes and has a finalizer, so an implicit temporary can be finalized
+        // by a GC on another thread while libtorch still reads it (a long LCBench benchmark crashed in
+        // this line with "Scalar.h: toDouble, Expected false to be true"). `using` keeps each alive to the end.
+        using var epochScale = _epochScale.ToScalar();
+        using var half = 0.5.ToScalar();
+        using var std = UniformStd.ToScalar();
+        var xs = epochs.div(epochScale).sub(half).div(std);
+        var ys = values.sub(half).div(std);
         var observedColumn = observed.unsqueeze(-1);
         // Masking the embedding (not just y) keeps unobserved positions independent of whatever
         // placeholder value their y holds.
@@ -107,8 +114,10 @@ public sealed class LcPfnTransformer : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var keys = observed.gt(0.5).unsqueeze(1);
         var self = eye(seq, dtype: ScalarType.Bool, device: observed.device).unsqueeze(0);
         var allowed = keys.logical_or(self);
+        // Kept alive explicitly for the reason given in forward.
+        using var minusInfinity = double.NegativeInfinity.ToScalar();
         var mask = zeros(allowed.shape, dtype: observed.dtype, device: observed.device)
-            .masked_fill(allowed.logical_not(), double.NegativeInfinity);
+            .masked_fill(allowed.logical_not(), minusInfinity);
         return mask.unsqueeze(1).MoveToOuterDisposeScope();
     }
 }

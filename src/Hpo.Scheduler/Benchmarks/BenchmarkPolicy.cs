@@ -37,7 +37,8 @@ public sealed class BenchmarkPolicy
     public IStoppingPolicy For(LcBenchPool pool) => _policy ?? new OracleStoppingPolicy(pool);
 
     /// <summary>
-    /// Parses a comma-separated list: <c>lcpfn</c>, <c>lcpfn:δ</c>, <c>patience:K</c>, <c>none</c>, <c>oracle</c>,
+    /// Parses a comma-separated list: <c>lcpfn</c>, <c>lcpfn:δ</c>, <c>lcpfn-remaining</c>,
+    /// <c>lcpfn-remaining:δ</c> (the rule over every remaining epoch), <c>patience:K</c>, <c>none</c>, <c>oracle</c>,
     /// <c>asha</c>, <c>hyperband</c>, <c>median</c>, <c>percentile:P</c>.
     /// </summary>
     /// <param name="text">The list.</param>
@@ -69,7 +70,7 @@ public sealed class BenchmarkPolicy
 
     /// <summary>Whether any policy of the list <paramref name="text"/> needs the LC-PFN.</summary>
     public static bool NeedsPredictor(string text) =>
-        !string.IsNullOrWhiteSpace(text) && text.Split(',', StringSplitOptions.TrimEntries).Any(p => p == "lcpfn" || p.StartsWith("lcpfn:", StringComparison.Ordinal));
+        !string.IsNullOrWhiteSpace(text) && text.Split(',', StringSplitOptions.TrimEntries).Any(p => p.Split(':', 2, StringSplitOptions.TrimEntries)[0] is "lcpfn" or "lcpfn-remaining");
 
     private static BenchmarkPolicy ParseOne(string item, double delta, StoppingPolicyFactory factory, ICurvePredictor? predictor)
     {
@@ -80,15 +81,16 @@ public sealed class BenchmarkPolicy
         {
             switch (kind)
             {
-                case "lcpfn":
+                case "lcpfn" or "lcpfn-remaining":
                     if (predictor is null)
                     {
-                        throw new ArgumentException("--policy: lcpfn needs an LC-PFN model (--model).");
+                        throw new ArgumentException($"--policy: {kind} needs an LC-PFN model (--model).");
                     }
 
                     double d = argument is null ? delta : ParseDouble(argument, item);
-                    string json = string.Create(CultureInfo.InvariantCulture, $$"""{"type":"lcpfn","delta":{{d:R}}}""");
-                    return new BenchmarkPolicy(argument is null ? "lcpfn" : string.Create(CultureInfo.InvariantCulture, $"lcpfn(δ={d:G4})"), factory.Create(json));
+                    string horizon = kind == "lcpfn" ? "final" : "remaining";
+                    string json = string.Create(CultureInfo.InvariantCulture, $$"""{"type":"lcpfn","delta":{{d:R}},"horizon":"{{horizon}}"}""");
+                    return new BenchmarkPolicy(argument is null ? kind : string.Create(CultureInfo.InvariantCulture, $"{kind}(δ={d:G4})"), factory.Create(json));
                 case "patience":
                     int k = argument is null ? throw new ArgumentException($"--policy: '{item}' needs k, e.g. patience:5.") : ParseInt(argument, item);
                     return new BenchmarkPolicy($"patience({k})", factory.Create($$"""{"type":"patience","k":{{k}}}"""));
@@ -100,7 +102,7 @@ public sealed class BenchmarkPolicy
                 case "oracle" when argument is null:
                     return new BenchmarkPolicy("oracle", null);
                 default:
-                    throw new ArgumentException($"--policy: '{item}' is not a policy; use lcpfn, lcpfn:DELTA, patience:K, percentile:P, none, oracle, asha, hyperband or median.");
+                    throw new ArgumentException($"--policy: '{item}' is not a policy; use lcpfn, lcpfn:DELTA, lcpfn-remaining, lcpfn-remaining:DELTA, patience:K, percentile:P, none, oracle, asha, hyperband or median.");
             }
         }
         catch (Persistence.HpoValidationException ex)

@@ -41,6 +41,20 @@ internal sealed class JsonSettings
             ? v.GetValue<string>()
             : throw new HpoValidationException($"{Title} field '{field}' is missing or not a string.");
 
+    /// <summary>The field's value when present; it must be one of <paramref name="allowed"/> (ordinal).</summary>
+    public string? OptionalString(string field, params string[] allowed)
+    {
+        if (_obj[field] is null)
+        {
+            return null;
+        }
+
+        string? value = _obj[field] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        return value is not null && allowed.Contains(value, StringComparer.Ordinal)
+            ? value
+            : throw new HpoValidationException($"{Title} field '{field}' is {_obj[field]!.ToJsonString()}; it must be one of {string.Join(", ", allowed.Select(a => $"\"{a}\""))}.");
+    }
+
     public void AllowOnly(params string[] fields)
     {
         foreach (var (name, _) in _obj)

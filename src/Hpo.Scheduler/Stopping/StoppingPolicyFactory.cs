@@ -15,7 +15,7 @@ namespace Hpo.Scheduler.Stopping;
 /// Builds a stopping policy from its JSON settings (<see cref="ExperimentSpec.PolicyJson"/>). Forms
 /// (fields other than <c>type</c> are optional and default as in each options class):
 /// <code>
-/// {"type":"lcpfn","delta":0.05,"minEpochs":2}
+/// {"type":"lcpfn","delta":0.05,"minEpochs":2,"horizon":"final"}
 /// {"type":"asha","eta":3,"minResource":1}
 /// {"type":"hyperband","eta":3,"minResource":1,"brackets":4}
 /// {"type":"median","minEpochs":5,"minTrials":5}
@@ -47,10 +47,16 @@ public sealed class StoppingPolicyFactory
         switch (type)
         {
             case "lcpfn":
-                s.AllowOnly("type", "delta", "minEpochs");
+                s.AllowOnly("type", "delta", "minEpochs", "horizon");
                 var lcpfn = new LcPfnPolicyOptions();
                 lcpfn.Delta = s.OptionalDouble("delta", 0, 1, exclusiveMin: true) ?? lcpfn.Delta;
                 lcpfn.MinEpochs = s.OptionalInt("minEpochs", 1, int.MaxValue) ?? lcpfn.MinEpochs;
+                lcpfn.Horizon = s.OptionalString("horizon", "final", "remaining") switch
+                {
+                    null => lcpfn.Horizon,
+                    "final" => LcPfnHorizon.FinalEpoch,
+                    _ => LcPfnHorizon.AnyRemainingEpoch,
+                };
                 lcpfn.Validate();
                 return new LcPfnStoppingPolicy(
                     _predictor ?? throw new HpoValidationException("Policy type 'lcpfn' needs an LC-PFN predictor, and none is registered (ICurvePredictor)."),

@@ -35,7 +35,7 @@ public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyMode
     [Fact]
     public async Task LcBench_VerticalJsonAndPlots_SummaryPerPolicyAndOneResultPerTaskAndPolicy()
     {
-        string plots = Directory.CreateTempSubdirectory("hpo-bench-plots").FullName;
+        string plots = TestTemp.Folder("hpo-bench-plots");
 
         var (code, output, error) = await RunAsync(
             "bench", "lcbench", "--tasks", "7593,34539", "--pool", "50", "--orderings", "3", "--policy", "lcpfn,patience:0,none,oracle",
@@ -125,7 +125,7 @@ public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyMode
     [Fact]
     public async Task Scheduler_SqliteWithLcPfn_EveryReportPersistedAndDecided()
     {
-        string file = Path.Combine(Directory.CreateTempSubdirectory("hpo-bench-scheduler").FullName, "bench.db");
+        string file = Path.Combine(TestTemp.Folder("hpo-bench-scheduler"), "bench.db");
 
         var (code, output, error) = await RunAsync("bench", "scheduler", "--db", file, "--migrate", "--workers", "4", "--reports", "120", "--epochs", "10", "--model", _model, "--json");
 
@@ -176,7 +176,7 @@ public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyMode
 
         public async Task InitializeAsync()
         {
-            Path = System.IO.Path.Combine(Directory.CreateTempSubdirectory("hpo-cli-bench").FullName, "tiny.lcpfn");
+            Path = System.IO.Path.Combine(TestTemp.Folder("hpo-cli-bench"), "tiny.lcpfn");
             var options = new LcPfnTrainingOptions
             {
                 Architecture = new LcPfnArchitecture { EmbeddingSize = 32, Layers = 1, Heads = 1, Hidden = 64, Buckets = 50, MaxEpochs = 100 },

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Hpo.LcPfn.Model;
 using Hpo.LcPfn.Training;
+using Hpo.Testing;
 
 namespace Hpo.Cli.Tests.LcPfn;
 
@@ -97,7 +98,7 @@ public sealed class LcPfnCommandTests : IClassFixture<LcPfnCommandTests.TinyMode
     [Fact]
     public async Task Train_TinyRunThenRepeatThenResume_WritesModelRefusesOverwriteAndResumes()
     {
-        string dir = Directory.CreateTempSubdirectory("hpo-cli-lcpfn").FullName;
+        string dir = TestTemp.Folder("hpo-cli-lcpfn");
         string path = Path.Combine(dir, "m.lcpfn");
         string[] args = ["lcpfn", "train", "--output", path, "--emsize", "32", "--layers", "1", "--buckets", "50", "--border-curves", "100", "--steps", "3", "--batch-size", "8", "--threads", "1", "--progress-seconds", "0"];
 
@@ -119,7 +120,7 @@ public sealed class LcPfnCommandTests : IClassFixture<LcPfnCommandTests.TinyMode
     [InlineData("--device", "cuda", "CUDA is not available")]
     public async Task Train_BadOption_FailsNamingIt(string option, string value, string expected)
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("hpo-cli-lcpfn").FullName, "m.lcpfn");
+        string path = Path.Combine(TestTemp.Folder("hpo-cli-lcpfn"), "m.lcpfn");
 
         var (code, _, error) = await RunAsync("lcpfn", "train", "--output", path, "--emsize", "32", "--layers", "1", "--buckets", "50", "--border-curves", "100", option, value);
 
@@ -134,7 +135,7 @@ public sealed class LcPfnCommandTests : IClassFixture<LcPfnCommandTests.TinyMode
 
         public async Task InitializeAsync()
         {
-            Path = System.IO.Path.Combine(Directory.CreateTempSubdirectory("hpo-cli-lcpfn").FullName, "tiny.lcpfn");
+            Path = System.IO.Path.Combine(TestTemp.Folder("hpo-cli-lcpfn"), "tiny.lcpfn");
             var options = new LcPfnTrainingOptions
             {
                 Architecture = new LcPfnArchitecture { EmbeddingSize = 32, Layers = 1, Heads = 1, Hidden = 64, Buckets = 50, MaxEpochs = 20 },

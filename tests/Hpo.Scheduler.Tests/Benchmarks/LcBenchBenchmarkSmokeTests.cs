@@ -109,6 +109,20 @@ public sealed class LcBenchBenchmarkSmokeTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public void ParseList_LcPfnHorizons_BuildTheProductPolicyWithEachHorizon()
+    {
+        var policies = BenchmarkPolicy.ParseList("lcpfn,lcpfn-remaining,lcpfn-remaining:0.1", 0.05, _predictor);
+
+        Assert.Equal(["lcpfn", "lcpfn-remaining", "lcpfn-remaining(δ=0.1)"], policies.Select(p => p.Name));
+        var options = policies.Select(p => Assert.IsType<Hpo.Scheduler.Stopping.LcPfn.LcPfnStoppingPolicy>(p.Policy).Options).ToArray();
+        Assert.Equal(Hpo.Scheduler.Stopping.LcPfn.LcPfnHorizon.FinalEpoch, options[0].Horizon);
+        Assert.Equal(Hpo.Scheduler.Stopping.LcPfn.LcPfnHorizon.AnyRemainingEpoch, options[1].Horizon);
+        Assert.Equal((0.1, Hpo.Scheduler.Stopping.LcPfn.LcPfnHorizon.AnyRemainingEpoch), (options[2].Delta, options[2].Horizon));
+        Assert.True(BenchmarkPolicy.NeedsPredictor("none,lcpfn-remaining"));
+        Assert.False(BenchmarkPolicy.NeedsPredictor("none,asha"));
+    }
+
+    [Fact]
     public void ExtrapolationRun_Smoke_EveryMethodAndCutoffHasFiniteScores()
     {
         var options = new ExtrapolationOptions { Tasks = ["7593"], CurvesPerTask = 8, CutoffPercents = [10, 40] };

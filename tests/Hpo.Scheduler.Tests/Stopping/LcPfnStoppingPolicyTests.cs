@@ -33,7 +33,7 @@ public sealed class LcPfnStoppingPolicyTests
     }
 
     [Fact]
-    public void Decide_AtEpochFive_QueriesEveryRemainingEpoch()
+    public void Decide_DefaultHorizon_QueriesOnlyTheFinalEpoch()
     {
         var predictor = new ExtrapolatingCurvePredictor();
         var report = new TrialCurve(1, 1, Rising(0.9, 5));
@@ -41,8 +41,43 @@ public sealed class LcPfnStoppingPolicyTests
         new LcPfnStoppingPolicy(predictor).Decide(new StoppingContext(new MetricSettings(MetricDirection.Maximize, 20, 0, 1), [report]), [report]);
 
         var query = Assert.Single(predictor.Queries);
+        Assert.Equal([20], query.QueryEpochs);
+        Assert.Equal(report.Values, query.Observed);
+    }
+
+    [Fact]
+    public void Decide_RemainingHorizonAtEpochFive_QueriesEveryRemainingEpoch()
+    {
+        var predictor = new ExtrapolatingCurvePredictor();
+        var report = new TrialCurve(1, 1, Rising(0.9, 5));
+        var policy = new LcPfnStoppingPolicy(predictor, new LcPfnPolicyOptions { Horizon = LcPfnHorizon.AnyRemainingEpoch });
+
+        policy.Decide(new StoppingContext(new MetricSettings(MetricDirection.Maximize, 20, 0, 1), [report]), [report]);
+
+        var query = Assert.Single(predictor.Queries);
         Assert.Equal(Enumerable.Range(6, 15), query.QueryEpochs);
         Assert.Equal(report.Values, query.Observed);
+    }
+
+    [Fact]
+    public void Decide_CurveDecliningJustBelowBest_FinalHorizonStopsRemainingHorizonContinues()
+    {
+        // A curve that is past its peak, 0.04 below the best: the next epochs may still beat the best
+        // (P ≈ 0.16 at epoch 4) but the final epoch, 16 epochs further down the slope, almost surely not.
+        var best = new TrialCurve(1, 1, [0.5, 0.7, 0.9]);
+        var declining = new TrialCurve(2, 2, [0.88, 0.87, 0.86]);
+        var context = new StoppingContext(new MetricSettings(MetricDirection.Maximize, 20, 0, 1), [best, declining]);
+        var predictor = new ExtrapolatingCurvePredictor(baseSd: 0.05, sdPerEpoch: 0);
+
+        var final = new LcPfnStoppingPolicy(predictor).Decide(context, [declining])[0];
+        var remaining = new LcPfnStoppingPolicy(predictor, new LcPfnPolicyOptions { Horizon = LcPfnHorizon.AnyRemainingEpoch }).Decide(context, [declining])[0];
+
+        Assert.Equal(DecisionAction.Stop, final.Action);
+        Assert.InRange(final.ProbabilityOfImprovement!.Value, 0, 0.001);
+        Assert.Equal(DecisionAction.Continue, remaining.Action);
+        Assert.InRange(remaining.ProbabilityOfImprovement!.Value, 0.1, 0.2);
+        // Both report the same final-epoch prediction; only the statistic differs.
+        Assert.Equal(final.PredictedMedian!.Value, remaining.PredictedMedian!.Value, 12);
     }
 
     [Fact]
@@ -115,13 +150,18 @@ public sealed class LcPfnStoppingPolicyTests
         var values = Enumerable.Range(1, 50).Select(t => t / 200.0).ToArray();
         var report = new TrialCurve(1, 1, values);
 
+        new LcPfnStoppingPolicy(predictor, new LcPfnPolicyOptions { Horizon = LcPfnHorizon.AnyRemainingEpoch })
+            .Decide(new StoppingContext(new MetricSettings(MetricDirection.Maximize, 200, 0, 1), [report]), [report]);
         new LcPfnStoppingPolicy(predictor).Decide(new StoppingContext(new MetricSettings(MetricDirection.Maximize, 200, 0, 1), [report]), [report]);
 
-        // 200 epochs on 100 model epochs: model epoch j is real epoch 2j.
-        var query = Assert.Single(predictor.Queries);
+        // 200 epochs on 100 model epochs: model epoch j is real epoch 2j, and the final epoch is model epoch 100.
+        Assert.Equal(2, predictor.Queries.Count);
+        var query = predictor.Queries[0];
         Assert.Equal(25, query.Observed.Count);
         Assert.Equal(Enumerable.Range(1, 25).Select(j => 2 * j / 200.0), query.Observed);
         Assert.Equal(Enumerable.Range(26, 75), query.QueryEpochs);
+        Assert.Equal(query.Observed, predictor.Queries[1].Observed);
+        Assert.Equal([100], predictor.Queries[1].QueryEpochs);
     }
 
     [Fact]
@@ -145,5 +185,13 @@ public sealed class LcPfnStoppingPolicyTests
         var ex = Assert.Throws<HpoValidationException>(() => new LcPfnStoppingPolicy(new ExtrapolatingCurvePredictor(), new LcPfnPolicyOptions { Delta = delta, MinEpochs = minEpochs }));
 
         Assert.Contains(field, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_UndefinedHorizon_ThrowsNamingField()
+    {
+        var ex = Assert.Throws<HpoValidationException>(() => new LcPfnPolicyOptions { Horizon = (LcPfnHorizon)7 }.Validate());
+
+        Assert.Contains("'horizon'", ex.Message, StringComparison.Ordinal);
     }
 }

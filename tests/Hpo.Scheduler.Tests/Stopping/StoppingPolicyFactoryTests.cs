@@ -39,6 +39,17 @@ public sealed class StoppingPolicyFactoryTests
 
         Assert.Equal(0.1, policy.Options.Delta);
         Assert.Equal(3, policy.Options.MinEpochs);
+        Assert.Equal(LcPfnHorizon.FinalEpoch, policy.Options.Horizon);
+    }
+
+    [Theory]
+    [InlineData("final", LcPfnHorizon.FinalEpoch)]
+    [InlineData("remaining", LcPfnHorizon.AnyRemainingEpoch)]
+    public void Create_LcPfnHorizon_Applied(string horizon, LcPfnHorizon expected)
+    {
+        var policy = Assert.IsType<LcPfnStoppingPolicy>(_factory.Create($$"""{"type":"lcpfn","horizon":"{{horizon}}"}"""));
+
+        Assert.Equal(expected, policy.Options.Horizon);
     }
 
     [Fact]
@@ -54,6 +65,8 @@ public sealed class StoppingPolicyFactoryTests
     [InlineData("""{"type":"lcpfn","delta":1.5}""", "'delta'")]
     [InlineData("""{"type":"lcpfn","minEpochs":0}""", "'minEpochs'")]
     [InlineData("""{"type":"lcpfn","delat":0.1}""", "'delat'")]
+    [InlineData("""{"type":"lcpfn","horizon":"last"}""", "'horizon'")]
+    [InlineData("""{"type":"lcpfn","horizon":3}""", "'horizon'")]
     [InlineData("""{"type":"asha","eta":1}""", "'eta'")]
     [InlineData("""{"type":"asha","eta":2.5}""", "'eta'")]
     [InlineData("""{"type":"asha","minResource":0}""", "'minResource'")]

@@ -1,6 +1,7 @@
 using Hpo.LcPfn.Inference;
 using Hpo.LcPfn.Model;
 using Hpo.LcPfn.Training;
+using Hpo.Testing;
 
 namespace Hpo.Scheduler.Tests.TestDoubles;
 
@@ -10,7 +11,7 @@ internal static class TinyLcPfn
     /// <summary>Trains the model into a temporary file and returns a predictor that owns it.</summary>
     public static async Task<LcPfnPredictor> CreateAsync(int maxEpochs = 100)
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("hpo-bench-tests").FullName, "tiny.lcpfn");
+        string path = Path.Combine(TestTemp.Folder("hpo-bench-tests"), "tiny.lcpfn");
         var options = new LcPfnTrainingOptions
         {
             Architecture = new LcPfnArchitecture { EmbeddingSize = 32, Layers = 1, Heads = 1, Hidden = 64, Buckets = 50, MaxEpochs = maxEpochs },

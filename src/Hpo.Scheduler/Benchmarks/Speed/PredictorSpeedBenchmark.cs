@@ -25,7 +25,7 @@ public static class PredictorSpeedBenchmark
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var policy = new LcPfnStoppingPolicy(predictor);
+        var policy = new LcPfnStoppingPolicy(predictor, new LcPfnPolicyOptions { Horizon = options.Horizon });
         var metric = new MetricSettings(MetricDirection.Maximize, options.Epochs, 0, 1);
         var cutoffs = Enumerable.Range(options.MinCutoff, options.MaxCutoff - options.MinCutoff + 1).ToArray();
         var batch = Enumerable.Range(0, options.BatchSize)

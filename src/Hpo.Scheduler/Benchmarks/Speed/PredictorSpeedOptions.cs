@@ -1,3 +1,5 @@
+using Hpo.Scheduler.Stopping.LcPfn;
+
 namespace Hpo.Scheduler.Benchmarks.Speed;
 
 /// <summary>Settings of <see cref="PredictorSpeedBenchmark"/>.</summary>
@@ -20,6 +22,9 @@ public sealed record PredictorSpeedOptions
 
     /// <summary>Epochs of a full trial (LCBench: 52).</summary>
     public int Epochs { get; init; } = 52;
+
+    /// <summary>The stopping rule's horizon (default: the policy's default, the final epoch).</summary>
+    public LcPfnHorizon Horizon { get; init; } = new LcPfnPolicyOptions().Horizon;
 
     /// <summary>Checks the settings; messages name the command-line option.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>

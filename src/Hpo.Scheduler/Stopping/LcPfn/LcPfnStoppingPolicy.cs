@@ -5,9 +5,10 @@ using Hpo.Scheduler.Persistence;
 namespace Hpo.Scheduler.Stopping.LcPfn;
 
 /// <summary>
-/// The LC-PFN rule (spec §6, the default policy): after epoch T ≥ <see cref="LcPfnPolicyOptions.MinEpochs"/>
-/// predict the trial's value at every remaining epoch T &lt; t' ≤ max epochs and stop when
-/// max over t' of P(y_t' &gt; y_best) &lt; δ, y_best being the best value any trial has observed.
+/// The LC-PFN rule (spec §6, the default policy): after epoch t ≥ <see cref="LcPfnPolicyOptions.MinEpochs"/>
+/// predict the trial's value at its final epoch T and stop when P(y_T &gt; y_best) &lt; δ, y_best being
+/// the best value any trial has observed; with <see cref="LcPfnHorizon.AnyRemainingEpoch"/>, stop when
+/// max over every remaining epoch t &lt; t' ≤ T of P(y_t' &gt; y_best) &lt; δ.
 /// All trials of one <see cref="Decide"/> call share one predictor call.
 /// </summary>
 /// <remarks>
@@ -99,7 +100,11 @@ public sealed class LcPfnStoppingPolicy : IStoppingPolicy
                 continue;
             }
 
-            queries.Add(new CurveQuery(observed, Enumerable.Range(observed.Length + 1, map.ModelEpochs - observed.Length).ToArray()));
+            // The final epoch is always the last query: FromPrediction reads its median and band there.
+            int[] epochs = _options.Horizon == LcPfnHorizon.FinalEpoch
+                ? [map.ModelEpochs]
+                : Enumerable.Range(observed.Length + 1, map.ModelEpochs - observed.Length).ToArray();
+            queries.Add(new CurveQuery(observed, epochs));
             asked.Add(i);
         }
 

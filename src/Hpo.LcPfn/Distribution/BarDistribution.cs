@@ -125,8 +125,12 @@ public sealed class BarDistribution
         var logp = nn.functional.log_softmax(logits, -1);
         var idx = BucketIndex(c, y);
         var inner = logp.gather(-1, idx.unsqueeze(-1)).squeeze(-1) - c.LogWidths.take(idx);
-        var left = logp.select(-1, 0) + HalfNormalLogPdf(c.B1 - y, LeftTailScale);
-        var right = logp.select(-1, BucketCount - 1) + HalfNormalLogPdf(y - c.BnMinus1, RightTailScale);
+        // Training calls this every step: explicit, disposed Scalars rather than implicit double → Scalar
+        // temporaries, which a GC can finalize while libtorch still reads them (see LcPfnTransformer.forward).
+        using var b1 = c.B1.ToScalar();
+        using var bn = c.BnMinus1.ToScalar();
+        var left = logp.select(-1, 0) + HalfNormalLogPdf(y.neg().add(b1), LeftTailScale);
+        var right = logp.select(-1, BucketCount - 1) + HalfNormalLogPdf(y.sub(bn), RightTailScale);
         var result = where(idx.eq(0), left, where(idx.eq(BucketCount - 1), right, inner));
         return result.MoveToOuterDisposeScope();
     }
@@ -217,9 +221,13 @@ public sealed class BarDistribution
     private Tensor BucketIndex(in TorchConstants c, Tensor y) =>
         searchsorted(c.Borders, y.to_type(c.Borders.dtype).contiguous(), right: true).sub(1).clamp(0, BucketCount - 1);
 
-    private static Tensor HalfNormalLogPdf(Tensor distance, double scale) =>
+    private static Tensor HalfNormalLogPdf(Tensor distance, double scale)
+    {
         // ln(2) − ln(scale) + ln φ(d/scale); distances below 0 only occur in branches where() discards.
-        Math.Log(2) - Math.Log(scale) - 0.5 * Math.Log(2 * Math.PI) - distance.square() / (2 * scale * scale);
+        using var constant = (Math.Log(2) - Math.Log(scale) - (0.5 * Math.Log(2 * Math.PI))).ToScalar();
+        using var twoVariance = (2 * scale * scale).ToScalar();
+        return distance.square().div(twoVariance).neg().add(constant);
+    }
 
     private TorchConstants Constants(Tensor like)
     {

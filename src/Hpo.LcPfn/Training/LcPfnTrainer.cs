@@ -275,7 +275,8 @@ public static class LcPfnTrainer
             total = total is null ? chunkSum : total + chunkSum;
         }
 
-        return total!.neg() / rows;
+        using var rowCount = ((double)rows).ToScalar();
+        return total!.neg().div(rowCount);
     }
 
     /// <summary>Query rows per chunk of the output head in training (2 MB of float32 logits at 1000 buckets).</summary>

@@ -1,3 +1,4 @@
+using Hpo.LcPfn.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -125,12 +126,11 @@ public sealed class BarDistribution
         var logp = nn.functional.log_softmax(logits, -1);
         var idx = BucketIndex(c, y);
         var inner = logp.gather(-1, idx.unsqueeze(-1)).squeeze(-1) - c.LogWidths.take(idx);
-        // Training calls this every step: explicit, disposed Scalars rather than implicit double → Scalar
-        // temporaries, which a GC can finalize while libtorch still reads them (see LcPfnTransformer.forward).
+        // Training calls this every step: no implicit Scalars and no `+` on tensors (see TorchScalars).
         using var b1 = c.B1.ToScalar();
         using var bn = c.BnMinus1.ToScalar();
-        var left = logp.select(-1, 0) + HalfNormalLogPdf(y.neg().add(b1), LeftTailScale);
-        var right = logp.select(-1, BucketCount - 1) + HalfNormalLogPdf(y.sub(bn), RightTailScale);
+        var left = logp.select(-1, 0).add(HalfNormalLogPdf(y.neg().add(b1, TorchScalars.One), LeftTailScale), TorchScalars.One);
+        var right = logp.select(-1, BucketCount - 1).add(HalfNormalLogPdf(y.sub(bn), RightTailScale), TorchScalars.One);
         var result = where(idx.eq(0), left, where(idx.eq(BucketCount - 1), right, inner));
         return result.MoveToOuterDisposeScope();
     }
@@ -226,7 +226,7 @@ public sealed class BarDistribution
         // ln(2) − ln(scale) + ln φ(d/scale); distances below 0 only occur in branches where() discards.
         using var constant = (Math.Log(2) - Math.Log(scale) - (0.5 * Math.Log(2 * Math.PI))).ToScalar();
         using var twoVariance = (2 * scale * scale).ToScalar();
-        return distance.square().div(twoVariance).neg().add(constant);
+        return distance.square().div(twoVariance).neg().add(constant, TorchScalars.One);
     }
 
     private TorchConstants Constants(Tensor like)

@@ -1,3 +1,4 @@
+using Hpo.LcPfn.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -43,8 +44,9 @@ internal sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
 
     public override Tensor forward(Tensor x, Tensor mask)
     {
-        var h = norm1.forward(x + dropout1.forward(self_attn.forward(x, mask)));
+        // add(…, One) rather than `+`: see TorchScalars.
+        var h = norm1.forward(x.add(dropout1.forward(self_attn.forward(x, mask)), TorchScalars.One));
         var ff = linear2.forward(dropout.forward(nn.functional.gelu(linear1.forward(h))));
-        return norm2.forward(h + dropout2.forward(ff));
+        return norm2.forward(h.add(dropout2.forward(ff), TorchScalars.One));
     }
 }

@@ -1,3 +1,4 @@
+using Hpo.LcPfn.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -79,19 +80,15 @@ public sealed class LcPfnTransformer : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor epochs, Tensor values, Tensor observed)
     {
         using var scope = NewDisposeScope();
-        // Explicit, disposed Scalars instead of implicit double → Scalar conversions: TorchSharp's Scalar
-        // is not tracked by dispose scopes and has a finalizer, so an implicit temporary can be finalized
-        // by a GC on another thread while libtorch still reads it (a long LCBench benchmark crashed in
-        // this line with "Scalar.h: toDouble, Expected false to be true"). `using` keeps each alive to the end.
+        // No implicit double → Scalar conversions and no `+` on tensors here: see TorchScalars.
         using var epochScale = _epochScale.ToScalar();
-        using var half = 0.5.ToScalar();
         using var std = UniformStd.ToScalar();
-        var xs = epochs.div(epochScale).sub(half).div(std);
-        var ys = values.sub(half).div(std);
+        var xs = epochs.div(epochScale).sub(TorchScalars.Half).div(std);
+        var ys = values.sub(TorchScalars.Half).div(std);
         var observedColumn = observed.unsqueeze(-1);
         // Masking the embedding (not just y) keeps unobserved positions independent of whatever
         // placeholder value their y holds.
-        var h = x_encoder.forward(xs.unsqueeze(-1)) + y_encoder.forward(ys.unsqueeze(-1)) * observedColumn;
+        var h = x_encoder.forward(xs.unsqueeze(-1)).add(y_encoder.forward(ys.unsqueeze(-1)).mul(observedColumn), TorchScalars.One);
         var mask = AttentionMask(observed, epochs.shape[1]);
         foreach (var layer in layers)
         {
@@ -111,13 +108,11 @@ public sealed class LcPfnTransformer : nn.Module<Tensor, Tensor, Tensor, Tensor>
     internal static Tensor AttentionMask(Tensor observed, long seq)
     {
         using var scope = NewDisposeScope();
-        var keys = observed.gt(0.5).unsqueeze(1);
+        var keys = observed.gt(TorchScalars.Half).unsqueeze(1);
         var self = eye(seq, dtype: ScalarType.Bool, device: observed.device).unsqueeze(0);
         var allowed = keys.logical_or(self);
-        // Kept alive explicitly for the reason given in forward.
-        using var minusInfinity = double.NegativeInfinity.ToScalar();
         var mask = zeros(allowed.shape, dtype: observed.dtype, device: observed.device)
-            .masked_fill(allowed.logical_not(), minusInfinity);
+            .masked_fill(allowed.logical_not(), TorchScalars.MinusInfinity);
         return mask.unsqueeze(1).MoveToOuterDisposeScope();
     }
 }

@@ -272,7 +272,7 @@ public static class LcPfnTrainer
             var logits = model.Network.Decode(flatHidden.index_select(0, chunkIndex));
             var logDensity = model.Distribution.LogDensity(logits, flatValues.index_select(0, chunkIndex));
             var chunkSum = (logDensity * weightTensor.narrow(0, c * HeadChunkRows, HeadChunkRows)).sum();
-            total = total is null ? chunkSum : total + chunkSum;
+            total = total is null ? chunkSum : total.add(chunkSum, TorchScalars.One);
         }
 
         using var rowCount = ((double)rows).ToScalar();

@@ -50,7 +50,6 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
             Assert.NotNull(experiment);
 
             workers = [.. Enumerable.Range(0, 2).Select(i => WorkerProcess.StartWorker(connection, $"restart-w{i}", epochDelayMs: 60, concurrency: workerConcurrency, leaseSeconds: leaseSeconds, invisibilitySeconds: leaseSeconds))];
-            int[] pids = [.. workers.Select(w => w.Id)];
 
             await WaitUntilAsync(connection, "four trials running on both workers, mid-curve", """
                 SELECT COUNT(*) = 4 AND COUNT(DISTINCT worker_id) = 2 AND MIN(last_epoch) >= 2
@@ -71,7 +70,7 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
             await Task.Delay(Outage, ct);
             await cluster.StartAsync(ct);
             output.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s: pg_ctl stop -m fast at {epochsAtStop} epochs ({notFinished} trials pending or running), {Outage.TotalSeconds:F0} s down, started on port {cluster.Port} again");
-            long lastStateBeforeRestart = await ScalarAsync(connection, "SELECT COALESCE(MAX(id), 0) FROM hangfire.state", ct);
+            long lastStateBeforeResume = await ScalarAsync(connection, "SELECT COALESCE(MAX(id), 0) FROM hangfire.state", ct);
             resumed = await WaitForMoreEpochsAsync(connection, epochsAtStop + 20, ct);
             output.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s: recording again {resumed.TotalSeconds:F1} s after the start");
 
@@ -79,7 +78,7 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
             output.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s: experiment completed");
 
             var audit = await FleetHarness.AuditAsync(connection, experiment.Id);
-            var serversAfter = await ProcessingServersAsync(connection, lastStateBeforeRestart, ct);
+            var serversAfter = await ProcessingServersAsync(connection, lastStateBeforeResume, ct);
             long trialJobRuns = await ScalarAsync(connection, "SELECT COUNT(*) FROM hangfire.state s JOIN hangfire.job j ON j.id = s.jobid WHERE s.name = 'Processing' AND j.invocationdata::text LIKE '%TrialJob%'", ct);
             long failedJobs = await ScalarAsync(connection, "SELECT COUNT(*) FROM hangfire.job WHERE statename = 'Failed'", ct);
             output.WriteLine($"lease {leaseSeconds} s, {workerConcurrency} slots per worker: {audit}; {trialJobRuns} trial job runs for {Trials} trials, {failedJobs} failed Hangfire jobs");
@@ -90,10 +89,9 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
             Assert.Equal(0, audit.Failed);
             Assert.Equal(0, failedJobs);
 
-            // Not restarted: the same processes are alive, and the Hangfire servers that ran jobs after the outage
-            // are the very ones that ran jobs before it, each worker's among them.
+            // Not restarted: the processes are alive, and the Hangfire servers (named worker:pid:instance) that ran
+            // jobs after the outage are the very ones that ran jobs before it, each worker's among them.
             Assert.All(workers, w => Assert.False(w.HasExited, $"{w.Name} exited with {(w.HasExited ? w.ExitCode : 0)}"));
-            Assert.Equal(pids, workers.Select(w => w.Id));
             Assert.Subset(serversBefore, serversAfter);
             Assert.All(workers, w => Assert.Contains(serversAfter, s => s.StartsWith(w.Name + ":", StringComparison.Ordinal)));
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Hpo against real services: installs PostgreSQL (and Chromium for the dashboard's
 # browser tests) from Debian's packages when missing, starts a throwaway cluster on 127.0.0.1 (a free port, a temp folder), exports its connection
-# string as HPO_TEST_POSTGRES, runs `dotnet test` on the solution, and always removes the cluster.
+# string as HPO_TEST_POSTGRES and the binaries' folder as HPO_TEST_PG_BIN, runs `dotnet test` on the solution, and always removes the cluster.
 # Exits with the tests' status. Works as root on a fresh Debian 12 machine and as a normal user.
 #
 # Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter Category!=Slow]
@@ -70,6 +70,8 @@ run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 start
 log "PostgreSQL started on 127.0.0.1:$port ($pg_dir)"
 
 export HPO_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+# Tests that must restart a server start clusters of their own from these binaries (never this shared one).
+export HPO_TEST_PG_BIN="$pg_bin"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 status=0

@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Hpo.Storage.Configuration;
 using Hpo.Storage.Connections;
+using Hpo.Workers.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hpo.Cli.Dashboard;
@@ -34,11 +35,14 @@ internal static class DashboardStorage
         });
         if (connection.Provider == DatabaseProvider.PostgreSql)
         {
-            // The same database as the workers' Hangfire (default schema "hangfire"); SQLite runs keep their jobs in-process, so there is nothing to show.
+            // The workers' Hangfire tables in the same database, named by the fleet's own default rather than by
+            // Hangfire.PostgreSql's, so the two cannot drift apart. SQLite runs keep their jobs in-process: nothing to show.
             services.AddHangfire(configuration => configuration
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings()
-                .UsePostgreSqlStorage(options => options.UseNpgsqlConnection(connection.ConnectionString)));
+                .UsePostgreSqlStorage(
+                    options => options.UseNpgsqlConnection(connection.ConnectionString),
+                    new PostgreSqlStorageOptions { SchemaName = HpoWorkerOptions.DefaultHangfireSchema }));
         }
     }
 }

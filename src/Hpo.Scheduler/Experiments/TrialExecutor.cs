@@ -64,6 +64,7 @@ public sealed partial class TrialExecutor
         Task heartbeat = Task.CompletedTask;
         var progress = new Progress();
         long? outageStart = null;
+        (bool Claimed, int Epochs) outageAt = default;
         try
         {
             while (true)
@@ -101,7 +102,15 @@ public sealed partial class TrialExecutor
                 }
                 catch (Exception ex) when (IsInfrastructure(ex) && !leaseLost.IsCancellationRequested)
                 {
-                    outageStart ??= _time.GetTimestamp();
+                    // A trial that got on (claimed, or recorded an epoch) since the last failure saw the database
+                    // come back: this is a new outage, with an allowance of its own, not the tail of an old one.
+                    var position = (lease is not null, progress.Epochs);
+                    if (outageStart is null || position != outageAt)
+                    {
+                        outageStart = _time.GetTimestamp();
+                        outageAt = position;
+                    }
+
                     var down = _time.GetElapsedTime(outageStart.Value);
                     if (down > options.MaxOutage)
                     {

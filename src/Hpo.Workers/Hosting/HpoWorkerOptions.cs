@@ -10,6 +10,9 @@ public sealed class HpoWorkerOptions
     /// <summary>The default Hangfire queue.</summary>
     public const string DefaultQueue = "hpo";
 
+    /// <summary>The default PostgreSQL schema of Hangfire's tables; <c>hpo dashboard</c> reads jobs from it.</summary>
+    public const string DefaultHangfireSchema = "hangfire";
+
     /// <summary>Trials this process runs at once (Hangfire worker threads). Default: the processor count; 1–256.</summary>
     public int Concurrency { get; set; } = Math.Max(1, Environment.ProcessorCount);
 
@@ -72,8 +75,8 @@ public sealed class HpoWorkerOptions
     /// </summary>
     public TimeSpan EpochDelay { get; set; }
 
-    /// <summary>The PostgreSQL schema of Hangfire's tables. Default <c>hangfire</c>.</summary>
-    public string HangfireSchema { get; set; } = "hangfire";
+    /// <summary>The PostgreSQL schema of Hangfire's tables. Default <see cref="DefaultHangfireSchema"/>.</summary>
+    public string HangfireSchema { get; set; } = DefaultHangfireSchema;
 
     /// <summary>Whether Hangfire's tables are created or upgraded on start. Default false: schema changes are an operator's decision (<c>--migrate</c>).</summary>
     public bool PrepareHangfireSchema { get; set; }

@@ -45,7 +45,16 @@ public sealed class ChaosTests(ITestOutputHelper output)
                     return;
                 }
 
-                int i = rng.Next(workers.Length);
+                // Only a worker that holds a trial: on a loaded machine a worker may still be starting when its turn
+                // comes, and killing it then would interrupt nothing.
+                var holding = (await store.ListTrialsAsync(experiment.Id, 1, 100, TrialStatus.Running)).Items.Select(t => t.WorkerId).ToHashSet();
+                int[] candidates = [.. Enumerable.Range(0, workers.Length).Where(k => holding.Contains(workers[k].Name))];
+                if (candidates.Length == 0)
+                {
+                    return;
+                }
+
+                int i = candidates[rng.Next(candidates.Length)];
                 var victim = workers[i];
                 victim.Kill();
                 await victim.WaitForExitAsync(TimeSpan.FromSeconds(10));

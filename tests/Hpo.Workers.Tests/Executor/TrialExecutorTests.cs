@@ -102,6 +102,63 @@ public sealed class TrialExecutorTests
         Assert.Equal(takeover.Token, stored.LeaseToken);
     }
 
+    [Fact]
+    public async Task ExecuteAsync_TwoOutagesEachShorterThanMaxOutage_RidesBothOutUnderOneLease()
+    {
+        var (store, database) = OutageStore.Wrap(new InMemoryExperimentStore());
+        var experiment = await store.CreateExperimentAsync(Spec);
+        var trial = await store.CreateTrialAsync(experiment.Id, """{"x":0.5}""");
+
+        // Half-second outages at epochs 3 and 8, with more than the one-second allowance of normal work between
+        // them: each is short enough to ride out, but not if the second were counted from the start of the first.
+        var outageAt = new HashSet<int> { 3, 8 };
+        var workload = new HookedWorkload(TimeSpan.FromMilliseconds(300), epoch =>
+        {
+            lock (outageAt)
+            {
+                if (outageAt.Remove(epoch))
+                {
+                    database.GoDown(TimeSpan.FromMilliseconds(500));
+                }
+            }
+        });
+        var executor = new TrialExecutor(store, new StoppingPolicyFactory(), new SingleWorkload(workload));
+
+        var result = await executor.ExecuteAsync(trial.Id, new TrialExecutionOptions { WorkerId = "w", LeaseDuration = TimeSpan.FromSeconds(10), HeartbeatInterval = TimeSpan.FromSeconds(3), MaxOutage = TimeSpan.FromSeconds(1) });
+
+        Assert.Equal(TrialOutcome.Completed, result.Outcome);
+        Assert.Equal(1, result.Attempt);
+        Assert.Empty(outageAt);
+        Assert.True(database.Failures >= 2, $"{database.Failures} calls failed; both outages should have hit the trial.");
+        Assert.Equal(Enumerable.Range(1, 10), (await store.GetCurvesAsync([trial.Id]))[trial.Id].Select(o => o.Epoch));
+        Assert.Equal(Enumerable.Range(1, 10), (await store.GetDecisionsAsync(trial.Id)).Select(d => d.Epoch));
+    }
+
+    /// <summary>Epochs that take a while and call <c>onEpoch</c> as each one ends.</summary>
+    private sealed class HookedWorkload(TimeSpan epochTime, Action<int> onEpoch) : IWorkload
+    {
+        public string Name => "hooked";
+
+        public string MetricName => "score";
+
+        public bool HigherIsBetter => true;
+
+        public Task<IWorkloadRun> StartAsync(TrialParameters parameters, int seed, int resumeAfterEpoch = 0, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IWorkloadRun>(new Run(epochTime, onEpoch));
+
+        private sealed class Run(TimeSpan epochTime, Action<int> onEpoch) : IWorkloadRun
+        {
+            public async Task<double> TrainEpochAsync(int epoch, CancellationToken cancellationToken = default)
+            {
+                await Task.Delay(epochTime, cancellationToken);
+                onEpoch(epoch);
+                return epoch / 10.0;
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
     private sealed class GatedWorkload(int blockAtEpoch) : IWorkload
     {
         private readonly TaskCompletionSource _blocked = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -32,6 +32,14 @@ internal sealed partial class StoreExecutor
     public Task<T> ReadAsync<T>(string operation, Func<SqlSession, CancellationToken, Task<T>> body, CancellationToken cancellationToken) =>
         RunAsync(operation, transactional: false, idempotent: true, body, cancellationToken);
 
+    /// <summary>
+    /// A write that is one statement in its own implicit transaction: no BEGIN or COMMIT, so one round trip. A
+    /// lost acknowledgement leaves the outcome unknown, so only statements that are idempotent by natural key
+    /// (a retry finds its own rows) may use this.
+    /// </summary>
+    public Task<T> IdempotentStatementAsync<T>(string operation, Func<SqlSession, CancellationToken, Task<T>> body, CancellationToken cancellationToken) =>
+        RunAsync(operation, transactional: false, idempotent: true, body, cancellationToken);
+
     /// <summary>A write in one transaction.</summary>
     public Task<T> WriteAsync<T>(string operation, bool idempotent, Func<SqlSession, CancellationToken, Task<T>> body, CancellationToken cancellationToken) =>
         RunAsync(operation, transactional: true, idempotent, body, cancellationToken);

@@ -21,6 +21,13 @@ internal sealed class SqlDialect
 
     private bool IsPostgreSql => Provider == DatabaseProvider.PostgreSql;
 
+    /// <summary>
+    /// Whether the hot writes run as one autocommitted statement each: PostgreSQL takes row locks inside a
+    /// statement and allows INSERT and UPDATE inside WITH, so fence, write and aggregates fit in one round trip.
+    /// SQLite has no DML in WITH and keeps its BEGIN IMMEDIATE transactions, which wait on the busy timeout.
+    /// </summary>
+    public bool SingleStatementWrites => IsPostgreSql;
+
     public static SqlDialect For(DatabaseProvider provider) => provider == DatabaseProvider.PostgreSql ? PostgreSql : Sqlite;
 
     /// <summary>A JSON parameter: PostgreSQL casts the text to jsonb (validating it once more).</summary>

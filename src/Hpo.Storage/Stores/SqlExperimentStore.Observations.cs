@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Hpo.Scheduler.Persistence;
@@ -21,12 +22,75 @@ internal sealed partial class SqlExperimentStore
             InputValidator.EpochWithin(observations.Count == 1 ? "epoch" : $"observations[{i}].Epoch", observations[i].Epoch, trial.MaxEpochs);
         }
 
-        // Ascending epochs: concurrent writers of overlapping batches then wait on each other's keys in
-        // the same order and cannot deadlock.
+        // Ascending epochs: the highest new one becomes the trial's last value, and inserts take key locks in a
+        // fixed order.
         var distinct = observations.DistinctBy(o => o.Epoch).OrderBy(o => o.Epoch).ToList();
         var now = Now();
-        var inserted = await _executor.WriteAsync("RecordObservations", idempotent: true, async (s, ct) =>
+        HashSet<int> inserted = distinct.Count == 1 && Dialect.SingleStatementWrites && await TryInsertObservationAsync(lease, trial, distinct[0], now, cancellationToken)
+            ? [distinct[0].Epoch]
+            : await RecordObservationsInTransactionAsync(lease, trial, distinct, now, cancellationToken);
+
+        // One outcome per input item; a repeat of an epoch within the batch is "already recorded".
+        var outcomes = new RecordOutcome[observations.Count];
+        var told = new HashSet<int>();
+        for (int i = 0; i < observations.Count; i++)
         {
+            int epoch = observations[i].Epoch;
+            outcomes[i] = inserted.Contains(epoch) && told.Add(epoch) ? RecordOutcome.Inserted : RecordOutcome.AlreadyRecorded;
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// The common case, one new epoch under a current lease, as one autocommitted statement (one round trip):
+    /// the fence locks the trial row only while the lease is current, the value is inserted only through the
+    /// fence, and the trial's aggregates move only when the value was inserted. A takeover either committed
+    /// before the lock (the fence matches nothing) or waits for this statement. False when nothing was written
+    /// (lease not current, or the epoch is stored already); the transactional path then tells which.
+    /// </summary>
+    private async Task<bool> TryInsertObservationAsync(TrialLease lease, TrialFacts trial, (int Epoch, double Value) observation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        string better = trial.Direction == MetricDirection.Maximize ? ">" : "<";
+        return await _executor.IdempotentStatementAsync("RecordObservations", async (s, ct) =>
+        {
+            await using var write = s.Command(
+                $"""
+                WITH fence AS (
+                    SELECT id FROM trials WHERE id = @id AND lease_token = @token AND status = @running FOR UPDATE
+                ), inserted AS (
+                    INSERT INTO observations (trial_id, epoch, value, recorded_at)
+                    SELECT id, @epoch, @value, @now FROM fence
+                    ON CONFLICT (trial_id, epoch) DO NOTHING
+                    RETURNING trial_id
+                ), aggregates AS (
+                    UPDATE trials SET
+                        best_value = CASE WHEN best_value IS NULL OR @value {better} best_value THEN @value ELSE best_value END,
+                        last_value = CASE WHEN @epoch > last_epoch THEN @value ELSE last_value END,
+                        last_epoch = GREATEST(last_epoch, @epoch)
+                    WHERE id IN (SELECT trial_id FROM inserted)
+                    RETURNING id
+                )
+                SELECT COUNT(*) FROM aggregates
+                """)
+                .With("id", lease.TrialId).With("token", s.Dialect.Token(lease.Token)).With("running", TrialStatus.Running)
+                .With("epoch", observation.Epoch).With("value", observation.Value).With("now", s.Dialect.Time(now));
+            return Convert.ToInt64(await write.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) == 1;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Batches, SQLite, and whatever the one-statement path did not write: one transaction that locks the trial
+    /// under the lease, inserts the new epochs, compares the stored ones (a difference rolls everything back)
+    /// and updates the aggregates.
+    /// </summary>
+    private Task<HashSet<int>> RecordObservationsInTransactionAsync(TrialLease lease, TrialFacts trial, List<(int Epoch, double Value)> distinct, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _executor.WriteAsync("RecordObservations", idempotent: true, async (s, ct) =>
+        {
+            // The fence first: every writer takes the trial's row lock before any observation key (so the
+            // one-statement path, this one and decisions cannot deadlock each other), and a takeover either
+            // committed before it (refused here) or waits for this transaction.
+            await LockCurrentLeaseAsync(s, lease, "record observations", ct);
             var newEpochs = await InsertObservationsAsync(s, lease.TrialId, distinct, now, ct);
             var existing = distinct.Where(o => !newEpochs.Contains(o.Epoch)).ToList();
             if (existing.Count > 0)
@@ -45,23 +109,17 @@ internal sealed partial class SqlExperimentStore
 
             if (newEpochs.Count == 0)
             {
-                // Nothing new, yet a stale lease is still refused, not told "already recorded".
-                var state = await ReadLeaseStateAsync(s, lease.TrialId, ct);
-                if (state is null || state.Token != lease.Token || state.Status != TrialStatus.Running)
-                {
-                    await ThrowLeaseProblemAsync(s, lease, "record observations", ct);
-                }
-
                 return newEpochs;
             }
 
-            // The fence: this UPDATE takes the trial's row lock and matches only while the lease is current, so a
-            // takeover that committed first turns the whole write (inserts included) into a rollback.
             var fresh = distinct.Where(o => newEpochs.Contains(o.Epoch)).ToList();
             var last = fresh[^1];
             double best = trial.Direction == MetricDirection.Maximize ? fresh.Max(o => o.Value) : fresh.Min(o => o.Value);
             string better = trial.Direction == MetricDirection.Maximize ? ">" : "<";
-            await using var fence = s.Command(
+
+            // Still conditioned on the lease although the lock above holds it: the aggregates must never move
+            // under a lease that is not current, whatever the statements before this one become.
+            await using var aggregates = s.Command(
                 $"""
                 UPDATE trials SET
                     best_value = CASE WHEN best_value IS NULL OR @best {better} best_value THEN @best ELSE best_value END,
@@ -71,25 +129,13 @@ internal sealed partial class SqlExperimentStore
                 """)
                 .With("best", best).With("last_epoch", last.Epoch).With("last_value", last.Value)
                 .With("id", lease.TrialId).With("token", s.Dialect.Token(lease.Token)).With("running", TrialStatus.Running);
-            if (await fence.ExecuteNonQueryAsync(ct) == 0)
+            if (await aggregates.ExecuteNonQueryAsync(ct) == 0)
             {
                 await ThrowLeaseProblemAsync(s, lease, "record observations", ct);
             }
 
             return newEpochs;
         }, cancellationToken);
-
-        // One outcome per input item; a repeat of an epoch within the batch is "already recorded".
-        var outcomes = new RecordOutcome[observations.Count];
-        var told = new HashSet<int>();
-        for (int i = 0; i < observations.Count; i++)
-        {
-            int epoch = observations[i].Epoch;
-            outcomes[i] = inserted.Contains(epoch) && told.Add(epoch) ? RecordOutcome.Inserted : RecordOutcome.AlreadyRecorded;
-        }
-
-        return outcomes;
-    }
 
     public async Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, CancellationToken cancellationToken = default)
     {
@@ -131,28 +177,22 @@ internal sealed partial class SqlExperimentStore
         _validate.Decision(lease, decision);
         var trial = await GetTrialFactsAsync(lease.TrialId, cancellationToken);
         InputValidator.EpochWithin("decision.Epoch", decision.Epoch, trial.MaxEpochs);
+        if (Dialect.SingleStatementWrites && await TryInsertDecisionAsync(lease, decision, cancellationToken))
+        {
+            return RecordOutcome.Inserted;
+        }
+
         return await _executor.WriteAsync("RecordDecision", idempotent: true, async (s, ct) =>
         {
-            // Decisions are rare (one per epoch): lock the trial row first, then write under a verified lease.
-            await using (var lockTrial = s.Command($"SELECT lease_token, status FROM trials t WHERE id = @id{s.Dialect.ForUpdateOf("t")}").With("id", lease.TrialId))
-            {
-                var current = await ReadSingleAsync(lockTrial, r => new { Token = s.Dialect.ReadTokenOrNull(r, 0), Status = Enum.Parse<TrialStatus>(r.GetString(1)) }, ct);
-                if (current is null || current.Token != lease.Token || current.Status != TrialStatus.Running)
-                {
-                    await ThrowLeaseProblemAsync(s, lease, "record a decision", ct);
-                }
-            }
-
+            await LockCurrentLeaseAsync(s, lease, "record a decision", ct);
             await using var insert = s.Command(
                 """
                 INSERT INTO decisions (trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at)
                 VALUES (@trial, @epoch, @action, @policy, @poi, @median, @low, @high, @reason, @decided)
                 ON CONFLICT (trial_id, epoch) DO NOTHING
                 RETURNING epoch
-                """)
-                .With("trial", lease.TrialId).With("epoch", decision.Epoch).With("action", decision.Action).With("policy", decision.Policy)
-                .With("poi", decision.ProbabilityOfImprovement).With("median", decision.PredictedMedian).With("low", decision.PredictedLow)
-                .With("high", decision.PredictedHigh).With("reason", decision.Reason).With("decided", s.Dialect.Time(decision.DecidedAt));
+                """);
+            BindDecision(insert, s, lease, decision);
             if (await insert.ExecuteScalarAsync(ct) is not (null or DBNull))
             {
                 return RecordOutcome.Inserted;
@@ -168,6 +208,36 @@ internal sealed partial class SqlExperimentStore
             return RecordOutcome.AlreadyRecorded;
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// A new decision under a current lease as one autocommitted statement: the fence locks the trial row only
+    /// while the lease is current and the insert reads from it, so a takeover either committed first (nothing
+    /// written) or waits. False when nothing was written (lease not current, or the epoch has a decision); the
+    /// transactional path then tells a retry from a conflict from a lease problem.
+    /// </summary>
+    private Task<bool> TryInsertDecisionAsync(TrialLease lease, DecisionRecord decision, CancellationToken cancellationToken) =>
+        _executor.IdempotentStatementAsync("RecordDecision", async (s, ct) =>
+        {
+            await using var insert = s.Command(
+                """
+                WITH fence AS (
+                    SELECT id FROM trials WHERE id = @trial AND lease_token = @token AND status = @running FOR UPDATE
+                )
+                INSERT INTO decisions (trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at)
+                SELECT id, @epoch, @action, @policy, @poi, @median, @low, @high, @reason, @decided FROM fence
+                ON CONFLICT (trial_id, epoch) DO NOTHING
+                RETURNING epoch
+                """)
+                .With("token", s.Dialect.Token(lease.Token)).With("running", TrialStatus.Running);
+            BindDecision(insert, s, lease, decision);
+            return await insert.ExecuteScalarAsync(ct) is not (null or DBNull);
+        }, cancellationToken);
+
+    private static void BindDecision(DbCommand command, SqlSession s, TrialLease lease, DecisionRecord decision) =>
+        command
+            .With("trial", lease.TrialId).With("epoch", decision.Epoch).With("action", decision.Action).With("policy", decision.Policy)
+            .With("poi", decision.ProbabilityOfImprovement).With("median", decision.PredictedMedian).With("low", decision.PredictedLow)
+            .With("high", decision.PredictedHigh).With("reason", decision.Reason).With("decided", s.Dialect.Time(decision.DecidedAt));
 
     public Task<IReadOnlyList<DecisionRecord>> GetDecisionsAsync(long trialId, CancellationToken cancellationToken = default) =>
         _executor.ReadAsync<IReadOnlyList<DecisionRecord>>("GetDecisions", async (s, ct) => await ReadDecisionsAsync(s, trialId, null, ct), cancellationToken);
@@ -243,13 +313,21 @@ internal sealed partial class SqlExperimentStore
                 .With("id", trialId);
             return await ReadSingleAsync(select, r => new TrialFacts(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), Enum.Parse<MetricDirection>(r.GetString(3))), ct);
         }, cancellationToken) ?? throw new NotFoundException($"Trial {trialId} does not exist.");
+        return RememberTrialFacts(facts);
+    }
 
+    /// <summary>
+    /// Caches a trial's facts. Creating and claiming a trial call it with facts they already hold, so a worker's
+    /// first write about a trial does not cost a read.
+    /// </summary>
+    private TrialFacts RememberTrialFacts(TrialFacts facts)
+    {
         // Bounded: a long-lived scheduler sees many trials; the facts are cheap to read again.
         if (_trialFacts.Count > 100_000)
         {
             _trialFacts.Clear();
         }
 
-        return _trialFacts.GetOrAdd(trialId, facts);
+        return _trialFacts.GetOrAdd(facts.TrialId, facts);
     }
 }

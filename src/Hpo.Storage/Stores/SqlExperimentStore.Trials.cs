@@ -17,7 +17,7 @@ internal sealed partial class SqlExperimentStore
         // The experiment row is the counter: UPDATE … RETURNING locks it, so concurrent creators queue and each
         // gets the next number; a rolled-back creation rolls the counter back too, so numbers stay dense.
         // Not idempotent (a retried creation after a lost COMMIT acknowledgement would add a second trial).
-        return await _executor.WriteAsync("CreateTrial", idempotent: false, async (s, ct) =>
+        var created = await _executor.WriteAsync("CreateTrial", idempotent: false, async (s, ct) =>
         {
             await using var next = s.Command("UPDATE experiments SET trial_count = trial_count + 1, updated_at = @now WHERE id = @id RETURNING trial_count, status")
                 .With("now", s.Dialect.Time(now)).With("id", experimentId);
@@ -38,6 +38,8 @@ internal sealed partial class SqlExperimentStore
                 .With("status", TrialStatus.Pending).With("now", s.Dialect.Time(now));
             return (await ReadSingleAsync(insert, ReadTrial, ct))!;
         }, cancellationToken);
+        RememberTrialFacts(new TrialFacts(created.Id, experimentId, experiment.MaxEpochs, experiment.Direction));
+        return created;
     }
 
     public Task<TrialRecord?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default) =>
@@ -73,6 +75,11 @@ internal sealed partial class SqlExperimentStore
 
         if (claimed is not null)
         {
+            if (_experimentFacts.TryGetValue(claimed.ExperimentId, out var experiment))
+            {
+                RememberTrialFacts(new TrialFacts(claimed.Id, claimed.ExperimentId, experiment.MaxEpochs, experiment.Direction));
+            }
+
             return new TrialLease(claimed.Id, token, claimed.Attempt, workerId, claimed.LastEpoch);
         }
 
@@ -190,18 +197,40 @@ internal sealed partial class SqlExperimentStore
         return await ReadSingleAsync(select, r => new LeaseState(Enum.Parse<TrialStatus>(r.GetString(0)), s.Dialect.ReadTokenOrNull(r, 1), r.GetInt32(2), r.GetStringOrNull(3)), ct);
     }
 
-    /// <summary>Explains why a lease-fenced write matched no row, as the typed error the contract promises.</summary>
-    private static async Task ThrowLeaseProblemAsync(SqlSession s, TrialLease lease, string action, CancellationToken ct)
+    /// <summary>
+    /// The fence of a multi-statement write: takes the trial's row lock (SQLite's write transaction already holds
+    /// the database) and throws the typed lease error unless <paramref name="lease"/> is current, so no takeover
+    /// can commit until this transaction ends.
+    /// </summary>
+    private static async Task LockCurrentLeaseAsync(SqlSession s, TrialLease lease, string action, CancellationToken ct)
     {
-        var state = await ReadLeaseStateAsync(s, lease.TrialId, ct) ?? throw new NotFoundException($"Trial {lease.TrialId} does not exist.");
+        await using var select = s.Command($"SELECT status, lease_token, attempt, worker_id FROM trials t WHERE id = @id{s.Dialect.ForUpdateOf("t")}").With("id", lease.TrialId);
+        var state = await ReadSingleAsync(select, r => new LeaseState(Enum.Parse<TrialStatus>(r.GetString(0)), s.Dialect.ReadTokenOrNull(r, 1), r.GetInt32(2), r.GetStringOrNull(3)), ct);
+        if (state is null || state.Token != lease.Token || state.Status != TrialStatus.Running)
+        {
+            throw LeaseProblem(state, lease, action);
+        }
+    }
+
+    /// <summary>Explains why a lease-fenced write matched no row, as the typed error the contract promises.</summary>
+    private static async Task ThrowLeaseProblemAsync(SqlSession s, TrialLease lease, string action, CancellationToken ct) =>
+        throw LeaseProblem(await ReadLeaseStateAsync(s, lease.TrialId, ct), lease, action);
+
+    private static Exception LeaseProblem(LeaseState? state, TrialLease lease, string action)
+    {
+        if (state is null)
+        {
+            return new NotFoundException($"Trial {lease.TrialId} does not exist.");
+        }
+
         if (state.Token != lease.Token)
         {
-            throw new StaleLeaseException(
+            return new StaleLeaseException(
                 $"Trial {lease.TrialId}: worker '{lease.WorkerId}' cannot {action}: its lease (attempt {lease.Attempt}) is stale; " +
                 $"the trial was claimed again (attempt {state.Attempt}, worker '{state.WorkerId}'). Nothing was written.");
         }
 
-        throw new TrialStateException($"Trial {lease.TrialId} is {state.Status}; worker '{lease.WorkerId}' cannot {action}. Nothing was written.");
+        return new TrialStateException($"Trial {lease.TrialId} is {state.Status}; worker '{lease.WorkerId}' cannot {action}. Nothing was written.");
     }
 
     private sealed record LeaseState(TrialStatus Status, Guid? Token, int Attempt, string? WorkerId);

@@ -22,7 +22,19 @@ internal sealed class StorageConnectionFactory : IAsyncDisposable, IDisposable
         Dialect = SqlDialect.For(Connection.Provider);
         if (Connection.Provider == DatabaseProvider.PostgreSql)
         {
-            _dataSource = NpgsqlDataSource.Create(Connection.ConnectionString);
+            var builder = new NpgsqlDataSourceBuilder(Connection.ConnectionString);
+
+            // The store leaves no session state on a connection (no SET, temporary tables, LISTEN, advisory locks
+            // or cursors; every transaction ends before the connection goes back), so the seven reset statements
+            // Npgsql otherwise sends at every checkout are pure server work (about a fifth of the scheduler
+            // benchmark's throughput). Open transactions are still rolled back on return. A connection string
+            // that says "No Reset On Close" keeps its own choice.
+            if (!Connection.ConnectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.ConnectionStringBuilder.NoResetOnClose = true;
+            }
+
+            _dataSource = builder.Build();
         }
 
         // synchronous=NORMAL is durable against a process crash in WAL mode and much faster than FULL;

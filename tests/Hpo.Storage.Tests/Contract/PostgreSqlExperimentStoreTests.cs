@@ -9,6 +9,8 @@ namespace Hpo.Storage.Tests.Contract;
 [RequiresPostgres]
 public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTests
 {
+    private const int MaxChaosEpochs = 100_000;
+
     private PostgresTestDatabase? _database;
 
     protected override async Task<StoreHarness> CreateHarnessAsync()
@@ -53,46 +55,50 @@ public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTest
     }
 
     [StoreFact]
-    public async Task RecordObservationAsync_BackendTerminatedRepeatedlyMidWrite_RetriedWithoutLossOrDuplicate()
+    public async Task RecordObservationAndDecision_BackendTerminatedRepeatedlyMidWrite_RetriedWithoutLossOrDuplicate()
     {
         string application = "hpo-chaos-" + Guid.NewGuid().ToString("N")[..8];
         var builder = new NpgsqlConnectionStringBuilder(_database!.ConnectionString) { ApplicationName = application };
         await using var chaos = await StoreHarness.CreateAsync(builder.ConnectionString, o => o.MaxAttempts = 12);
-        var experiment = await chaos.Store.CreateExperimentAsync(Spec(maxEpochs: 400));
+        var experiment = await chaos.Store.CreateExperimentAsync(Spec(maxEpochs: MaxChaosEpochs));
         var trial = await chaos.Store.CreateTrialAsync(experiment.Id, Params());
         var lease = await chaos.Store.ClaimTrialAsync(trial.Id, "worker-chaos", TimeSpan.FromMinutes(10));
         using var writerDone = new CancellationTokenSource();
+        int killed = 0;
 
         var killer = Task.Run(async () =>
         {
-            int killed = 0;
             await using var admin = await Harness.OpenRawAsync();
             while (!writerDone.IsCancellationRequested)
             {
                 await using var kill = admin.CreateCommand();
                 kill.CommandText = $"SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '{application}' AND state <> 'idle'";
-                killed += Convert.ToInt32(await kill.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-                // Often enough to hit many writes mid-transaction, rarely enough that a retry gets through.
+                Interlocked.Add(ref killed, Convert.ToInt32(await kill.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+                // Often enough to hit many writes mid-statement, rarely enough that a retry gets through.
                 await Task.Delay(25);
             }
-
-            return killed;
         });
 
-        var outcomes = new List<RecordOutcome>();
-        for (int epoch = 1; epoch <= 400; epoch++)
+        // A write is one short statement, so most polls find the backend idle: write until enough writes were
+        // hit (or the epochs run out, which fails below).
+        int written = 0;
+        while (written < MaxChaosEpochs && (written < 400 || Volatile.Read(ref killed) < 3))
         {
-            outcomes.Add(await chaos.Store.RecordObservationAsync(lease, epoch, epoch / 1000.0));
+            written++;
+            await chaos.Store.RecordObservationAsync(lease, written, written / 100_000.0);
+            await chaos.Store.RecordDecisionAsync(lease, Decision(trial.Id, written));
         }
 
         await writerDone.CancelAsync();
-        int terminated = await killer;
+        await killer;
 
-        Assert.True(terminated >= 3, $"the chaos loop terminated only {terminated} backends mid-statement");
-        Assert.Equal(400, await Harness.ScalarAsync("SELECT COUNT(*) FROM observations"));
-        Assert.Equal(400, await Harness.ScalarAsync("SELECT COUNT(DISTINCT epoch) FROM observations"));
+        Assert.True(killed >= 3, $"the chaos loop terminated only {killed} backends mid-statement in {written} writes");
+        Assert.Equal(written, await Harness.ScalarAsync("SELECT COUNT(*) FROM observations"));
+        Assert.Equal(written, await Harness.ScalarAsync("SELECT COUNT(DISTINCT epoch) FROM observations"));
+        Assert.Equal(written, await Harness.ScalarAsync("SELECT COUNT(*) FROM decisions"));
         var curve = (await Harness.Store.GetCurvesAsync([trial.Id]))[trial.Id];
-        Assert.All(curve, o => Assert.Equal(o.Epoch / 1000.0, o.Value));
-        Assert.Equal(400, (await Harness.Store.GetTrialAsync(trial.Id))!.LastEpoch);
+        Assert.All(curve, o => Assert.Equal(o.Epoch / 100_000.0, o.Value));
+        Assert.Equal(written, (await Harness.Store.GetTrialAsync(trial.Id))!.LastEpoch);
+        Assert.Equal(written / 100_000.0, (await Harness.Store.GetTrialAsync(trial.Id))!.LastValue);
     }
 }

@@ -33,9 +33,9 @@ internal sealed partial class StoreExecutor
         RunAsync(operation, transactional: false, idempotent: true, body, cancellationToken);
 
     /// <summary>
-    /// A write that is one statement in its own implicit transaction: no BEGIN or COMMIT, so one round trip. A
-    /// lost acknowledgement leaves the outcome unknown, so only statements that are idempotent by natural key
-    /// (a retry finds its own rows) may use this.
+    /// A write whose one writing statement commits by itself (reads may follow it): no BEGIN or COMMIT, so a
+    /// round trip less. A lost acknowledgement leaves the outcome unknown, so only writes that are idempotent by
+    /// natural key (a retry finds its own rows) may use this.
     /// </summary>
     public Task<T> IdempotentStatementAsync<T>(string operation, Func<SqlSession, CancellationToken, Task<T>> body, CancellationToken cancellationToken) =>
         RunAsync(operation, transactional: false, idempotent: true, body, cancellationToken);

@@ -19,6 +19,32 @@ internal sealed partial class SqlExperimentStore
         // Not idempotent (a retried creation after a lost COMMIT acknowledgement would add a second trial).
         var created = await _executor.WriteAsync("CreateTrial", idempotent: false, async (s, ct) =>
         {
+            if (s.Dialect.SingleStatementWrites)
+            {
+                // Counter and insert in one statement: the experiment row every creator queues on is then held
+                // for one round trip (to COMMIT) instead of two.
+                await using var create = s.Command(
+                    $"""
+                    WITH next AS (
+                        UPDATE experiments SET trial_count = trial_count + 1, updated_at = @now
+                        WHERE id = @experiment AND status NOT IN (@completed, @cancelled, @failed)
+                        RETURNING trial_count
+                    )
+                    INSERT INTO trials (experiment_id, number, parameters, status, attempt, created_at, last_epoch)
+                    SELECT @experiment, trial_count, {s.Dialect.Json("@parameters")}, @status, 0, @now, 0 FROM next
+                    RETURNING {TrialColumns}
+                    """)
+                    .With("now", s.Dialect.Time(now)).With("experiment", experimentId)
+                    .With("completed", ExperimentStatus.Completed).With("cancelled", ExperimentStatus.Cancelled).With("failed", ExperimentStatus.Failed)
+                    .With("parameters", parametersJson).With("status", TrialStatus.Pending);
+                if (await ReadSingleAsync(create, ReadTrial, ct) is { } trial)
+                {
+                    return trial;
+                }
+
+                // Nothing written: the statements below say whether the experiment is missing or finished.
+            }
+
             await using var next = s.Command("UPDATE experiments SET trial_count = trial_count + 1, updated_at = @now WHERE id = @id RETURNING trial_count, status")
                 .With("now", s.Dialect.Time(now)).With("id", experimentId);
             var counter = await ReadSingleAsync(next, r => new { Number = r.GetInt32(0), Status = Enum.Parse<ExperimentStatus>(r.GetString(1)) }, ct)
@@ -119,7 +145,7 @@ internal sealed partial class SqlExperimentStore
         InputValidator.Lease(lease);
         _validate.Finish(status, detail);
         var now = Now();
-        await _executor.WriteAsync("FinishTrial", idempotent: true, async (s, ct) =>
+        async Task<bool> FinishAsync(SqlSession s, CancellationToken ct)
         {
             await using var update = s.Command(
                 """
@@ -143,7 +169,13 @@ internal sealed partial class SqlExperimentStore
 
             await ThrowLeaseProblemAsync(s, lease, $"finish as {status}", ct);
             return false;
-        }, cancellationToken);
+        }
+
+        // The fenced UPDATE is the only write and the read after a miss only explains it (a lease never becomes
+        // current again), so PostgreSQL needs no transaction around them: no BEGIN/COMMIT round trip.
+        await (Dialect.SingleStatementWrites
+            ? _executor.IdempotentStatementAsync("FinishTrial", FinishAsync, cancellationToken)
+            : _executor.WriteAsync("FinishTrial", idempotent: true, FinishAsync, cancellationToken));
     }
 
     public async Task<IReadOnlyList<TrialRecord>> FindStaleTrialsAsync(DateTimeOffset heartbeatBefore, long? experimentId = null, CancellationToken cancellationToken = default) =>

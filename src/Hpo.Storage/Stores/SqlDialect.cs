@@ -28,6 +28,9 @@ internal sealed class SqlDialect
     /// </summary>
     public bool SingleStatementWrites => IsPostgreSql;
 
+    /// <summary>Whether writers lock rows (PostgreSQL) rather than the whole database at BEGIN IMMEDIATE (SQLite).</summary>
+    public bool LocksRows => IsPostgreSql;
+
     public static SqlDialect For(DatabaseProvider provider) => provider == DatabaseProvider.PostgreSql ? PostgreSql : Sqlite;
 
     /// <summary>A JSON parameter: PostgreSQL casts the text to jsonb (validating it once more).</summary>

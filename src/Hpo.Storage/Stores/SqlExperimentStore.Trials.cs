@@ -230,9 +230,9 @@ internal sealed partial class SqlExperimentStore
     }
 
     /// <summary>
-    /// The fence of a multi-statement write: takes the trial's row lock (SQLite's write transaction already holds
-    /// the database) and throws the typed lease error unless <paramref name="lease"/> is current, so no takeover
-    /// can commit until this transaction ends.
+    /// Throws the typed lease error unless <paramref name="lease"/> is current, taking the trial's row lock on
+    /// PostgreSQL (SQLite's write transaction already holds the database), so no takeover can commit until this
+    /// transaction ends.
     /// </summary>
     private static async Task LockCurrentLeaseAsync(SqlSession s, TrialLease lease, string action, CancellationToken ct)
     {

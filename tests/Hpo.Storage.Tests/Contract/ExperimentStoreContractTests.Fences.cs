@@ -34,6 +34,23 @@ public abstract partial class ExperimentStoreContractTests
     }
 
     [StoreFact]
+    public async Task StaleLease_ConflictingValueOrDecision_LeaseProblemToldBeforeTheConflict()
+    {
+        var (_, trial, stale) = await RunningTrialAsync();
+        await Store.RecordObservationAsync(stale, 1, 0.5);
+        await Store.RecordDecisionAsync(stale, Decision(trial.Id, 1));
+        Harness.Time.Advance(TimeSpan.FromMinutes(2));
+        await Store.ClaimTrialAsync(trial.Id, "worker-b", TimeSpan.FromMinutes(1));
+        string before = await Harness.SnapshotAsync();
+
+        await Assert.ThrowsAsync<StaleLeaseException>(() => Store.RecordObservationAsync(stale, 1, 0.9));
+        await Assert.ThrowsAsync<StaleLeaseException>(() => Store.RecordObservationsAsync(stale, [(1, 0.9), (2, 0.6)]));
+        await Assert.ThrowsAsync<StaleLeaseException>(() => Store.RecordDecisionAsync(stale, Decision(trial.Id, 1, DecisionAction.Stop)));
+
+        Assert.Equal(before, await Harness.SnapshotAsync());
+    }
+
+    [StoreFact]
     public async Task StaleLease_TakeoverCommitsWhileWriteWaitsForTheTrialLock_WriteRefusedAndNothingWritten()
     {
         var cases = new (string Name, Func<TrialLease, Task> Act)[]

@@ -32,12 +32,13 @@ public static class WorkerCommand
         var retries = new Option<int>("--retry-attempts") { Description = "Retries after a trial's own failure before it is Failed.", DefaultValueFactory = _ => defaults.RetryAttempts };
         var retryDelay = new Option<double>("--retry-delay-seconds") { Description = "Delay before a failed trial is retried.", DefaultValueFactory = _ => defaults.RetryDelay.TotalSeconds };
         var sweep = new Option<double>("--sweep-seconds") { Description = "Interval of the fleet sweep for trials whose job was lost.", DefaultValueFactory = _ => defaults.SweepInterval.TotalSeconds };
+        var orphaned = new Option<double>("--orphaned-after-seconds") { Description = "A pending trial this old is assumed to have lost its job (e.g. a database restart while it was created) and is enqueued again by the sweep; a duplicate job is harmless (the trial's lease admits one runner).", DefaultValueFactory = _ => defaults.OrphanedPendingAfter.TotalSeconds };
         var epochDelay = new Option<double>("--epoch-delay-ms") { Description = "Simulated training time added to every epoch (demos, chaos tests with the instant LCBench surrogate).", DefaultValueFactory = _ => 0 };
         var migrate = new Option<bool>("--migrate") { Description = "Create or upgrade the Hpo and Hangfire schemas on start." };
         var model = new Option<string?>("--model") { Description = "LC-PFN model for experiments with the lcpfn policy (default: the installed default model, when present)." };
         var command = new Command("worker", "Run trials from a fleet's queue (PostgreSQL + Hangfire). Any number of workers on any number of machines share the work; Ctrl+C or SIGTERM stops gracefully and leaves running trials resumable.")
         {
-            db, concurrency, name, queue, lease, heartbeat, invisibility, poll, retries, retryDelay, sweep, epochDelay, migrate, model,
+            db, concurrency, name, queue, lease, heartbeat, invisibility, poll, retries, retryDelay, sweep, orphaned, epochDelay, migrate, model,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -70,6 +71,7 @@ public static class WorkerCommand
                     o.RetryAttempts = parse.GetValue(retries);
                     o.RetryDelay = TimeSpan.FromSeconds(parse.GetValue(retryDelay));
                     o.SweepInterval = TimeSpan.FromSeconds(parse.GetValue(sweep));
+                    o.OrphanedPendingAfter = TimeSpan.FromSeconds(parse.GetValue(orphaned));
                     o.PrepareHangfireSchema = parse.GetValue(migrate);
                     o.EpochDelay = TimeSpan.FromMilliseconds(parse.GetValue(epochDelay));
                 });

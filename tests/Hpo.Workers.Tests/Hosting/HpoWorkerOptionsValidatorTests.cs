@@ -41,4 +41,13 @@ public sealed class HpoWorkerOptionsValidatorTests
         Assert.Contains("Concurrency", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("RetryAttempts", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_OrphanedPendingAfterBelowOneSecond_NamesTheSetting()
+    {
+        var result = new HpoWorkerOptionsValidator().Validate(null, new HpoWorkerOptions { OrphanedPendingAfter = TimeSpan.FromMilliseconds(500) });
+
+        Assert.True(result.Failed);
+        Assert.Contains("OrphanedPendingAfter", result.FailureMessage, StringComparison.Ordinal);
+    }
 }

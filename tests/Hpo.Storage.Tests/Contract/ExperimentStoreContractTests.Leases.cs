@@ -81,9 +81,22 @@ public abstract partial class ExperimentStoreContractTests
     [StoreFact]
     public async Task StaleLease_TakeoverWhileWriting_AcknowledgedWritesKeptAndRejectedOnesAbsent()
     {
-        // The writer has far more epochs to write than it can before the takeover, even on a loaded machine,
-        // so the race is always exercised; it stops at its first rejected write.
         var (_, trial, first) = await RunningTrialAsync(maxEpochs: 100_000);
+
+        var (acknowledged, rejectedAt, second) = await RaceWritesAgainstTakeoverAsync(trial.Id, epoch => Store.RecordObservationAsync(first, epoch, epoch / 100_000.0));
+
+        Assert.Equal(acknowledged, (await Store.GetCurvesAsync([trial.Id]))[trial.Id].Select(o => o.Epoch));
+        Assert.Equal(acknowledged[^1], second.ResumeFromEpoch);
+        Assert.Equal(acknowledged[^1] + 1, rejectedAt);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> for epochs 1, 2, … until it is refused with a stale lease, while
+    /// "worker-b" takes the trial over after the 20th acknowledged write. The writer has far more epochs
+    /// to write than it can before the takeover, even on a loaded machine, so the race is always exercised.
+    /// </summary>
+    private async Task<(List<int> Acknowledged, int RejectedAt, TrialLease Second)> RaceWritesAgainstTakeoverAsync(long trialId, Func<int, Task> write)
+    {
         var acknowledged = new List<int>();
         int written = 0;
         int rejectedAt = 0;
@@ -93,7 +106,7 @@ public abstract partial class ExperimentStoreContractTests
             {
                 try
                 {
-                    await Store.RecordObservationAsync(first, epoch, epoch / 100_000.0);
+                    await write(epoch);
                     acknowledged.Add(epoch);
                     Interlocked.Increment(ref written);
                 }
@@ -110,13 +123,10 @@ public abstract partial class ExperimentStoreContractTests
         }
 
         Harness.Time.Advance(TimeSpan.FromMinutes(5));
-        var second = await Store.ClaimTrialAsync(trial.Id, "worker-b", TimeSpan.FromMinutes(1));
+        var second = await Store.ClaimTrialAsync(trialId, "worker-b", TimeSpan.FromMinutes(1));
         await writer;
-
         Assert.True(rejectedAt > 0, "the first worker finished before the takeover; the race was not exercised");
-        Assert.Equal(acknowledged, (await Store.GetCurvesAsync([trial.Id]))[trial.Id].Select(o => o.Epoch));
-        Assert.Equal(acknowledged[^1], second.ResumeFromEpoch);
-        Assert.Equal(acknowledged[^1] + 1, rejectedAt);
+        return (acknowledged, rejectedAt, second);
     }
 
     [StoreFact]

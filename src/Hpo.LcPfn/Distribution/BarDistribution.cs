@@ -117,21 +117,25 @@ public sealed class BarDistribution
     /// <summary>The CPU distribution for one set of bucket probabilities (non-negative, summing to 1).</summary>
     public BarPredictiveDistribution FromProbabilities(ReadOnlySpan<float> probabilities) => new(this, probabilities);
 
+    // The tensor methods below spell their arithmetic with explicit Scalars (TorchScalars, or `using` locals)
+    // and add(…, One) instead of `+`: TorchSharp's implicit Scalar temporaries can be finalized by a GC
+    // while libtorch still reads them (see TorchScalars). Training calls LogDensity every step.
+
     /// <summary>ln p(<paramref name="y"/>) for logits of shape (…, buckets) and <paramref name="y"/> of shape (…).</summary>
     public Tensor LogDensity(Tensor logits, Tensor y)
     {
         CheckBuckets(logits);
         using var scope = NewDisposeScope();
         var c = Constants(logits);
-        var logp = nn.functional.log_softmax(logits, -1);
-        var idx = BucketIndex(c, y);
-        var inner = logp.gather(-1, idx.unsqueeze(-1)).squeeze(-1) - c.LogWidths.take(idx);
-        // Training calls this every step: no implicit Scalars and no `+` on tensors (see TorchScalars).
+        using var last = LastBucket();
         using var b1 = c.B1.ToScalar();
         using var bn = c.BnMinus1.ToScalar();
+        var logp = nn.functional.log_softmax(logits, -1);
+        var idx = BucketIndex(c, y, last);
+        var inner = logp.gather(-1, idx.unsqueeze(-1)).squeeze(-1) - c.LogWidths.take(idx);
         var left = logp.select(-1, 0).add(HalfNormalLogPdf(y.neg().add(b1, TorchScalars.One), LeftTailScale), TorchScalars.One);
         var right = logp.select(-1, BucketCount - 1).add(HalfNormalLogPdf(y.sub(bn), RightTailScale), TorchScalars.One);
-        var result = where(idx.eq(0), left, where(idx.eq(BucketCount - 1), right, inner));
+        var result = where(idx.eq(TorchScalars.ZeroIndex), left, where(idx.eq(last), right, inner));
         return result.MoveToOuterDisposeScope();
     }
 
@@ -141,16 +145,21 @@ public sealed class BarDistribution
         CheckBuckets(logits);
         using var scope = NewDisposeScope();
         var c = Constants(logits);
+        using var last = LastBucket();
+        using var b1 = c.B1.ToScalar();
+        using var bn = c.BnMinus1.ToScalar();
+        using var leftScale = (LeftTailScale * Math.Sqrt(2)).ToScalar();
+        using var rightScale = (RightTailScale * Math.Sqrt(2)).ToScalar();
         var p = nn.functional.softmax(logits, -1);
         var cumBefore = p.cumsum(-1) - p;
-        var idx = BucketIndex(c, y).unsqueeze(-1);
-        var fraction = ((y - c.Borders.take(idx.squeeze(-1))) / c.Widths.take(idx.squeeze(-1))).clamp(0, 1);
-        var inner = cumBefore.gather(-1, idx).squeeze(-1) + p.gather(-1, idx).squeeze(-1) * fraction;
-        var sqrt2 = Math.Sqrt(2);
-        var left = p.select(-1, 0) * ((c.B1 - y).clamp_min(0) / (LeftTailScale * sqrt2)).erfc();
-        var right = 1 - p.select(-1, BucketCount - 1) * ((y - c.BnMinus1).clamp_min(0) / (RightTailScale * sqrt2)).erfc();
+        var idx = BucketIndex(c, y, last).unsqueeze(-1);
         var flat = idx.squeeze(-1);
-        var result = where(flat.eq(0), left, where(flat.eq(BucketCount - 1), right, inner));
+        var fraction = (y - c.Borders.take(flat)).div(c.Widths.take(flat)).clamp(TorchScalars.Zero, TorchScalars.One);
+        var inner = cumBefore.gather(-1, idx).squeeze(-1).add(p.gather(-1, idx).squeeze(-1).mul(fraction), TorchScalars.One);
+        var left = p.select(-1, 0).mul(y.neg().add(b1, TorchScalars.One).clamp_min(TorchScalars.Zero).div(leftScale).erfc());
+        // 1 − p_last · erfc(…)
+        var right = p.select(-1, BucketCount - 1).mul(y.sub(bn).clamp_min(TorchScalars.Zero).div(rightScale).erfc()).neg().add(TorchScalars.One, TorchScalars.One);
+        var result = where(flat.eq(TorchScalars.ZeroIndex), left, where(flat.eq(last), right, inner));
         return result.MoveToOuterDisposeScope();
     }
 
@@ -158,7 +167,7 @@ public sealed class BarDistribution
     public Tensor ProbabilityAbove(Tensor logits, Tensor threshold)
     {
         using var scope = NewDisposeScope();
-        return (1 - Cdf(logits, threshold)).MoveToOuterDisposeScope();
+        return Cdf(logits, threshold).neg().add(TorchScalars.One, TorchScalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>The expected value for logits of shape (…, buckets); result shape (…).</summary>
@@ -194,32 +203,47 @@ public sealed class BarDistribution
         using var scope = NewDisposeScope();
         var l64 = logits.to_type(ScalarType.Float64);
         var c = Constants(l64);
+        using var last = LastBucket();
+        using var levelScalar = level.ToScalar();
+        using var tiny = 1e-300.ToScalar();
+        using var b1 = c.B1.ToScalar();
+        using var bn = c.BnMinus1.ToScalar();
+        using var leftScale = (LeftTailScale * Math.Sqrt(2)).ToScalar();
+        using var rightScale = (RightTailScale * Math.Sqrt(2)).ToScalar();
         var p = nn.functional.softmax(l64, -1);
         var cum = p.cumsum(-1);
-        var q = full(cum.shape[..^1].Append(1L).ToArray(), level, dtype: ScalarType.Float64, device: logits.device);
-        var idx = searchsorted(cum.contiguous(), q).clamp(0, BucketCount - 1);
+        var q = full(cum.shape[..^1].Append(1L).ToArray(), levelScalar, dtype: ScalarType.Float64, device: logits.device);
+        var idx = searchsorted(cum.contiguous(), q).clamp(TorchScalars.ZeroIndex, last);
         var pIdx = p.gather(-1, idx).squeeze(-1);
         var before = (cum.gather(-1, idx) - p.gather(-1, idx)).squeeze(-1);
         var flat = idx.squeeze(-1);
-        var inner = c.Borders.take(flat) + c.Widths.take(flat) * ((level - before) / pIdx.clamp_min(1e-300)).clamp(0, 1);
-        var sqrt2 = Math.Sqrt(2);
-        var p0 = p.select(-1, 0);
-        var pn = p.select(-1, BucketCount - 1);
-        var left = c.B1 - LeftTailScale * sqrt2 * (1 - level / p0.clamp_min(1e-300)).clamp(0, 1).erfinv();
-        var right = c.BnMinus1 + RightTailScale * sqrt2 * (1 - (1 - level) / pn.clamp_min(1e-300)).clamp(0, 1).erfinv();
-        var result = where(flat.eq(0), left, where(flat.eq(BucketCount - 1), right, inner));
+        var fraction = before.neg().add(levelScalar, TorchScalars.One).div(pIdx.clamp_min(tiny)).clamp(TorchScalars.Zero, TorchScalars.One);
+        var inner = c.Borders.take(flat).add(c.Widths.take(flat).mul(fraction), TorchScalars.One);
+        // Left tail: B1 − s·√2·erfinv(1 − level/p0); right tail: Bn−1 + s·√2·erfinv(1 − (1 − level)/pn).
+        var levelTensor = tensor(level, dtype: ScalarType.Float64, device: logits.device);
+        var upperTensor = tensor(1 - level, dtype: ScalarType.Float64, device: logits.device);
+        var left = TailInverse(levelTensor, p.select(-1, 0), tiny).mul(leftScale).neg().add(b1, TorchScalars.One);
+        var right = TailInverse(upperTensor, p.select(-1, BucketCount - 1), tiny).mul(rightScale).add(bn, TorchScalars.One);
+        var result = where(flat.eq(TorchScalars.ZeroIndex), left, where(flat.eq(last), right, inner));
         return result.to_type(logits.dtype).MoveToOuterDisposeScope();
     }
 
     internal Tensor BucketIndex(Tensor y)
     {
         using var scope = NewDisposeScope();
+        using var last = LastBucket();
         var b = tensor(_borders, dtype: y.dtype, device: y.device);
-        return searchsorted(b, y.contiguous(), right: true).sub(1).clamp(0, BucketCount - 1).MoveToOuterDisposeScope();
+        return searchsorted(b, y.contiguous(), right: true).sub(TorchScalars.OneIndex).clamp(TorchScalars.ZeroIndex, last).MoveToOuterDisposeScope();
     }
 
-    private Tensor BucketIndex(in TorchConstants c, Tensor y) =>
-        searchsorted(c.Borders, y.to_type(c.Borders.dtype).contiguous(), right: true).sub(1).clamp(0, BucketCount - 1);
+    private static Tensor BucketIndex(in TorchConstants c, Tensor y, Scalar last) =>
+        searchsorted(c.Borders, y.to_type(c.Borders.dtype).contiguous(), right: true).sub(TorchScalars.OneIndex).clamp(TorchScalars.ZeroIndex, last);
+
+    // erfinv(clamp(1 − mass / p_tail, 0, 1)), the tail's half-normal inversion.
+    private static Tensor TailInverse(Tensor mass, Tensor tailProbability, Scalar tiny) =>
+        mass.div(tailProbability.clamp_min(tiny)).neg().add(TorchScalars.One, TorchScalars.One).clamp(TorchScalars.Zero, TorchScalars.One).erfinv();
+
+    private Scalar LastBucket() => ((long)BucketCount - 1).ToScalar();
 
     private static Tensor HalfNormalLogPdf(Tensor distance, double scale)
     {

@@ -16,8 +16,17 @@ namespace Hpo.LcPfn.Runtime;
 /// </remarks>
 internal static class TorchScalars
 {
-    /// <summary>1, the alpha of an unscaled <c>add</c>.</summary>
+    /// <summary>0.</summary>
+    public static readonly Scalar Zero = 0.0.ToScalar();
+
+    /// <summary>1, also the alpha of an unscaled <c>add</c>.</summary>
     public static readonly Scalar One = 1.0.ToScalar();
+
+    /// <summary>0 as an integer, for index tensors.</summary>
+    public static readonly Scalar ZeroIndex = 0L.ToScalar();
+
+    /// <summary>1 as an integer, for index tensors.</summary>
+    public static readonly Scalar OneIndex = 1L.ToScalar();
 
     /// <summary>0.5.</summary>
     public static readonly Scalar Half = 0.5.ToScalar();

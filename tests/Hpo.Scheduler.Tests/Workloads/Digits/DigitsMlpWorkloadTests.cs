@@ -117,9 +117,12 @@ public sealed class DigitsMlpWorkloadTests
     [Fact]
     public async Task TrainEpochAsync_CancelledMidEpoch_StopsWithinTheEpoch()
     {
-        // Batch size 1 makes an epoch about 1,400 optimizer steps, each of which checks the token.
-        await using var run = await Workload.StartAsync(Parameters(("batch_size", 1L), ("width", 256L), ("depth", 3L)), seed: 1);
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        // Batch size 1 makes an epoch about 1,400 optimizer steps, each of which checks the token; at width 1024
+        // and depth 4 each step is about a million multiply-adds forward and twice that backward, so an epoch takes
+        // far longer than the 20 ms after which the token fires, even on an idle fast machine (an earlier 256-wide
+        // version finished its epoch inside 100 ms on a quiet machine).
+        await using var run = await Workload.StartAsync(Parameters(("batch_size", 1L), ("width", 1024L), ("depth", 4L)), seed: 1);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(20));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.TrainEpochAsync(1, cancellation.Token));
     }

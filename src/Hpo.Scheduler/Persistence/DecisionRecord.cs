@@ -5,7 +5,7 @@ namespace Hpo.Scheduler.Persistence;
 /// <param name="Epoch">The epoch after which it was taken.</param>
 /// <param name="Action">Continue or stop.</param>
 /// <param name="Policy">The policy's name, e.g. <c>lcpfn</c> or <c>asha</c>.</param>
-/// <param name="ProbabilityOfImprovement">LC-PFN: the largest P(y_t &gt; y_best) over the remaining epochs.</param>
+/// <param name="ProbabilityOfImprovement">LC-PFN: P(y_T &gt; y_best) at the final epoch T (with the policy's remaining-epochs horizon, the largest such probability over the remaining epochs).</param>
 /// <param name="PredictedMedian">Predicted median at the final epoch (metric units).</param>
 /// <param name="PredictedLow">Lower end of the predicted central 90% band at the final epoch (metric units).</param>
 /// <param name="PredictedHigh">Upper end of that band (metric units).</param>

@@ -5,7 +5,7 @@ namespace Hpo.Scheduler.Stopping;
 /// <summary>A policy's verdict for one trial after one epoch.</summary>
 /// <param name="Action">Continue or stop.</param>
 /// <param name="Reason">A short human-readable reason.</param>
-/// <param name="ProbabilityOfImprovement">LC-PFN: the largest P(y_t &gt; y_best) over the remaining epochs.</param>
+/// <param name="ProbabilityOfImprovement">LC-PFN: P(y_T &gt; y_best) at the final epoch T (with the policy's remaining-epochs horizon, the largest such probability over the remaining epochs).</param>
 /// <param name="PredictedMedian">The predicted median at the final epoch (metric units).</param>
 /// <param name="PredictedLow">The lower end of the predicted central 90% band at the final epoch (metric units).</param>
 /// <param name="PredictedHigh">The upper end of that band (metric units).</param>

@@ -120,6 +120,26 @@ public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyMode
         Assert.True(single.GetProperty("p99Ms").GetDouble() >= single.GetProperty("p50Ms").GetDouble());
         Assert.Equal(46, single.GetProperty("samples").GetInt32());
         Assert.True(json.RootElement.GetProperty("batch").GetProperty("decisionsPerSecond").GetDouble() > 0);
+        Assert.Equal("final", json.RootElement.GetProperty("horizon").GetString());
+    }
+
+    [Fact]
+    public async Task Predictor_RemainingHorizon_TimesThatRule()
+    {
+        var (code, output, error) = await RunAsync("bench", "predictor", "--model", _model, "--repetitions", "1", "--warmup", "0", "--batch", "4", "--horizon", "remaining", "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("remaining", json.RootElement.GetProperty("horizon").GetString());
+    }
+
+    [Fact]
+    public async Task Predictor_UnknownHorizon_FailsNamingTheChoices()
+    {
+        var (code, output, error) = await RunAsync("bench", "predictor", "--model", _model, "--horizon", "last");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("'remaining'", output + error, StringComparison.Ordinal);
     }
 
     [Fact]

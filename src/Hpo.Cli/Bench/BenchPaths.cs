@@ -3,9 +3,12 @@ namespace Hpo.Cli.Bench;
 /// <summary>Default locations of benchmark inputs.</summary>
 internal static class BenchPaths
 {
+    /// <summary>The surrogate's folder relative to the application or the repository root.</summary>
+    private static readonly string RelativeFolder = Path.Combine("data", "yahpo-lcbench");
+
     /// <summary>
-    /// The LCBench surrogate folder: the given one, else ../shared/data/yahpo-lcbench beside the
-    /// repository (found by walking up from the current folder, then from the app, to Hpo.sln).
+    /// The LCBench surrogate folder: the given one, else <c>data/yahpo-lcbench</c> beside the application (the
+    /// build copies it there), else <c>data/yahpo-lcbench</c> in the current folder or one of its parents (a clone).
     /// </summary>
     /// <exception cref="ArgumentException">None given and none found; the message says where it was looked for.</exception>
     public static string ResolveSurrogate(string? given)
@@ -15,27 +18,14 @@ internal static class BenchPaths
             return Directory.Exists(given) ? given : throw new ArgumentException($"--surrogate: folder '{given}' does not exist.");
         }
 
-        var looked = new List<string>();
-        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        var looked = new List<string> { Path.Combine(AppContext.BaseDirectory, RelativeFolder) };
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Hpo.sln")))
-                {
-                    string candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "yahpo-lcbench"));
-                    if (Directory.Exists(candidate))
-                    {
-                        return candidate;
-                    }
-
-                    looked.Add(candidate);
-                    break;
-                }
-            }
+            looked.Add(Path.Combine(dir.FullName, RelativeFolder));
         }
 
-        throw new ArgumentException(looked.Count == 0
-            ? "--surrogate is required: no Hpo.sln above the current folder or the app, so the default ../shared/data/yahpo-lcbench cannot be found."
-            : $"--surrogate is required: the default folder does not exist ({string.Join(", ", looked.Distinct())}).");
+        return looked.FirstOrDefault(d => File.Exists(Path.Combine(d, "model.onnx"))) is { } found
+            ? Path.GetFullPath(found)
+            : throw new ArgumentException($"--surrogate is required: the shipped surrogate (data/yahpo-lcbench/model.onnx) is in none of: {string.Join(", ", looked)}.");
     }
 }

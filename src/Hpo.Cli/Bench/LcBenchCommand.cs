@@ -21,7 +21,7 @@ public static class LcBenchCommand
     public static Command Create()
     {
         var protocol = new Option<string>("--protocol") { Description = "vertical (runs one after another, speed-ups over no stopping) or parallel (asynchronous workers, any-time regret).", DefaultValueFactory = _ => "vertical" };
-        var surrogate = new Option<string?>("--surrogate") { Description = "The yahpo-lcbench folder. Default: ../shared/data/yahpo-lcbench beside the repository (found by walking up to Hpo.sln)." };
+        var surrogate = new Option<string?>("--surrogate") { Description = "The yahpo-lcbench folder. Default: the shipped data/yahpo-lcbench (beside the app, or in the current folder or a parent)." };
         var tasks = new Option<string>("--tasks") { Description = "dev (the 24 development tasks), all (every task of the surrogate) or comma-separated OpenML task ids.", DefaultValueFactory = _ => "dev" };
         var pool = new Option<int>("--pool") { Description = "Configurations sampled per task.", DefaultValueFactory = _ => 2000 };
         var orderings = new Option<int>("--orderings") { Description = "Random orderings of each pool.", DefaultValueFactory = _ => 40 };

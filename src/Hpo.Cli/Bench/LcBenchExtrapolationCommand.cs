@@ -19,7 +19,7 @@ public static class LcBenchExtrapolationCommand
     public static Command Create()
     {
         var defaults = new ExtrapolationOptions();
-        var surrogate = new Option<string?>("--surrogate") { Description = "The yahpo-lcbench folder. Default: ../shared/data/yahpo-lcbench beside the repository (found by walking up to Hpo.sln)." };
+        var surrogate = new Option<string?>("--surrogate") { Description = "The yahpo-lcbench folder. Default: the shipped data/yahpo-lcbench (beside the app, or in the current folder or a parent)." };
         var tasks = new Option<string>("--tasks") { Description = "dev (the 24 development tasks), all, or comma-separated OpenML task ids.", DefaultValueFactory = _ => "dev" };
         var curves = new Option<int>("--curves") { Description = "Curves (sampled configurations) per task.", DefaultValueFactory = _ => defaults.CurvesPerTask };
         var cutoffs = new Option<string>("--cutoffs") { Description = "Comma-separated cut-offs in percent of the 52 epochs.", DefaultValueFactory = _ => string.Join(',', defaults.CutoffPercents) };

@@ -19,6 +19,6 @@ internal static class RepoPaths
         }
     }
 
-    /// <summary>The LCBench surrogate: shared/ lies beside the clone (in CI too).</summary>
-    public static string LcBench => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "yahpo-lcbench"));
+    /// <summary>The LCBench surrogate shipped in the repository.</summary>
+    public static string LcBench => Path.GetFullPath(Path.Combine(Root, "data", "yahpo-lcbench"));
 }

@@ -19,7 +19,7 @@ internal static class FleetHarness
     public static string RepoRoot { get; } = FindRepoRoot();
 
     /// <summary>The YAHPO LCBench surrogate folder next to the repository.</summary>
-    public static string Surrogate => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data", "yahpo-lcbench"));
+    public static string Surrogate => Path.GetFullPath(Path.Combine(RepoRoot, "data", "yahpo-lcbench"));
 
     /// <summary>Fast fleet settings: leases of seconds so takeovers happen within a test.</summary>
     public static void Fast(HpoWorkerOptions o, string name)

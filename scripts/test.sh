@@ -4,7 +4,7 @@
 # string as HPO_TEST_POSTGRES and the binaries' folder as HPO_TEST_PG_BIN, runs `dotnet test` on the solution, and always removes the cluster.
 # Exits with the tests' status. Works as root on a fresh Debian 12 machine and as a normal user.
 #
-# Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter Category!=Slow]
+# Usage: scripts/test.sh [PROJECT.csproj] [extra dotnet test arguments, e.g. --filter Category!=Slow]
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -74,8 +74,11 @@ export HPO_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=p
 export HPO_TEST_PG_BIN="$pg_bin"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# An optional first argument naming a project or solution narrows the run (e.g. while developing one area).
+target=Hpo.sln
+case "${1:-}" in *.csproj|*.sln) target="$1"; shift ;; esac
 status=0
-dotnet test Hpo.sln -c Release --logger "console;verbosity=normal" "$@" || status=$?
+dotnet test "$target" -c Release --logger "console;verbosity=normal" "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   log "tests failed (exit $status); server log tail:"
   tail -n 20 "$pg_dir/server.log" >&2 || true

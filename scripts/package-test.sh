@@ -5,7 +5,10 @@
 #      the feed, and runs a 10-trial tuning of a small synthetic workload with LC-PFN early stopping
 #      (the default model and, on Debian 12, the libstdc++ fix come from the Hpo.LcPfn package alone);
 #   2. installs the `hpo` tool from the feed (`dotnet tool install --tool-path`) and runs `hpo doctor`
-#      and a short `hpo demo` in an empty folder.
+#      and a short `hpo demo` in an empty folder;
+#   3. copies the working tree as a fresh clone would have it (tracked and new files, nothing ignored:
+#      no bin/ or obj/), runs `dotnet build src/Hpo.Cli -o DIR` and `dotnet publish src/Hpo.Cli -o DIR`
+#      there, and runs `hpo doctor` from both folders.
 # Each run packs a unique pre-release version (so a stale copy in the NuGet cache is never used) and
 # removes it, its temporary folders and its cache entries afterwards. Exits non-zero on any failure.
 # scripts/test.sh runs it after the tests; it builds the packable projects first (incremental).
@@ -133,4 +136,18 @@ cd "$empty"
 "$tools/hpo" doctor
 step=$SECONDS
 "$tools/hpo" demo --trials 4 --epochs 3 --concurrency 2 --db "$empty/hpo.db"
-log "demo done in $((SECONDS - step)) s; package test passed in $((SECONDS - start)) s"
+log "demo done in $((SECONDS - step)) s"
+
+# 3. dotnet build -o / dotnet publish -o on a fresh clone.
+clone="$work/clone"
+mkdir -p "$clone"
+(cd "$repo" && git ls-files --cached --others --exclude-standard -z | while IFS= read -r -d '' f; do if [ -e "$f" ]; then printf '%s\0' "$f"; fi; done | tar --null -T - -cf -) | tar -xf - -C "$clone"
+step=$SECONDS
+for verb in build publish; do
+  out="$work/$verb-o"
+  dotnet "$verb" "$clone/src/Hpo.Cli" -c Release -o "$out" -v quiet -nologo >"$work/$verb-o.log" 2>&1 || { tail -n 40 "$work/$verb-o.log" >&2; exit 1; }
+  [ ! -e "$out/Hpo.ElfPatch.dll" ] || { log "dotnet $verb -o put the patch tool into $out"; exit 1; }
+  (cd "$empty" && "$out/hpo" doctor >"$work/$verb-o-doctor.txt") || { cat "$work/$verb-o-doctor.txt" >&2; exit 1; }
+  log "dotnet $verb -o on a fresh clone: hpo doctor passes ($(du -sh "$out" | cut -f1))"
+done
+log "fresh-clone build and publish done in $((SECONDS - step)) s; package test passed in $((SECONDS - start)) s"

@@ -10,6 +10,7 @@ using Hpo.Scheduler.Workloads.Datasets;
 using Hpo.Scheduler.Workloads.MlNet;
 using Microsoft.ML;
 using Microsoft.ML.SearchSpace;
+using Xunit.Abstractions;
 using Auto = Microsoft.ML.AutoML;
 
 namespace Hpo.Scheduler.Tests.AutoMl;

@@ -131,7 +131,7 @@ internal static class ExperimentExecution
         }
 
         string? earlier = Directory.Exists(Path.GetDirectoryName(basePath))
-            ? Directory.GetFiles(Path.GetDirectoryName(basePath)!, Path.GetFileName(basePath) + ".*").FirstOrDefault(f => !f.EndsWith(".saving", StringComparison.Ordinal))
+            ? Directory.GetFiles(Path.GetDirectoryName(basePath)!, Path.GetFileName(basePath) + ".*").FirstOrDefault(f => Path.GetFileNameWithoutExtension(f) == Path.GetFileName(basePath))
             : null;
         return earlier is not null
             ? $"No model saved by this run: it did not improve on the best value, which an earlier run of this experiment reached; the model that run saved is {earlier}"

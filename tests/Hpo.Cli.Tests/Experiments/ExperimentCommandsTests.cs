@@ -268,6 +268,10 @@ public sealed class ExperimentCommandsTests : IClassFixture<LcPfnCommandTests.Ti
         Assert.True(skipped.ExitCode == 0, skipped.Error);
         Assert.DoesNotContain("Best model", skipped.Out, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(Path.Combine(_folder, "hpo-models"), "skipped*"));
+        foreach (string verb in new[] { "demo", "run" })
+        {
+            Assert.Contains("--no-save-model", (await RunAsync(verb, "--help")).Out, StringComparison.Ordinal);
+        }
     }
 
     private static double ValidationAccuracy(MLContext context, ITransformer model, DatasetSplit split)

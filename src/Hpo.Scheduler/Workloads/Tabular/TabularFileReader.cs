@@ -104,8 +104,9 @@ internal static class TabularFileReader
     /// <param name="columns">The expected columns (from <see cref="Describe"/> on this or the training file).</param>
     /// <param name="label">The label column.</param>
     /// <param name="used">Whether each column is used (label or feature); unused ones are not stored.</param>
+    /// <param name="maxRows">Read at most this many data rows (a sample); null reads all.</param>
     /// <exception cref="TabularDataException">A row is ragged, the header differs, or a numeric column holds too much text.</exception>
-    public static TabularTable Load(string path, char separator, IReadOnlyList<TabularColumn> columns, string label, Func<string, bool> used)
+    public static TabularTable Load(string path, char separator, IReadOnlyList<TabularColumn> columns, string label, Func<string, bool> used, int? maxRows = null)
     {
         using var reader = new CsvRecordReader(path, separator);
         string[] names = ReadHeader(reader, path);
@@ -145,7 +146,7 @@ internal static class TabularFileReader
         var labels = new List<string>();
         var lines = new List<int>();
         int dropped = 0;
-        while (reader.Read() is { } fields)
+        while ((maxRows is null || labels.Count + dropped < maxRows) && reader.Read() is { } fields)
         {
             CheckWidth(path, reader.Line, fields, names);
             for (int j = 0; j < names.Length; j++)
@@ -223,7 +224,7 @@ internal static class TabularFileReader
         {
             throw new TabularDataException(
                 path,
-                string.Create(CultureInfo.InvariantCulture, $"'{column.FirstNonNumericValue}' is not a number, and {column.NonNumeric} cells of this numeric column hold text (more than {NonNumericTolerance:P0} of its values); fix them, leave them empty to mark them missing, or list the column in 'ignore'"),
+                string.Create(CultureInfo.InvariantCulture, $"'{column.FirstNonNumericValue}' is not a number, and {column.NonNumeric} cells of this numeric column hold text (more than {NonNumericTolerance * 100:0.#}% of its values); fix them, leave them empty to mark them missing, or list the column in 'ignore'"),
                 column.FirstNonNumericLine,
                 column.Name);
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Hpo.Scheduler.SearchSpaces;
 using Hpo.Scheduler.Workloads.Datasets;
@@ -40,6 +41,9 @@ public sealed class TabularMlNetWorkload : TabularWorkload<TabularMlNetHyperpara
 
     private readonly IDataView _train;
     private readonly IDataView _validation;
+    private readonly float _targetMean;
+    private readonly float _targetScale = 1f;
+    private readonly ITransformer? _unstandardize;
 
     /// <summary>Reads, checks and encodes the data.</summary>
     /// <exception cref="ArgumentException">An option is invalid or the data cannot be used; the message names the setting, file, line and column.</exception>
@@ -51,8 +55,18 @@ public sealed class TabularMlNetWorkload : TabularWorkload<TabularMlNetHyperpara
         switch (data.Task)
         {
             case TabularTask.Regression:
-                _train = RegressionView(context, data.TrainFeatures, data.TrainTargets, data.FeatureCount);
-                _validation = RegressionView(context, data.ValidationFeatures, data.ValidationTargets, data.FeatureCount);
+                // Online gradient descent from a zero bias would spend its first epochs walking the bias to the
+                // target's level; on the standardised target every epoch goes to the features.
+                double mean = data.TrainTargets.Average(t => (double)t);
+                double sd = Math.Sqrt(data.TrainTargets.Average(t => (t - mean) * (t - mean)));
+                _targetMean = (float)mean;
+                _targetScale = sd > 1e-8 ? (float)sd : 1f;
+                _train = RegressionView(context, data.TrainFeatures, [.. data.TrainTargets.Select(t => (t - _targetMean) / _targetScale)], data.FeatureCount);
+                _validation = RegressionView(context, data.ValidationFeatures, [.. data.ValidationTargets.Select(t => (t - _targetMean) / _targetScale)], data.FeatureCount);
+                _unstandardize = context.Transforms.Expression(
+                    "Score",
+                    string.Create(CultureInfo.InvariantCulture, $"s => s * {_targetScale:R} + {_targetMean:R}"),
+                    "Score").Fit(ScoredSchemaView(context));
                 break;
             case TabularTask.Binary:
                 _train = MlNetData.ToBinary(context, ToDataset(data.TrainFeatures, data.TrainTargets, data));
@@ -66,6 +80,9 @@ public sealed class TabularMlNetWorkload : TabularWorkload<TabularMlNetHyperpara
 
     /// <inheritdoc />
     public override string Name => TypeName;
+
+    /// <summary>The encoded validation rows as the models read them (a <c>Features</c> vector and the <c>Label</c>).</summary>
+    internal IDataView ValidationView => _validation;
 
     /// <summary>The default space with only the parameters <paramref name="task"/>'s learner uses.</summary>
     public static string SearchSpaceJsonFor(TabularTask task)
@@ -153,8 +170,11 @@ public sealed class TabularMlNetWorkload : TabularWorkload<TabularMlNetHyperpara
                             NumberOfIterations = hyperparameters.IterationsPerEpoch,
                             Shuffle = true,
                         });
+
                     var fitted = previous is null ? trainer.Fit(_train) : trainer.Fit(_train, previous);
-                    latest = fitted;
+
+                    // The learner sees the standardised target; the model handed back predicts in the file's units.
+                    latest = fitted.Append(_unstandardize!);
                     return (fitted, fitted.Model);
                 },
                 model => Evaluate(model, "Score")),
@@ -166,9 +186,12 @@ public sealed class TabularMlNetWorkload : TabularWorkload<TabularMlNetHyperpara
     {
         var predictions = model.Transform(_validation);
         var data = Data;
-        float[] outputs = data.Task == TabularTask.Multiclass
-            ? [.. predictions.GetColumn<VBuffer<float>>(outputColumn).SelectMany(Dense)]
-            : [.. predictions.GetColumn<float>(outputColumn)];
+        float[] outputs = data.Task switch
+        {
+            TabularTask.Multiclass => [.. predictions.GetColumn<VBuffer<float>>(outputColumn).SelectMany(Dense)],
+            TabularTask.Regression => [.. predictions.GetColumn<float>(outputColumn).Select(s => (s * _targetScale) + _targetMean)],
+            _ => [.. predictions.GetColumn<float>(outputColumn)],
+        };
         return TabularMetrics.Evaluate(data.Metric, data.Task, data.ValidationTargets, outputs, data.ClassCount);
 
         // One probability per class, in class order: the labels' keys were assigned by value from the
@@ -184,6 +207,9 @@ public sealed class TabularMlNetWorkload : TabularWorkload<TabularMlNetHyperpara
     private static TabularDataset ToDataset(float[] features, float[] targets, TabularData data) =>
         new("tabular", features, data.FeatureCount, [.. targets.Select(t => (int)t)], data.ClassCount);
 
+    // A one-row view with the Score column a regression model outputs, to fit the un-standardising expression on.
+    private static IDataView ScoredSchemaView(MLContext context) => context.Data.LoadFromEnumerable(new[] { new ScoreRow() });
+
     private static IDataView RegressionView(MLContext context, float[] features, float[] targets, int featureCount)
     {
         var schema = SchemaDefinition.Create(typeof(RegressionRow));
@@ -195,6 +221,11 @@ public sealed class TabularMlNetWorkload : TabularWorkload<TabularMlNetHyperpara
         }
 
         return context.Data.LoadFromEnumerable(rows, schema);
+    }
+
+    private sealed class ScoreRow
+    {
+        public float Score { get; set; }
     }
 
     private sealed class RegressionRow

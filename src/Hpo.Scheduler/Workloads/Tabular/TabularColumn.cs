@@ -4,7 +4,7 @@ namespace Hpo.Scheduler.Workloads.Tabular;
 /// <param name="Name">The header's name.</param>
 /// <param name="Kind">How its values are read.</param>
 /// <param name="Missing">Cells that are empty or a missing marker (<c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>null</c>, <c>None</c>, <c>?</c>), plus text in a numeric column (counted in <paramref name="NonNumeric"/> too).</param>
-/// <param name="Cardinality">Distinct non-missing values (at most <see cref="CardinalityCap"/> are counted).</param>
+/// <param name="Cardinality">Distinct non-missing values (at most <see cref="CardinalityCap"/> are counted): over the rows that decided the kinds (the first 10,000) for a numeric column, over every row for a categorical one.</param>
 /// <param name="NonNumeric">Cells of a numeric column holding text, read as missing.</param>
 /// <param name="FirstNonNumericLine">The file line of the first such cell, or 0.</param>
 /// <param name="FirstNonNumericValue">That cell's text, or null.</param>

@@ -65,7 +65,7 @@ internal static class TabularFileReader
         char sep = ResolveSeparator(path, separator);
         using var reader = new CsvRecordReader(path, sep);
         string[] names = ReadHeader(reader, path);
-        var stats = names.Select(_ => new ColumnStats()).ToArray();
+        var stats = names.Select(_ => new ColumnStats(countDistinct: true)).ToArray();
         int rows = 0;
         bool truncated = false;
         while (reader.Read() is { } fields)
@@ -124,7 +124,8 @@ internal static class TabularFileReader
         var numbers = new List<float>?[names.Length];
         var codes = new List<int>?[names.Length];
         var vocabularies = new Dictionary<string, int>?[names.Length];
-        var stats = names.Select(_ => new ColumnStats()).ToArray();
+        // Distinct values were counted on the sample; over the whole file only the vocabularies are kept.
+        var stats = names.Select(_ => new ColumnStats(countDistinct: false)).ToArray();
         for (int j = 0; j < names.Length; j++)
         {
             if (j == labelIndex || !used(names[j]) || !kindOf.ContainsKey(names[j]))
@@ -185,7 +186,8 @@ internal static class TabularFileReader
         for (int j = 0; j < names.Length; j++)
         {
             var kind = kindOf.TryGetValue(names[j], out var k) ? k : stats[j].InferKind();
-            described[j] = stats[j].Describe(names[j], kind);
+            int? cardinality = vocabularies[j]?.Count ?? columns.FirstOrDefault(c => c.Name == names[j])?.Cardinality;
+            described[j] = stats[j].Describe(names[j], kind) with { Cardinality = cardinality ?? 0 };
             if (j != labelIndex && used(names[j]))
             {
                 CheckNonNumeric(path, described[j], labels.Count + dropped);
@@ -271,7 +273,7 @@ internal static class TabularFileReader
     }
 
     /// <summary>Counts one column's cells as they stream past.</summary>
-    private sealed class ColumnStats
+    private sealed class ColumnStats(bool countDistinct)
     {
         private readonly HashSet<string> _distinct = new(StringComparer.Ordinal);
         private readonly HashSet<string> _distinctNumbers = new(StringComparer.Ordinal);
@@ -293,7 +295,7 @@ internal static class TabularFileReader
             if (TryParseNumber(value, out _))
             {
                 _numbers++;
-                if (_distinctNumbers.Count < TabularColumn.CardinalityCap)
+                if (countDistinct && _distinctNumbers.Count < TabularColumn.CardinalityCap)
                 {
                     _distinctNumbers.Add(value);
                 }
@@ -308,7 +310,7 @@ internal static class TabularFileReader
                 }
             }
 
-            if (_distinct.Count < TabularColumn.CardinalityCap)
+            if (countDistinct && _distinct.Count < TabularColumn.CardinalityCap)
             {
                 _distinct.Add(value);
             }

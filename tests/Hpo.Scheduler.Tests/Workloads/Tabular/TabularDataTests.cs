@@ -67,6 +67,17 @@ public sealed class TabularDataTests
     }
 
     [Fact]
+    public void Load_Tsv_TabDetectedAndTaskInferredFromIntegerLabels()
+    {
+        string path = TabularFiles.Write(string.Concat(Enumerable.Range(0, 40).Select(i => $"{i}\t{i % 3}\n").Prepend("x\tgrade\n")), ".tsv");
+
+        var data = TabularData.Load(Options(path, "grade"));
+
+        Assert.Equal(TabularTask.Multiclass, data.Task);
+        Assert.Equal(["0", "1", "2"], data.ClassNames);
+    }
+
+    [Fact]
     public void Load_SeparateValidationFile_TrainsOnAllRowsOfTheDataset()
     {
         string train = TabularFiles.Binary(200, seed: 1);

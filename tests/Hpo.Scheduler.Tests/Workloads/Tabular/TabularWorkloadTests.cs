@@ -116,11 +116,32 @@ public sealed class TabularWorkloadTests
     [InlineData("""{"type":"tabular-mlnet","dataset":"x.csv","label":"y","task":"ranking"}""", "setting 'task' is 'ranking'")]
     [InlineData("""{"type":"tabular-mlnet","dataset":"x.csv","label":"y","colour":"red"}""", "has no setting 'colour'")]
     [InlineData("""{"type":"tabular-mlnet","dataset":"/no/such/file.csv","label":"y"}""", "setting 'dataset': '/no/such/file.csv': the file does not exist")]
+    [InlineData("""{"type":"tabular-mlp","dataset":"/no/such/file.csv","label":"y","threads":0}""", "setting 'threads' must be in [1, 64]")]
     public void Registry_BadSettings_ErrorNamesTheSetting(string json, string problem)
     {
         var ex = Assert.ThrowsAny<ArgumentException>(() => WorkloadRegistry.CreateDefault().Create(json));
 
         Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Registry_MissingValidationFile_ErrorNamesTheValidationSetting()
+    {
+        string json = $$"""{"type":"tabular-mlnet","dataset":{{System.Text.Json.JsonSerializer.Serialize(TabularFiles.Iris)}},"label":"species","validation":"/no/such/validation.csv"}""";
+
+        var ex = Assert.Throws<ArgumentException>(() => WorkloadRegistry.CreateDefault().Create(json));
+
+        Assert.Contains("setting 'validation': '/no/such/validation.csv': the file does not exist", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Registry_IgnoreAsCommaSeparatedText_DropsThoseColumns()
+    {
+        string json = $$"""{"type":"tabular-mlnet","dataset":{{System.Text.Json.JsonSerializer.Serialize(TabularFiles.Iris)}},"label":"species","ignore":"sepal_length, sepal_width"}""";
+
+        var workload = Assert.IsType<TabularMlNetWorkload>(WorkloadRegistry.CreateDefault().Create(json));
+
+        Assert.Equal(2, workload.FeatureCount);
     }
 
     [Fact]

@@ -17,9 +17,17 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
     /// <summary>
     /// How far before a <c>since</c> cursor an incremental read starts. Observations and decisions carry the
     /// writing worker's clock and may commit a little after it, so a cursor read exactly would miss a row a slow
-    /// or skewed worker commits late; the overlap re-sends the last minute, which clients merge by (trial, epoch).
+    /// or skewed worker commits late; the overlap re-sends the last few seconds, which clients merge by (trial,
+    /// epoch). A row later still is caught by the page: a trial whose <c>lastEpoch</c> it holds no point for,
+    /// or whose points have a gap, makes its next poll read the page in full.
     /// </summary>
-    public static readonly TimeSpan CursorOverlap = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan CursorOverlap = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The most <see cref="TrialEndResponse"/> entries a summary carries: past it, trial ends are counted in this
+    /// many equal spans of the epochs-spent axis, so the summary's size does not grow with the number of trials.
+    /// </summary>
+    public const int MaxTrialEnds = 200;
 
     public async Task<PageResponse<ExperimentResponse>> ListExperimentsAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
@@ -298,7 +306,10 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
 
     private static string? FormatCursor(DateTimeOffset? cursor) => cursor?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    /// <summary>Where each stopped or completed trial recorded its last epoch, counted in epochs spent over all trials (the best-so-far chart's axis).</summary>
+    /// <summary>
+    /// Where each stopped or completed trial recorded its last epoch, counted in epochs spent over all trials (the
+    /// best-so-far chart's axis); past <see cref="MaxTrialEnds"/> ends, counts per span and kind instead.
+    /// </summary>
     private static List<TrialEndResponse> TrialEnds(List<ObservationRecord> observations, List<TrialRecord> trials)
     {
         var ended = trials.Where(t => t.Status is TrialStatus.Stopped or TrialStatus.Completed && t.LastEpoch > 0).ToDictionary(t => t.Id);
@@ -309,10 +320,20 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
             spent++;
             if (ended.TryGetValue(o.TrialId, out TrialRecord? trial) && o.Epoch == trial.LastEpoch)
             {
-                ends.Add(new TrialEndResponse(spent, trial.Id, trial.Number, trial.LastEpoch, trial.Status == TrialStatus.Stopped ? "stop" : "complete"));
+                ends.Add(new TrialEndResponse(spent, trial.Id, trial.Number, trial.LastEpoch, trial.Status == TrialStatus.Stopped ? "stop" : "complete", 1));
             }
         }
 
-        return ends;
+        if (ends.Count <= MaxTrialEnds)
+        {
+            return ends;
+        }
+
+        double width = Math.Max(1.0, (double)spent / (MaxTrialEnds / 2));
+        return ends
+            .GroupBy(e => (Span: (long)((e.EpochsSpent - 1) / width), e.Action))
+            .OrderBy(g => g.Key.Span).ThenBy(g => g.Key.Action, StringComparer.Ordinal)
+            .Select(g => new TrialEndResponse(Math.Min(spent, (long)Math.Round((g.Key.Span + 0.5) * width)), null, null, null, g.Key.Action, g.Count()))
+            .ToList();
     }
 }

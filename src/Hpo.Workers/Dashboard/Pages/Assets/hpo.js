@@ -408,9 +408,11 @@
     for (const action of ['complete', 'stop']) {
       const ends = (summary.trialEnds || []).filter((e) => e.action === action);
       if (!ends.length) continue;
-      const d = ends.map((e) => `M${x(e.epochsSpent).toFixed(1)} ${bottom} v-10`).join(' ');
-      plot.append(svg('path', { class: `trial-ends ends-${action}`, 'data-count': ends.length, d },
-        svg('title', { text: `${fmtInt(ends.length)} trial${ends.length === 1 ? '' : 's'} ${action === 'stop' ? 'stopped early' : 'completed'}` })));
+      const count = ends.reduce((n, e) => n + e.count, 0);
+      // A tick per trial; in large experiments a tick per span of the axis, taller the more trials ended there.
+      const d = ends.map((e) => `M${x(e.epochsSpent).toFixed(1)} ${bottom} v-${(10 + 3 * Math.log2(e.count)).toFixed(1)}`).join(' ');
+      plot.append(svg('path', { class: `trial-ends ends-${action}`, 'data-count': count, d },
+        svg('title', { text: `${fmtInt(count)} trial${count === 1 ? '' : 's'} ${action === 'stop' ? 'stopped early' : 'completed'}` })));
     }
     let d = `M${x(points[0].epochsSpent).toFixed(1)} ${y(points[0].value).toFixed(1)}`;
     for (let i = 1; i < points.length; i += 1) {
@@ -563,11 +565,12 @@
         c.status = item.status;
         c.lastEpoch = item.lastEpoch;
         for (const p of item.points) c.points.set(p.epoch, p.value);
-        if (item.lastEpoch > 0 && !c.points.has(item.lastEpoch)) missing = true;
+        // A point the cursor missed (a worker's clock far behind, a late commit) shows as a gap or a missing last epoch.
+        if (item.lastEpoch > 0 && (!c.points.has(item.lastEpoch) || c.points.size < item.lastEpoch)) missing = true;
       }
       for (const key of [...state.curves.keys()]) if (!onPage.has(key)) state.curves.delete(key);
       state.loadedPage = result.page;
-      // An epoch the cursor missed (a worker's clock far behind) makes the next poll read the page in full.
+      // Then the next poll reads the page in full.
       state.cursor = missing ? null : result.cursor;
       state.totalCount = result.totalCount;
     }
@@ -641,11 +644,23 @@
       }
     });
 
+    // The summary covers every trial, so its cost grows with the experiment: it is refreshed on a poll only once
+    // twenty times its own last duration has passed (every poll for small experiments).
+    const summaryTiming = { at: 0, ms: 0 };
+    const fetchSummary = async () => {
+      if (state.summary && performance.now() - summaryTiming.at < 20 * summaryTiming.ms) return state.summary;
+      const started = performance.now();
+      const summary = await getJson(`/api/experiments/${id}/summary`);
+      summaryTiming.at = performance.now();
+      summaryTiming.ms = summaryTiming.at - started;
+      return summary;
+    };
+
     const refresh = async () => {
       const since = state.loadedPage === state.page ? state.cursor : null;
       const [experiment, summary, curves, trials, model] = await Promise.all([
         getJson(`/api/experiments/${id}`),
-        getJson(`/api/experiments/${id}/summary`),
+        fetchSummary(),
         getJson(`/api/experiments/${id}/curves`, { page: state.page, pageSize, since }),
         getJson(`/api/experiments/${id}/trials`, { page: state.page, pageSize }),
         forecastModel(),

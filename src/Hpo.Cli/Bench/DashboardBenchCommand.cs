@@ -26,7 +26,7 @@ public static class DashboardBenchCommand
         var epochs = Positive("--epochs", defaults.Epochs, "Epochs of an unstopped trial (2-100).");
         var running = Positive("--running", defaults.Running, "Running trials (the first ones, on the first page) that record an epoch before each live poll.");
         var pageSize = Positive("--page-size", defaults.PageSize, "Trials per page, as the experiment page asks (1-500).");
-        var polls = Positive("--polls", defaults.Polls, "Repetitions of each measurement.");
+        var polls = Positive("--polls", defaults.Polls, "Repetitions of each measurement (less than (--epochs - 2) / 2).");
         var model = ModelOption.Create();
         var command = new Command("dashboard", "Benchmark the dashboard at scale: writes a bench-dashboard-* experiment of many trials, serves it on a loopback port and times the experiment page's load, its live and quiet polls (bytes too) and the LC-PFN forecast endpoint.")
         {
@@ -36,6 +36,7 @@ public static class DashboardBenchCommand
         {
             string? problem = parse.GetValue(epochs) is < 2 or > 100 ? "--epochs must be from 2 to 100."
                 : parse.GetValue(pageSize) > 500 ? "--page-size must be at most 500."
+                : 2 + (2 * parse.GetValue(polls)) >= parse.GetValue(epochs) ? "--polls must be less than (--epochs - 2) / 2: each running trial starts with up to 2 epochs and records one before each of 2 x --polls live polls, staying short of its final epoch."
                 : parse.GetValue(running) > Math.Min(parse.GetValue(trials), parse.GetValue(pageSize)) ? "--running must be at most --trials and --page-size (the running trials are on the first page)."
                 : null;
             if (problem is not null)
@@ -84,6 +85,7 @@ public static class DashboardBenchCommand
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Trials} trials x up to {result.Epochs} epochs ({result.Observations} observations), page size {result.PageSize}, {result.Database}"));
                 Print("page load", result.PageLoad);
                 Print($"live poll ({result.Running} new epochs)", result.LivePoll);
+                Print("live poll without summary", result.LivePollWithoutSummary);
                 Print("quiet poll", result.QuietPoll);
                 foreach (var (name, figures) in result.Endpoints)
                 {

@@ -10,6 +10,7 @@ namespace Hpo.Cli.Bench;
 /// <param name="SeedSeconds">Time to write the experiment through the store's API.</param>
 /// <param name="PageLoad">Opening the experiment page: its HTML, then the API calls its script makes, in parallel as a browser does.</param>
 /// <param name="LivePoll">One refresh of the page after each running trial recorded an epoch (curves since the cursor).</param>
+/// <param name="LivePollWithoutSummary">The same without the summary, as most of the page's polls are at this scale.</param>
 /// <param name="QuietPoll">One refresh with nothing new.</param>
 /// <param name="Endpoints">Each API call of a live poll on its own.</param>
 /// <param name="Forecast">GET /api/trials/{id}/forecast: the first call (a forward pass) and the same curve again (the cache).</param>
@@ -24,6 +25,7 @@ internal sealed record DashboardBenchResult(
     double SeedSeconds,
     DashboardBenchResult.Figures PageLoad,
     DashboardBenchResult.Figures LivePoll,
+    DashboardBenchResult.Figures LivePollWithoutSummary,
     DashboardBenchResult.Figures QuietPoll,
     IReadOnlyDictionary<string, DashboardBenchResult.Figures> Endpoints,
     DashboardBenchResult.ForecastFigures? Forecast,

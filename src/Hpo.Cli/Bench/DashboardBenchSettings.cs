@@ -8,5 +8,5 @@ internal sealed record DashboardBenchSettings(
     int Epochs = 20,
     int Running = 50,
     int PageSize = 50,
-    int Polls = 10,
+    int Polls = 8,
     string? ModelPath = null);

@@ -33,6 +33,7 @@ public static class HpoDashboardServiceCollectionExtensions
         services.TryAddSingleton<DashboardAccessPolicy>();
         // One loaded model and one forecast cache for the whole app.
         services.TryAddSingleton<DashboardForecaster>();
+        services.TryAddSingleton(TimeProvider.System);
         // Scoped like the store may be (an EF Core context per request).
         services.TryAddScoped<DashboardQueries>();
         services.AddRouting();

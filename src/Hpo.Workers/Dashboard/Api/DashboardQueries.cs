@@ -9,17 +9,19 @@ namespace Hpo.Workers.Dashboard.Api;
 /// Reads what the pages and the API show, only through <see cref="IExperimentStore"/>; never writes.
 /// Methods return null when the experiment or trial asked for does not exist.
 /// </summary>
-internal sealed class DashboardQueries(IExperimentStore store, DashboardForecaster forecaster)
+internal sealed class DashboardQueries(IExperimentStore store, DashboardForecaster forecaster, TimeProvider time)
 {
     /// <summary>How many trials are read per store call when a whole experiment is needed.</summary>
     public const int StoreBatchSize = 500;
 
     /// <summary>
-    /// How far before a <c>since</c> cursor an incremental read starts. Observations and decisions carry the
-    /// writing worker's clock and may commit a little after it, so a cursor read exactly would miss a row a slow
-    /// or skewed worker commits late; the overlap re-sends the last few seconds, which clients merge by (trial,
-    /// epoch). A row later still is caught by the page: a trial whose <c>lastEpoch</c> it holds no point for,
-    /// or whose points have a gap, makes its next poll read the page in full.
+    /// How long after its timestamp a row is assumed to be visible. Observations and decisions carry the writing
+    /// worker's clock and may commit a little after it, so a cursor at the newest row read would miss a row a slow
+    /// or skewed worker commits late: the cursor a read answers stays this far behind the server's clock, and the
+    /// rows of that span come again in the next read (clients merge them by trial and epoch); once the newest row
+    /// is older than the overlap, the cursor is exactly it and a quiet poll reads nothing. A row later still is
+    /// caught by the page: a trial whose <c>lastEpoch</c> it holds no point for, or whose points have a gap, makes
+    /// its next poll read the page in full.
     /// </summary>
     public static readonly TimeSpan CursorOverlap = TimeSpan.FromSeconds(5);
 
@@ -68,21 +70,24 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
 
         Page<TrialRecord> trials = await store.ListTrialsAsync(experimentId, page.Page, page.PageSize, status, cancellationToken);
         var ids = trials.Items.Select(t => t.Id).ToList();
-        DateTimeOffset? after = since - CursorOverlap;
+        DateTimeOffset? after = since;
+        DateTimeOffset readAt = time.GetUtcNow();
         // One read for the page's observations and one for its decisions, whatever the page size.
         var curves = after is { } a ? await store.GetCurvesAsync(ids, a, cancellationToken) : await store.GetCurvesAsync(ids, cancellationToken);
         var decisions = await store.GetDecisionsAsync(ids, after, cancellationToken);
-        DateTimeOffset? cursor = since;
+        DateTimeOffset? newest = null;
         var items = new List<CurveResponse>(trials.Items.Count);
         foreach (TrialRecord trial in trials.Items)
         {
             IReadOnlyList<ObservationRecord> observations = curves.GetValueOrDefault(trial.Id) ?? [];
             IReadOnlyList<DecisionRecord> trialDecisions = decisions.GetValueOrDefault(trial.Id) ?? [];
-            cursor = Later(cursor, observations.Select(o => o.RecordedAt));
-            cursor = Later(cursor, trialDecisions.Select(d => d.DecidedAt));
+            newest = Later(newest, observations.Select(o => o.RecordedAt));
+            newest = Later(newest, trialDecisions.Select(d => d.DecidedAt));
             items.Add(BuildCurve(trial, observations, experiment.Spec.MaxEpochs, trialDecisions));
         }
 
+        // Rows newer than the overlap may still have company on its way: the next read starts before them.
+        DateTimeOffset? cursor = newest is { } n ? Later(since, [n < readAt - CursorOverlap ? n : readAt - CursorOverlap]) : since;
         var result = PageResponse<CurveResponse>.Create(items, page.Page, page.PageSize, trials.TotalCount);
         return new CurvePageResponse(result.Items, result.Page, result.PageSize, result.TotalCount, result.TotalPages, FormatCursor(cursor), FormatCursor(since));
     }

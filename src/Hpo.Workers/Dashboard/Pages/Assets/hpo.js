@@ -598,6 +598,7 @@
     }
 
     async function drawCurves() {
+      if (!state.experiment) return;
       const curves = curveList();
       const fan = await fanFor(curves);
       const model = await forecastModel();

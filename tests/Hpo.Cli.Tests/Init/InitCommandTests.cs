@@ -1,8 +1,5 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Hpo.Scheduler.Experiments.Files;
-using Hpo.Scheduler.SearchSpaces;
-using Hpo.Scheduler.Workloads;
 using Hpo.Testing;
 using Microsoft.ML;
 
@@ -10,9 +7,7 @@ namespace Hpo.Cli.Tests.Init;
 
 /// <summary>
 /// The bring-your-own-data path a user takes: <c>hpo init</c> on a CSV, then <c>hpo run</c> on the file it
-/// wrote, unchanged, with the default LC-PFN policy and model; then the best configuration's model is
-/// trained again and saved through <see cref="ITrainedModelRun.SaveModelAsync"/> (this branch's
-/// <c>hpo run</c> does not save models itself).
+/// wrote, unchanged, with the default LC-PFN policy and model, to the best trial's saved model.
 /// </summary>
 public sealed class InitCommandTests
 {
@@ -58,32 +53,20 @@ public sealed class InitCommandTests
         double best = summary["bestValue"]!.GetValue<double>();
         Assert.True(metric == "val_rmse" ? best < good : best > good, $"best {metric} {best}");
 
-        // Train the best configuration again and save its model the way a run hands it back.
-        var definition = await ExperimentFile.LoadAsync(experiment);
-        var tabular = definition.CreateWorkload();
-        try
+        // hpo run saved the best trial's model beside the database.
+        string model = summary["bestModel"]!.GetValue<string>();
+        Assert.Equal(Path.Combine(_folder, "hpo-models"), Path.GetDirectoryName(model));
+        Assert.True(new FileInfo(model).Length > 0);
+        if (workload == "tabular-mlnet")
         {
-            var parameters = TrialParameters.FromJson(summary["bestParameters"]!.ToJsonString());
-            await using var trial = await tabular.StartAsync(parameters, seed: 0);
-            for (int epoch = 1; epoch <= definition.Spec.MaxEpochs; epoch++)
-            {
-                await trial.TrainEpochAsync(epoch);
-            }
-
-            var trained = Assert.IsAssignableFrom<ITrainedModelRun>(trial);
-            string model = Path.Combine(_folder, "best" + trained.ModelFileExtension);
-            await trained.SaveModelAsync(model);
-            Assert.True(new FileInfo(model).Length > 0);
-            if (trained.ModelFileExtension == ".zip")
-            {
-                var loaded = new MLContext(0).Model.Load(model, out var schema);
-                Assert.NotNull(schema.GetColumnOrNull("Features"));
-                Assert.NotNull(loaded);
-            }
+            Assert.Equal(".zip", Path.GetExtension(model));
+            var loaded = new MLContext(0).Model.Load(model, out var schema);
+            Assert.NotNull(schema.GetColumnOrNull("Features"));
+            Assert.NotNull(loaded);
         }
-        finally
+        else
         {
-            (tabular as IDisposable)?.Dispose();
+            Assert.Equal(".dat", Path.GetExtension(model));
         }
     }
 

@@ -21,6 +21,7 @@ public static class HpoCommandLine
         root.Subcommands.Add(DatabaseCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(Init.InitCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(TrialsCommand.Create());

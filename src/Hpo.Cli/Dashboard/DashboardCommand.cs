@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Data.Common;
+using Hpo.Cli.LcPfn;
+using Hpo.LcPfn.Models;
 using Hpo.Storage.Schema;
 using Hpo.Workers.Dashboard;
 using Hpo.Workers.Dashboard.Hosting;
@@ -38,6 +40,8 @@ public static class DashboardCommand
             Description = "How often the pages refresh, in seconds (1-300).",
             DefaultValueFactory = _ => 5,
         };
+        var model = ModelOption.Create();
+        model.Description = $"LC-PFN model file (.lcpfn) the forecasts (/api/trials/{{id}}/forecast, the fan charts) are made with; use the model the experiments ran with. Default: ${DefaultModelLocator.EnvironmentVariable}, then models/{DefaultModelLocator.FileName} beside the app or in the current folder or a parent; with none found the pages show curves without forecasts.";
         var hangfireActions = new Option<bool>("--hangfire-actions") { Description = "Let the Hangfire dashboard retry, delete and trigger jobs (it is read-only by default)." };
         var command = new Command("dashboard", "Serve the web dashboard: experiments, learning curves with LC-PFN forecasts, decisions, a JSON API under /api and the Hangfire dashboard at /hangfire. Serves only this machine unless a credential is set.")
         {
@@ -46,6 +50,7 @@ public static class DashboardCommand
             apiKey,
             basicAuth,
             pollInterval,
+            model,
             hangfireActions,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -66,6 +71,12 @@ public static class DashboardCommand
                 }
 
                 DashboardApplication.EnsureSafeBinding(listen, settings);
+                settings.ModelPath = ResolveModel(parse.GetValue(model));
+            }
+            catch (FileNotFoundException ex)
+            {
+                await Console.Error.WriteLineAsync($"hpo dashboard: --model: {ex.Message}");
+                return UsageError;
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException or OptionsValidationException)
             {
@@ -93,6 +104,11 @@ public static class DashboardCommand
                 await Console.Error.WriteLineAsync($"hpo dashboard: --db: {ex.Message}");
                 return UsageError;
             }
+            catch (LcPfnModelFormatException ex)
+            {
+                await Console.Error.WriteLineAsync($"hpo dashboard: --model: {ex.Message}");
+                return UsageError;
+            }
 
             await using (app)
             {
@@ -110,12 +126,29 @@ public static class DashboardCommand
                 await app.StartAsync(cancellationToken);
                 string access = settings.HasCredential ? "remote clients need the configured credential" : "this machine only";
                 await Console.Out.WriteLineAsync($"Hpo dashboard listening on {string.Join(", ", app.Urls)} ({access}). Ctrl+C stops it.");
+                await Console.Out.WriteLineAsync(settings.ModelPath is { } modelPath
+                    ? $"Forecasts by the LC-PFN model {Path.GetFullPath(modelPath)}."
+                    : $"No LC-PFN model found (--model, ${DefaultModelLocator.EnvironmentVariable}, models/{DefaultModelLocator.FileName}): the pages show curves without forecasts.");
                 await app.WaitForShutdownAsync(cancellationToken);
             }
 
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The model to forecast with: <c>--model</c> or <c>$HPO_LCPFN_MODEL</c> must exist (a typo is an error, not
+    /// silently no forecasts); without either, the default model when one is found, else none.
+    /// </summary>
+    private static string? ResolveModel(string? given)
+    {
+        if (!string.IsNullOrWhiteSpace(given) || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(DefaultModelLocator.EnvironmentVariable)))
+        {
+            return ModelOption.Resolve(given);
+        }
+
+        return DefaultModelLocator.Find();
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

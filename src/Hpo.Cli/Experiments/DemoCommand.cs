@@ -36,6 +36,7 @@ public static class DemoCommand
         var name = new Option<string?>("--name") { Description = "The experiment's name. Default: demo-<date>-<time> (a new experiment each run)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted experiment NAME with the settings it was created with (the budget options are then ignored).", HelpName = "NAME" };
         var json = ExperimentCliOptions.Json("the final summary");
+        var noSaveModel = ExperimentCliOptions.NoSaveModel();
         var command = new Command("demo",
             "Tune a small neural network (digits MLP, TorchSharp, UCI digits) over its default search space with LC-PFN early stopping: " +
             "trials train in this process (two at a time by default), after every epoch the LC-PFN predicts whether each trial can still beat the best so far and hopeless ones stop. " +
@@ -43,7 +44,7 @@ public static class DemoCommand
             "Results go to a SQLite file (./hpo.db by default, created and migrated automatically); inspect them with 'hpo status' and 'hpo trials'. Ctrl+C saves the experiment; continue it with --resume NAME. " +
             "Exit codes: 0 done, 1 failure, 2 bad input (options, a missing LC-PFN model), 130 interrupted.")
         {
-            db, trials, epochs, concurrency, seed, model, policy, name, resume, json,
+            db, trials, epochs, concurrency, seed, model, policy, name, resume, json, noSaveModel,
         };
         command.SetAction(async (parse, cancellationToken) => await ExperimentCommandErrors.RunAsync(parse, async output =>
         {
@@ -61,7 +62,7 @@ public static class DemoCommand
             }
 
             string hint = $"hpo demo --db {ExperimentViews.Quote(dbValue)} --resume {ExperimentViews.Quote(definition.Spec.Name)}";
-            return await ExperimentExecution.RunAsync(output, dbValue, parse.GetValue(model), definition, parse.GetValue(json), hint, requireExisting: false, cancellationToken).ConfigureAwait(false);
+            return await ExperimentExecution.RunAsync(output, dbValue, parse.GetValue(model), definition, parse.GetValue(json), hint, requireExisting: false, saveModel: !parse.GetValue(noSaveModel), cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }

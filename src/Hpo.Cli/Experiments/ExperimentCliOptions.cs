@@ -18,6 +18,11 @@ internal static class ExperimentCliOptions
         Description = $"The LC-PFN model file (.lcpfn) for the lcpfn policy. Default: ${DefaultModelLocator.EnvironmentVariable}, then models/{DefaultModelLocator.FileName} beside the app or in the current folder or a parent. Not needed for other policies.",
     };
 
+    public static Option<bool> NoSaveModel() => new("--no-save-model")
+    {
+        Description = $"Do not save the best trial's model. By default it is kept in {ExperimentExecution.ModelFolder}/NAME beside a SQLite database (in the current folder for PostgreSQL): an ML.NET model zip (MLContext.Model.Save) or a TorchSharp state dict (.dat), written whenever a trial sets a new best value; the path is printed at the end.",
+    };
+
     public static Option<bool> Json(string what) => new("--json")
     {
         Description = $"Print {what} as JSON on stdout (progress, if any, goes to stderr).",

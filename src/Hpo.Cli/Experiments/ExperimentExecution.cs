@@ -5,6 +5,7 @@ using Hpo.LcPfn.Models;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Experiments.Files;
 using Hpo.Scheduler.Persistence;
+using Hpo.Storage.Connections;
 using Spectre.Console;
 
 namespace Hpo.Cli.Experiments;
@@ -19,11 +20,13 @@ internal static class ExperimentExecution
     /// <param name="json">Print the summary as JSON (progress to stderr).</param>
     /// <param name="resumeHint">The command that resumes this experiment, shown when it is interrupted.</param>
     /// <param name="requireExisting">Refuse to start a new experiment (--resume).</param>
+    /// <param name="saveModel">Keep the best trial's model (<see cref="ModelPathFor"/>); false with --no-save-model.</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
-    public static async Task<int> RunAsync(CommandErrors.CommandOutput output, string db, string? model, ExperimentDefinition definition, bool json, string resumeHint, bool requireExisting, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandErrors.CommandOutput output, string db, string? model, ExperimentDefinition definition, bool json, string resumeHint, bool requireExisting, bool saveModel, CancellationToken cancellationToken)
     {
         var spec = definition.Spec;
         var options = definition.Options;
+        options.BestModelPath = saveModel ? ModelPathFor(db, spec.Name) : null;
 
         // Check the workload and the model before the database is created, so bad input leaves no file behind.
         var workload = definition.CreateWorkload();
@@ -73,13 +76,25 @@ internal static class ExperimentExecution
                 return CommandErrors.Interrupted;
             }
 
+            string? modelLine = options.BestModelPath is { } basePath ? DescribeModel(summary, spec, basePath, workload.Name) : null;
             if (json)
             {
-                await output.Out.WriteLineAsync(ExperimentViews.SummaryJson(summary, spec, host.Location).ToJsonString(ExperimentViews.Indented)).ConfigureAwait(false);
+                var view = ExperimentViews.SummaryJson(summary, spec, host.Location);
+                view["bestModel"] = summary.BestModelPath;
+                view["bestModelTrial"] = summary.BestModelTrialNumber;
+                await output.Out.WriteLineAsync(view.ToJsonString(ExperimentViews.Indented)).ConfigureAwait(false);
+                if (modelLine is not null)
+                {
+                    await output.Error.WriteLineAsync(modelLine).ConfigureAwait(false);
+                }
             }
             else
             {
                 ExperimentViews.RenderSummary(live ? AnsiConsole.Console : ExperimentViews.ConsoleFor(output.Out), summary, spec, host.Location);
+                if (modelLine is not null)
+                {
+                    await output.Out.WriteLineAsync(modelLine).ConfigureAwait(false);
+                }
             }
 
             return 0;
@@ -88,6 +103,39 @@ internal static class ExperimentExecution
         {
             (workload as IDisposable)?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Where run and demo keep an experiment's best model, without extension: <c>hpo-models/NAME</c> beside a SQLite
+    /// database file, or under the current folder for PostgreSQL. Characters a file name cannot hold become '_'.
+    /// </summary>
+    internal static string ModelPathFor(string db, string experimentName)
+    {
+        string folder = HpoConnection.Parse(db).SqliteFile is { } file
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, ModelFolder)
+            : Path.GetFullPath(ModelFolder);
+        var invalid = Path.GetInvalidFileNameChars();
+        string safe = new([.. experimentName.Select(c => invalid.Contains(c) ? '_' : c)]);
+        return Path.Combine(folder, safe);
+    }
+
+    /// <summary>The folder (beside the database) that holds the saved best models.</summary>
+    internal const string ModelFolder = "hpo-models";
+
+    private static string DescribeModel(ExperimentSummary summary, ExperimentSpec spec, string basePath, string workloadName)
+    {
+        if (summary.BestModelPath is { } saved)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"Best model (trial {summary.BestModelTrialNumber}, {spec.MetricName} {summary.BestValue:0.####}) saved to {saved}");
+        }
+
+        string? earlier = Directory.Exists(Path.GetDirectoryName(basePath))
+            ? Directory.GetFiles(Path.GetDirectoryName(basePath)!, Path.GetFileName(basePath) + ".*").FirstOrDefault(f => Path.GetFileNameWithoutExtension(f) == Path.GetFileName(basePath))
+            : null;
+        return earlier is not null
+            ? $"No model saved by this run: it did not improve on the best value, which an earlier run of this experiment reached; the model that run saved is {earlier}"
+            : $"No model saved: workload {workloadName} hands back no trained model, or this run trained no epoch that set the best value.";
     }
 
     /// <summary>Loads the LC-PFN the policy needs, or fails saying how to get one (never falls back to another policy).</summary>

@@ -21,11 +21,12 @@ public static class EvalCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of the held-out curves (a stream training never uses).", DefaultValueFactory = _ => defaults.Seed };
         var cutoffs = new Option<string>("--cutoffs") { Description = "Comma-separated numbers of observed epochs.", DefaultValueFactory = _ => string.Join(',', defaults.Cutoffs) };
         var batch = new Option<int>("--batch-size") { Description = "Curves per forward pass.", DefaultValueFactory = _ => defaults.BatchSize };
+        var noise = new Option<double>("--noise-scale") { Description = "Multiply each held-out curve's observation-noise σ by this factor (robustness to noisy curves; e.g. 3).", DefaultValueFactory = _ => defaults.NoiseScale };
         var threads = new Option<int>("--threads") { Description = "Torch CPU threads.", DefaultValueFactory = _ => 2 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON on stdout (progress stays on stderr)." };
         var command = new Command("eval", "Evaluate a model on held-out prior curves: per cut-off, the paper's metric (mean log-density of each curve's unseen noisy remainder, averaged over curves; higher is better), the MSE of the predictive median, the coverage of the central 90% interval and the milliseconds per curve.")
         {
-            model, curves, seed, cutoffs, batch, threads, json,
+            model, curves, seed, cutoffs, batch, noise, threads, json,
         };
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse, io =>
@@ -37,6 +38,7 @@ public static class EvalCommand
                 Seed = parse.GetValue(seed),
                 Cutoffs = NumberLists.ParseInts(parse.GetValue(cutoffs), "--cutoffs"),
                 BatchSize = parse.GetValue(batch),
+                NoiseScale = parse.GetValue(noise),
             };
             int threadCount = parse.GetValue(threads);
             if (threadCount < 1)
@@ -67,6 +69,7 @@ public static class EvalCommand
                     curvesSeen = loaded.Metadata.CurvesSeen,
                     curves = options.Curves,
                     seed = options.Seed,
+                    noiseScale = options.NoiseScale,
                     results = results.Select(r => new
                     {
                         cutoff = r.Cutoff,
@@ -82,7 +85,7 @@ public static class EvalCommand
             {
                 var a = loaded.Architecture;
                 io.Ansi.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                    $"{Path.GetFullPath(path)}: emsize {a.EmbeddingSize}, {a.Layers} layers, {a.Buckets} buckets, {loaded.Metadata.CurvesSeen:N0} training curves. {options.Curves} held-out curves, seed {options.Seed}.")));
+                    $"{Path.GetFullPath(path)}: emsize {a.EmbeddingSize}, {a.Layers} layers, {a.Buckets} buckets, {loaded.Metadata.CurvesSeen:N0} training curves. {options.Curves} held-out curves, seed {options.Seed}, noise σ × {options.NoiseScale}.")));
                 var table = new Table()
                     .AddColumn("cut-off")
                     .AddColumn(new TableColumn("log-likelihood").RightAligned())

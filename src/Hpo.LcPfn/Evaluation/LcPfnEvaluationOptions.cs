@@ -18,6 +18,13 @@ public sealed record LcPfnEvaluationOptions
     /// <summary>Curves per forward pass. Default 250.</summary>
     public int BatchSize { get; init; } = 250;
 
+    /// <summary>
+    /// Multiplies each held-out curve's observation-noise σ (the rejection rules see the noise-free curve, so
+    /// the same curves are drawn at every scale). 1 (default) is the training prior; 3 is the noisy-curve
+    /// robustness check.
+    /// </summary>
+    public double NoiseScale { get; init; } = 1.0;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option, given the model's curve length.</summary>
     public void Validate(int maxEpochs)
     {
@@ -29,6 +36,11 @@ public sealed record LcPfnEvaluationOptions
         if (BatchSize < 1)
         {
             throw new ArgumentException($"The evaluation batch size must be at least 1; got {BatchSize}.");
+        }
+
+        if (!double.IsFinite(NoiseScale) || NoiseScale <= 0)
+        {
+            throw new ArgumentException($"The noise scale must be positive and finite; got {NoiseScale}.");
         }
 
         if (Cutoffs is null || Cutoffs.Count == 0)

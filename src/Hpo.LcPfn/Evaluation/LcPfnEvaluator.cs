@@ -28,7 +28,7 @@ public static class LcPfnEvaluator
         TorchRuntime.EnsureLoaded();
         model.Network.eval();
 
-        var prior = new LearningCurvePrior(seq);
+        var prior = new LearningCurvePrior(seq, options.NoiseScale);
         var bar = model.Distribution;
         var results = new List<CutoffEvaluation>();
         long total = (long)options.Curves * options.Cutoffs.Count;

@@ -15,17 +15,30 @@ public sealed class LearningCurvePrior
     // against an infinite loop should the distributions ever be edited into an impossible region.
     private const int MaxAttempts = 1_000_000;
 
-    /// <summary>Creates the prior for curves of <paramref name="length"/> epochs.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is below 2.</exception>
-    public LearningCurvePrior(int length = DefaultLength)
+    /// <summary>
+    /// Creates the prior for curves of <paramref name="length"/> epochs. <paramref name="noiseScale"/>
+    /// multiplies every curve's observation-noise σ (1 is the prior models are trained on; larger values
+    /// make the noisier curves of a robustness evaluation).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is below 2, or <paramref name="noiseScale"/> is not positive and finite.</exception>
+    public LearningCurvePrior(int length = DefaultLength, double noiseScale = 1.0)
     {
         if (length < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(length), length, "A learning curve needs at least 2 epochs (the rejection rule compares y(T) with y(1)).");
         }
 
+        if (!double.IsFinite(noiseScale) || noiseScale <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(noiseScale), noiseScale, "The noise scale multiplies σ and must be positive and finite.");
+        }
+
         Length = length;
+        NoiseScale = noiseScale;
     }
+
+    /// <summary>The factor applied to every curve's observation-noise σ; 1 for the prior itself.</summary>
+    public double NoiseScale { get; }
 
     /// <summary>A one-line description of the prior, stored in model files.</summary>
     public static string Description(int length) =>
@@ -64,7 +77,8 @@ public sealed class LearningCurvePrior
 
             for (int i = 0; i < Length; i++)
             {
-                noisy[i] = (float)(y[i] + p.NoiseSigma * rng.NextNormal());
+                // The same draws at every scale, so noisier curves are the same curves with the same noise, amplified.
+                noisy[i] = (float)(y[i] + NoiseScale * p.NoiseSigma * rng.NextNormal());
                 if (!clean.IsEmpty)
                 {
                     clean[i] = (float)y[i];

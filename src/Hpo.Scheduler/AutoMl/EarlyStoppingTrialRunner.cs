@@ -1,73 +1,49 @@
 using Hpo.Scheduler.Persistence;
-using Hpo.Scheduler.Stopping;
 
 namespace Hpo.Scheduler.AutoMl;
 
 /// <summary>
 /// Adds early stopping to any epoch-reporting runner: every epoch the inner runner reports goes to the
-/// stopping policy together with the curves of all trials this runner has seen (trials running in
-/// parallel share policy calls), and the runner is told to stop when the policy says so. This is what
-/// to hand to <c>AutoMLExperiment.SetTrialRunner</c> through a thin adapter (see README.md).
+/// experiment's <see cref="EarlyStoppingSession"/>, whose policy sees the curves of all the experiment's
+/// trials, and the runner is told to stop when the policy says so. The runner keeps no state of its own,
+/// so it may be created per trial and disposed after it (what AutoMLExperiment does with the runner it
+/// resolves); see examples/automl for the AutoML adapter.
 /// </summary>
 public sealed class EarlyStoppingTrialRunner : ITrialRunner
 {
     private readonly IEpochTrialRunner _inner;
-    private readonly StoppingCoordinator _coordinator;
-    private readonly MetricSettings _metric;
-    private readonly TimeProvider _time;
-    private readonly IMonitor? _monitor;
-    private readonly Lock _gate = new();
-    private TrialResult? _best;
+    private readonly EarlyStoppingSession _session;
 
-    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    /// <summary>Wraps <paramref name="inner"/>; neither argument is owned (disposing the runner disposes neither).</summary>
     /// <param name="inner">The runner that trains and reports epochs.</param>
-    /// <param name="policy">Decides after each epoch.</param>
-    /// <param name="metric">Direction, bounds and the epochs of a full trial.</param>
-    /// <param name="timeProvider">Timestamps the decisions (system clock by default).</param>
-    /// <param name="monitor">Told about running, completed, failed and best trials, if given.</param>
-    public EarlyStoppingTrialRunner(IEpochTrialRunner inner, IStoppingPolicy policy, MetricSettings metric, TimeProvider? timeProvider = null, IMonitor? monitor = null)
+    /// <param name="session">The experiment's shared early-stopping state.</param>
+    public EarlyStoppingTrialRunner(IEpochTrialRunner inner, EarlyStoppingSession session)
     {
         ArgumentNullException.ThrowIfNull(inner);
-        ArgumentNullException.ThrowIfNull(metric);
+        ArgumentNullException.ThrowIfNull(session);
         _inner = inner;
-        _metric = metric.Validated();
-        _coordinator = new StoppingCoordinator(policy, _metric);
-        _time = timeProvider ?? TimeProvider.System;
-        _monitor = monitor;
+        _session = session;
     }
 
-    /// <summary>Decisions taken so far.</summary>
-    public long DecisionCount => _coordinator.DecisionCount;
-
-    /// <summary>Policy calls made so far (fewer than decisions when reports were batched).</summary>
-    public long PolicyCallCount => _coordinator.BatchCount;
-
-    /// <summary>The best trial so far (by <see cref="TrialResult.Loss"/>), or null.</summary>
-    public TrialResult? BestResult
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _best;
-            }
-        }
-    }
+    /// <summary>The shared state this runner reports to.</summary>
+    public EarlyStoppingSession Session => _session;
 
     /// <inheritdoc />
+    /// <exception cref="ObjectDisposedException">The session has been disposed.</exception>
     public async Task<TrialResult> RunAsync(TrialSettings settings, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _monitor?.ReportRunningTrial(settings);
-        var reporter = new Reporter(this, settings.TrialId);
+        _session.ReportRunning(settings);
+        var reporter = new Reporter(_session, settings.TrialId);
         TrialResult result;
         try
         {
             result = await _inner.RunAsync(settings, reporter, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            _monitor?.ReportFailTrial(settings, ex);
+            // A cancelled trial is a failed trial too (AutoML reports it as one); the exception still propagates.
+            _session.ReportFailed(settings, ex);
             throw;
         }
 
@@ -77,33 +53,18 @@ public sealed class EarlyStoppingTrialRunner : ITrialRunner
             result.StopDecision ??= stop;
         }
 
-        _monitor?.ReportCompletedTrial(result);
-        bool isBest;
-        lock (_gate)
-        {
-            isBest = _best is null || result.Loss < _best.Loss;
-            if (isBest)
-            {
-                _best = result;
-            }
-        }
-
-        if (isBest)
-        {
-            _monitor?.ReportBestTrial(result);
-        }
-
+        _session.ReportCompleted(result);
         return result;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _inner.Dispose();
-        _coordinator.Dispose();
+        // Deliberately empty: AutoMLExperiment disposes the runner after every trial, even a runner registered
+        // as a singleton that will run the next trial; the shared state lives in the session, owned by its creator.
     }
 
-    private sealed class Reporter(EarlyStoppingTrialRunner owner, int trialId) : IEpochReporter
+    private sealed class Reporter(EarlyStoppingSession session, int trialId) : IEpochReporter
     {
         public DecisionRecord? StopDecision { get; private set; }
 
@@ -119,14 +80,13 @@ public sealed class EarlyStoppingTrialRunner : ITrialRunner
                 throw new ArgumentOutOfRangeException(nameof(value), value, $"Trial {trialId} reported a non-finite value for epoch {epoch}.");
             }
 
-            var decision = await owner._coordinator.DecideAsync(trialId, trialId, epoch, value, cancellationToken).ConfigureAwait(false);
-            var record = decision.ToRecord(trialId, epoch, owner._coordinator.Policy.Name, owner._time.GetUtcNow());
+            var decision = await session.DecideAsync(trialId, epoch, value, cancellationToken).ConfigureAwait(false);
             if (decision.ShouldStop)
             {
-                StopDecision = record;
+                StopDecision = decision.Decision;
             }
 
-            return new EpochDecision(decision.ShouldStop, record);
+            return decision;
         }
     }
 }

@@ -4,8 +4,10 @@ namespace Hpo.Scheduler.AutoMl;
 
 /// <summary>
 /// The outcome of one trial. Mirrors <c>Microsoft.ML.AutoML.TrialResult</c> (<see cref="Metric"/>,
-/// <see cref="Loss"/>, <see cref="DurationInMilliseconds"/>, <see cref="TrialSettings"/>) and adds what
-/// early stopping knows: the curve, whether the trial was stopped and the decision that stopped it.
+/// <see cref="Loss"/>, <see cref="DurationInMilliseconds"/>, <see cref="TrialSettings"/>, <see cref="Model"/>)
+/// and adds what early stopping knows: the curve, whether the trial was stopped and the decision that stopped it.
+/// A trial stopped early is still a normal result (AutoML has no pruned-trial state): its best value so far
+/// as <see cref="Metric"/> and the matching <see cref="Loss"/>.
 /// </summary>
 public sealed class TrialResult
 {
@@ -17,6 +19,13 @@ public sealed class TrialResult
 
     /// <summary>What tuners minimise: <see cref="Metric"/> when smaller is better, its negation otherwise (AutoML's convention).</summary>
     public double Loss { get; set; }
+
+    /// <summary>
+    /// The trained model when the trial's run hands one back (<see cref="Workloads.ITrainedModelRun"/>): an ML.NET
+    /// <c>ITransformer</c> (what AutoML's <c>TrialResult.Model</c> holds) or a TorchSharp module; null otherwise.
+    /// It is the model after the trial's last trained epoch.
+    /// </summary>
+    public object? Model { get; set; }
 
     /// <summary>Wall time of the trial.</summary>
     public double DurationInMilliseconds { get; set; }

@@ -8,7 +8,10 @@ namespace Hpo.Scheduler.AutoMl;
 /// </summary>
 public sealed class TrialSettings
 {
-    /// <summary>The trial's number within its experiment (1-based).</summary>
+    /// <summary>
+    /// The trial's number within its experiment: AutoMLExperiment numbers trials from 0, the experiment loop
+    /// from 1. Early stopping keys curves by it, so it must be unique within an <see cref="EarlyStoppingSession"/>.
+    /// </summary>
     public int TrialId { get; set; }
 
     /// <summary>The configuration to train (AutoML calls its type <c>Parameter</c>).</summary>

@@ -6,7 +6,8 @@ namespace Hpo.Scheduler.AutoMl;
 
 /// <summary>
 /// An epoch-reporting runner for any <see cref="IWorkload"/>: trains the configuration one epoch at a
-/// time up to the experiment's max epochs, reporting each epoch and stopping when told.
+/// time up to the experiment's max epochs, reporting each epoch and stopping when told. When the workload's
+/// run hands back its model (<see cref="ITrainedModelRun"/>), the result carries it.
 /// </summary>
 public sealed class WorkloadTrialRunner : IEpochTrialRunner
 {
@@ -43,6 +44,7 @@ public sealed class WorkloadTrialRunner : IEpochTrialRunner
         long started = _time.GetTimestamp();
         var curve = new List<double>();
         EpochDecision? stop = null;
+        object? model;
         var run = await _workload.StartAsync(settings.Parameter, SeedMixer.Mix(_seed, settings.TrialId), 0, ct).ConfigureAwait(false);
         await using (run.ConfigureAwait(false))
         {
@@ -56,6 +58,9 @@ public sealed class WorkloadTrialRunner : IEpochTrialRunner
                     stop = decision;
                 }
             }
+
+            // Read before the run is disposed; the runs that hand back a model leave it alive for the caller.
+            model = (run as ITrainedModelRun)?.Model;
         }
 
         settings.EndedAtUtc = _time.GetUtcNow().UtcDateTime;
@@ -67,6 +72,7 @@ public sealed class WorkloadTrialRunner : IEpochTrialRunner
             Loss = _metric.Direction == Persistence.MetricDirection.Maximize ? -metric : metric,
             DurationInMilliseconds = _time.GetElapsedTime(started).TotalMilliseconds,
             Curve = curve,
+            Model = model,
             StoppedEarly = stop is not null,
             StopDecision = stop?.Decision,
         };

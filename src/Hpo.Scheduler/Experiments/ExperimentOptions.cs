@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hpo.Scheduler.Persistence;
+using Hpo.Scheduler.Workloads;
 
 namespace Hpo.Scheduler.Experiments;
 
@@ -35,6 +36,16 @@ public sealed class ExperimentOptions
 
     /// <summary>The worker id the loop claims trials under. Default <c>in-process@{machine name}</c>.</summary>
     public string WorkerId { get; set; } = $"in-process@{Environment.MachineName}";
+
+    /// <summary>
+    /// Where to keep the best trial's model, without the extension (the run's
+    /// <see cref="ITrainedModelRun.ModelFileExtension"/> is appended), e.g. <c>hpo-models/my-experiment</c>.
+    /// Whenever an epoch sets a new best value, the model of that trial at that epoch is written there (runs
+    /// are disposed when their trial ends, so the best model is kept while it still exists). Null (the default):
+    /// no model is saved. Not part of the stored settings: it is where this process writes, not how the
+    /// experiment runs.
+    /// </summary>
+    public string? BestModelPath { get; set; }
 
     /// <summary>
     /// Reads the run settings from an experiment's <see cref="ExperimentSpec.SettingsJson"/>, so a resumed
@@ -125,6 +136,11 @@ public sealed class ExperimentOptions
         if (string.IsNullOrWhiteSpace(WorkerId))
         {
             throw new HpoValidationException("Option 'WorkerId' is empty.");
+        }
+
+        if (BestModelPath is not null && (string.IsNullOrWhiteSpace(BestModelPath) || BestModelPath.EndsWith('/') || BestModelPath.EndsWith(Path.DirectorySeparatorChar)))
+        {
+            throw new HpoValidationException($"Option 'BestModelPath' is '{BestModelPath}'; it must name a file (without extension), not be empty or a folder.");
         }
 
         return this;

@@ -34,6 +34,9 @@ internal sealed partial class ExperimentRun
     private long _epochsUsed;
     private double? _best;
     private int? _bestTrial;
+    private string? _savedModelPath;
+    private int? _savedModelTrial;
+    private double? _savedModelValue;
 
     public ExperimentRun(IExperimentStore store, IWorkload workload, IStoppingPolicy policy, ITuner tuner, ExperimentOptions options, IProgress<ExperimentProgress>? progress, TimeProvider time, ILogger logger, ExperimentSpec spec, MetricSettings metric)
     {
@@ -65,6 +68,7 @@ internal sealed partial class ExperimentRun
         var trials = await ExperimentRunner.ListAllTrialsAsync(_store, _experimentId, cancellationToken).ConfigureAwait(false);
         var curves = await _store.GetCurvesAsync(trials.Select(t => t.Id).ToArray(), cancellationToken).ConfigureAwait(false);
         using var coordinator = new StoppingCoordinator(_policy, _metric);
+        using var modelGate = new SemaphoreSlim(1, 1);
         foreach (var t in trials)
         {
             var values = curves[t.Id].Select(o => o.Value).ToArray();
@@ -105,7 +109,7 @@ internal sealed partial class ExperimentRun
                 {
                     if (resumable.TryDequeue(out var pending))
                     {
-                        active.Add(RunTrialAsync(pending, coordinator, runCts.Token));
+                        active.Add(RunTrialAsync(pending, coordinator, modelGate, runCts.Token));
                     }
                     else if (created < _options.MaxTrials && created < capacity && BudgetLeft() is null)
                     {
@@ -113,7 +117,7 @@ internal sealed partial class ExperimentRun
                         var parameters = _tuner.Propose(settings);
                         var trial = await _store.CreateTrialAsync(_experimentId, parameters.ToJson(), runCts.Token).ConfigureAwait(false);
                         created++;
-                        active.Add(RunTrialAsync(trial, coordinator, runCts.Token));
+                        active.Add(RunTrialAsync(trial, coordinator, modelGate, runCts.Token));
                     }
                     else
                     {
@@ -147,7 +151,10 @@ internal sealed partial class ExperimentRun
 
         await _store.SetExperimentStatusAsync(_experimentId, ExperimentStatus.Completed, cancellationToken).ConfigureAwait(false);
         Report(null, null);
-        return await ExperimentSummary.FromStoreAsync(_store, _experimentId, Elapsed, cancellationToken).ConfigureAwait(false);
+        var summary = await ExperimentSummary.FromStoreAsync(_store, _experimentId, Elapsed, cancellationToken).ConfigureAwait(false);
+        return _savedModelPath is not null && _savedModelValue == summary.BestValue
+            ? summary with { BestModelPath = _savedModelPath, BestModelTrialNumber = _savedModelTrial }
+            : summary;
     }
 
     private static async Task DrainAsync(IEnumerable<Task> tasks)
@@ -185,7 +192,7 @@ internal sealed partial class ExperimentRun
         return existing;
     }
 
-    private async Task RunTrialAsync(TrialRecord trial, StoppingCoordinator coordinator, CancellationToken cancellationToken)
+    private async Task RunTrialAsync(TrialRecord trial, StoppingCoordinator coordinator, SemaphoreSlim modelGate, CancellationToken cancellationToken)
     {
         // Yield so that the loop can start the other trials before this one runs synchronously.
         await Task.Yield();
@@ -200,7 +207,7 @@ internal sealed partial class ExperimentRun
         Report(null, trial.Number);
         try
         {
-            await TrainAsync(trial, lease, coordinator, cancellationToken).ConfigureAwait(false);
+            await TrainAsync(trial, lease, coordinator, modelGate, cancellationToken).ConfigureAwait(false);
         }
         catch (StaleLeaseException ex)
         {
@@ -213,7 +220,7 @@ internal sealed partial class ExperimentRun
         }
     }
 
-    private async Task TrainAsync(TrialRecord trial, TrialLease lease, StoppingCoordinator coordinator, CancellationToken cancellationToken)
+    private async Task TrainAsync(TrialRecord trial, TrialLease lease, StoppingCoordinator coordinator, SemaphoreSlim modelGate, CancellationToken cancellationToken)
     {
         var parameters = TrialParameters.FromJson(trial.ParametersJson);
         var startedAt = _time.GetTimestamp();
@@ -282,7 +289,11 @@ internal sealed partial class ExperimentRun
 
                 await _store.RecordObservationAsync(lease, epoch, value, cancellationToken).ConfigureAwait(false);
                 curve.Add(value);
-                NoteValue(value, trial.Number);
+                if (NoteValue(value, trial.Number) && _options.BestModelPath is { } modelPath && run is ITrainedModelRun trained)
+                {
+                    await SaveBestModelAsync(modelGate, trained, trial.Number, value, modelPath, cancellationToken).ConfigureAwait(false);
+                }
+
                 var decision = await DecideAsync(trial, lease, coordinator, epoch, value, cancellationToken).ConfigureAwait(false);
                 if (decision.Action == DecisionAction.Stop)
                 {
@@ -394,7 +405,7 @@ internal sealed partial class ExperimentRun
         }
     }
 
-    private void NoteValue(double value, int trialNumber)
+    private bool NoteValue(double value, int trialNumber)
     {
         lock (_gate)
         {
@@ -402,7 +413,54 @@ internal sealed partial class ExperimentRun
             {
                 _best = value;
                 _bestTrial = trialNumber;
+                return true;
             }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Writes the model that just set the best value, before its trial trains on (and long before its run is
+    /// disposed). Saves are serialised; one overtaken by a better value while waiting is skipped. The file is
+    /// written beside the target and moved over it, so a crash never leaves a half-written best model.
+    /// </summary>
+    private async Task SaveBestModelAsync(SemaphoreSlim gate, ITrainedModelRun run, int trialNumber, double value, string basePath, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            lock (_gate)
+            {
+                if (_bestTrial != trialNumber || _best != value)
+                {
+                    return;
+                }
+            }
+
+            string path = Path.GetFullPath(basePath + run.ModelFileExtension);
+            string temporary = path + ".saving";
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await run.SaveModelAsync(temporary, cancellationToken).ConfigureAwait(false);
+                File.Move(temporary, path, overwrite: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The experiment is worth more than its model file: go on, say so, and report no saved model.
+                LogModelNotSaved(_logger, trialNumber, path, ex.Message);
+                _savedModelPath = null;
+                return;
+            }
+
+            _savedModelPath = path;
+            _savedModelTrial = trialNumber;
+            _savedModelValue = value;
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
@@ -455,6 +513,9 @@ internal sealed partial class ExperimentRun
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialNumber} failed: {Error}")]
     private static partial void LogTrialFailed(ILogger logger, int trialNumber, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The best model (trial {TrialNumber}) could not be saved to {Path}: {Error}")]
+    private static partial void LogModelNotSaved(ILogger logger, int trialNumber, string path, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialNumber} was taken over by another worker: {Detail}")]
     private static partial void LogLostLease(ILogger logger, int trialNumber, string detail);

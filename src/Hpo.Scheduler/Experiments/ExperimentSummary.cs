@@ -35,6 +35,16 @@ public sealed record ExperimentSummary(
     /// <summary>EpochsWithoutStopping ÷ EpochsUsed: how many times fewer epochs early stopping needed (1 when nothing was trained).</summary>
     public double EpochSpeedup => EpochsUsed == 0 ? 1 : (double)EpochsWithoutStopping / EpochsUsed;
 
+    /// <summary>
+    /// The file this run saved the best model to (<see cref="ExperimentOptions.BestModelPath"/> plus the run's
+    /// extension), when this run trained the trial that reached <see cref="BestValue"/>; null otherwise (saving off,
+    /// a workload without models, or the best value reached in an earlier run).
+    /// </summary>
+    public string? BestModelPath { get; init; }
+
+    /// <summary>The trial whose model <see cref="BestModelPath"/> holds (it reached <see cref="BestValue"/>; on ties, the first to reach it in this run).</summary>
+    public int? BestModelTrialNumber { get; init; }
+
     /// <summary>Summarises the experiment <paramref name="experimentId"/> from the store.</summary>
     /// <exception cref="NotFoundException">There is no such experiment.</exception>
     public static async Task<ExperimentSummary> FromStoreAsync(IExperimentStore store, long experimentId, TimeSpan wallTime, CancellationToken cancellationToken = default)

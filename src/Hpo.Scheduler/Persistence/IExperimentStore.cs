@@ -68,6 +68,12 @@ public interface IExperimentStore
     /// <summary>The curves (observations ordered by epoch) of many trials in one round trip; absent trials map to empty lists.</summary>
     Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The observations of many trials recorded strictly after <paramref name="recordedAfter"/>, ordered by epoch, in
+    /// one round trip (an incremental read for live views); absent trials and trials with nothing newer map to empty lists.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, DateTimeOffset recordedAfter, CancellationToken cancellationToken = default);
+
     /// <summary>The best value any trial of the experiment has observed (direction-aware), or null when none.</summary>
     Task<double?> GetBestValueAsync(long experimentId, CancellationToken cancellationToken = default);
 
@@ -76,6 +82,12 @@ public interface IExperimentStore
 
     /// <summary>The decisions of a trial, by epoch.</summary>
     Task<IReadOnlyList<DecisionRecord>> GetDecisionsAsync(long trialId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The decisions of many trials, by epoch, in one round trip; with <paramref name="decidedAfter"/>, only those
+    /// decided strictly after it. Absent trials and trials without such decisions map to empty lists.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, IReadOnlyList<DecisionRecord>>> GetDecisionsAsync(IReadOnlyCollection<long> trialIds, DateTimeOffset? decidedAfter = null, CancellationToken cancellationToken = default);
 
     /// <summary>Running trials whose last heartbeat is older than <paramref name="heartbeatBefore"/> (optionally of one experiment).</summary>
     Task<IReadOnlyList<TrialRecord>> FindStaleTrialsAsync(DateTimeOffset heartbeatBefore, long? experimentId = null, CancellationToken cancellationToken = default);

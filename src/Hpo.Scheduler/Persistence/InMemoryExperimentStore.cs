@@ -300,6 +300,23 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, DateTimeOffset recordedAfter, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(trialIds);
+        lock (_gate)
+        {
+            var result = new Dictionary<long, IReadOnlyList<ObservationRecord>>();
+            foreach (long id in trialIds.Distinct())
+            {
+                result[id] = _trials.TryGetValue(id, out var t) ? t.Curve.Values.Where(o => o.RecordedAt > recordedAfter).ToArray() : [];
+            }
+
+            return Task.FromResult<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>>(result);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<double?> GetBestValueAsync(long experimentId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -364,6 +381,25 @@ public sealed class InMemoryExperimentStore : IExperimentStore
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<DecisionRecord>>(RequireTrial(trialId).Decisions.Values.ToArray());
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<long, IReadOnlyList<DecisionRecord>>> GetDecisionsAsync(IReadOnlyCollection<long> trialIds, DateTimeOffset? decidedAfter = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(trialIds);
+        lock (_gate)
+        {
+            var result = new Dictionary<long, IReadOnlyList<DecisionRecord>>();
+            foreach (long id in trialIds.Distinct())
+            {
+                result[id] = _trials.TryGetValue(id, out var t)
+                    ? t.Decisions.Values.Where(d => decidedAfter is null || d.DecidedAt > decidedAfter).ToArray()
+                    : [];
+            }
+
+            return Task.FromResult<IReadOnlyDictionary<long, IReadOnlyList<DecisionRecord>>>(result);
         }
     }
 

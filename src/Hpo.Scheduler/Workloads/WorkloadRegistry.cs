@@ -17,7 +17,9 @@ public sealed class WorkloadRegistry
         .Register(Digits.DigitsMlpWorkload.TypeName, Digits.DigitsMlpWorkload.FromSettings, Digits.DigitsMlpWorkload.DefaultSearchSpaceJson)
         .Register(MlNet.MlNetDigitsWorkload.TypeName, MlNet.MlNetDigitsWorkload.FromSettings, MlNet.MlNetDigitsWorkload.DefaultSearchSpaceJson)
         .Register(MlNet.MlNetBreastCancerWorkload.TypeName, MlNet.MlNetBreastCancerWorkload.FromSettings, MlNet.MlNetBreastCancerWorkload.DefaultSearchSpaceJson)
-        .Register(LcBench.LcBenchWorkload.TypeName, LcBench.LcBenchWorkload.FromSettings);
+        .Register(LcBench.LcBenchWorkload.TypeName, LcBench.LcBenchWorkload.FromSettings)
+        .Register(Tabular.TabularMlNetWorkload.TypeName, Tabular.TabularMlNetWorkload.FromSettings, Tabular.TabularMlNetWorkload.DefaultSearchSpaceJson)
+        .Register(Tabular.TabularMlpWorkload.TypeName, Tabular.TabularMlpWorkload.FromSettings, Tabular.TabularMlpWorkload.DefaultSearchSpaceJson);
 
     /// <summary>Adds a workload type.</summary>
     /// <param name="type">The <c>type</c> value that selects it, e.g. <c>lcbench</c>.</param>

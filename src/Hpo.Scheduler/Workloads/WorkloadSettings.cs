@@ -100,6 +100,15 @@ public sealed partial class WorkloadSettings
         };
     }
 
+    /// <summary>A list of strings (a JSON array of strings, or one comma-separated string), or null when absent.</summary>
+    public IReadOnlyList<string>? GetStringList(string name) => _values[name] switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => [.. v.GetValue<string>().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
+        JsonArray a when a.All(e => e is JsonValue ev && ev.GetValueKind() == JsonValueKind.String) => [.. a.Select(e => e!.GetValue<string>())],
+        var other => throw Invalid(name, $"must be an array of strings; it is {other.ToJsonString()}"),
+    };
+
     /// <summary>Throws when a setting other than <see cref="TypeProperty"/> and <paramref name="known"/> is present (catches typos).</summary>
     public void EnsureOnly(params IEnumerable<string> known)
     {

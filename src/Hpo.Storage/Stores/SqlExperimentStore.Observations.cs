@@ -155,7 +155,13 @@ internal sealed partial class SqlExperimentStore
             return newEpochs;
         }, cancellationToken);
 
-    public async Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, CancellationToken cancellationToken = default) =>
+        ReadCurvesAsync(trialIds, null, cancellationToken);
+
+    public Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, DateTimeOffset recordedAfter, CancellationToken cancellationToken = default) =>
+        ReadCurvesAsync(trialIds, recordedAfter, cancellationToken);
+
+    private async Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> ReadCurvesAsync(IReadOnlyCollection<long> trialIds, DateTimeOffset? recordedAfter, CancellationToken cancellationToken)
     {
         _validate.CurveRequest(trialIds);
         var ids = trialIds.Distinct().ToList();
@@ -164,8 +170,14 @@ internal sealed partial class SqlExperimentStore
         {
             var rows = await _executor.ReadAsync("GetCurves", async (s, ct) =>
             {
-                await using var select = s.Command($"SELECT trial_id, epoch, value, recorded_at FROM observations WHERE {s.Dialect.InIds("trial_id", "@ids")} ORDER BY trial_id, epoch")
+                await using var select = s.Command(
+                    $"SELECT trial_id, epoch, value, recorded_at FROM observations WHERE {s.Dialect.InIds("trial_id", "@ids")}{(recordedAfter is null ? string.Empty : " AND recorded_at > @after")} ORDER BY trial_id, epoch")
                     .With("ids", s.Dialect.Ids(ids));
+                if (recordedAfter is { } after)
+                {
+                    select.With("after", s.Dialect.Time(after));
+                }
+
                 return await ReadAllAsync(select, r => new ObservationRecord(r.GetInt64(0), r.GetInt32(1), r.GetDouble(2), s.Dialect.ReadTime(r, 3)), ct);
             }, cancellationToken);
             foreach (var row in rows)
@@ -260,6 +272,34 @@ internal sealed partial class SqlExperimentStore
     public Task<IReadOnlyList<DecisionRecord>> GetDecisionsAsync(long trialId, CancellationToken cancellationToken = default) =>
         _executor.ReadAsync<IReadOnlyList<DecisionRecord>>("GetDecisions", async (s, ct) => await ReadDecisionsAsync(s, trialId, null, ct), cancellationToken);
 
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<DecisionRecord>>> GetDecisionsAsync(IReadOnlyCollection<long> trialIds, DateTimeOffset? decidedAfter = null, CancellationToken cancellationToken = default)
+    {
+        _validate.CurveRequest(trialIds);
+        var ids = trialIds.Distinct().ToList();
+        var decisions = ids.ToDictionary(id => id, _ => new List<DecisionRecord>());
+        if (ids.Count > 0)
+        {
+            var rows = await _executor.ReadAsync("GetDecisionsOfTrials", async (s, ct) =>
+            {
+                await using var select = s.Command(
+                    $"SELECT {DecisionColumns} FROM decisions WHERE {s.Dialect.InIds("trial_id", "@ids")}{(decidedAfter is null ? string.Empty : " AND decided_at > @after")} ORDER BY trial_id, epoch")
+                    .With("ids", s.Dialect.Ids(ids));
+                if (decidedAfter is { } after)
+                {
+                    select.With("after", s.Dialect.Time(after));
+                }
+
+                return await ReadAllAsync(select, r => ReadDecision(r, s), ct);
+            }, cancellationToken);
+            foreach (var row in rows)
+            {
+                decisions[row.TrialId].Add(row);
+            }
+        }
+
+        return decisions.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<DecisionRecord>)kv.Value);
+    }
+
     // The time a decision was taken is not part of its identity: a worker that restarts and decides again
     // at the same epoch, identically, is a retry.
     private static bool SameDecision(DecisionRecord a, DecisionRecord b) =>
@@ -273,19 +313,21 @@ internal sealed partial class SqlExperimentStore
     private static async Task<List<DecisionRecord>> ReadDecisionsAsync(SqlSession s, long trialId, int? epoch, CancellationToken ct)
     {
         await using var select = s.Command(
-            $"""
-            SELECT trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at
-            FROM decisions WHERE trial_id = @trial{(epoch is null ? string.Empty : " AND epoch = @epoch")} ORDER BY epoch
-            """).With("trial", trialId);
+            $"SELECT {DecisionColumns} FROM decisions WHERE trial_id = @trial{(epoch is null ? string.Empty : " AND epoch = @epoch")} ORDER BY epoch").With("trial", trialId);
         if (epoch is not null)
         {
             select.With("epoch", epoch.Value);
         }
 
-        return await ReadAllAsync(select, r => new DecisionRecord(
-            r.GetInt64(0), r.GetInt32(1), Enum.Parse<DecisionAction>(r.GetString(2)), r.GetString(3),
-            r.GetDoubleOrNull(4), r.GetDoubleOrNull(5), r.GetDoubleOrNull(6), r.GetDoubleOrNull(7), r.GetStringOrNull(8), s.Dialect.ReadTime(r, 9)), ct);
+        return await ReadAllAsync(select, r => ReadDecision(r, s), ct);
     }
+
+    // The columns ReadDecision reads, in its order; one list for every read of decisions.
+    private const string DecisionColumns = "trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at";
+
+    private static DecisionRecord ReadDecision(DbDataReader r, SqlSession s) => new(
+        r.GetInt64(0), r.GetInt32(1), Enum.Parse<DecisionAction>(r.GetString(2)), r.GetString(3),
+        r.GetDoubleOrNull(4), r.GetDoubleOrNull(5), r.GetDoubleOrNull(6), r.GetDoubleOrNull(7), r.GetStringOrNull(8), s.Dialect.ReadTime(r, 9));
 
     private static async Task<HashSet<int>> InsertObservationsAsync(SqlSession s, long trialId, List<(int Epoch, double Value)> rows, DateTimeOffset now, CancellationToken ct)
     {

@@ -60,6 +60,16 @@ public sealed class HpoDashboardOptions
     /// </summary>
     public bool HangfireReadOnly { get; set; } = true;
 
+    /// <summary>
+    /// The LC-PFN model file (.lcpfn) the forecast API (<c>/api/trials/{id}/forecast</c>) predicts with; null for
+    /// none, and then the API answers 404 <c>no_model</c> and the pages draw curves without forecast bands.
+    /// <c>hpo dashboard</c> sets it from <c>--model</c>, <c>$HPO_LCPFN_MODEL</c> or the default model.
+    /// </summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>How many forecasts (one per distinct observed curve prefix) are kept in memory (1–1,000,000, default 20,000).</summary>
+    public int ForecastCacheSize { get; set; } = 20_000;
+
     /// <summary>Whether an API key is configured.</summary>
     public bool HasApiKey => ApiKey is not null;
 

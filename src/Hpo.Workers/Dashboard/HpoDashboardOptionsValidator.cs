@@ -75,6 +75,16 @@ public sealed class HpoDashboardOptionsValidator : IValidateOptions<HpoDashboard
             failures.Add($"HangfirePath '{options.HangfirePath}' collides with the dashboard's own routes (/api, /experiments, /trials, /_hpo).");
         }
 
+        if (options.ModelPath is not null && (string.IsNullOrWhiteSpace(options.ModelPath) || !File.Exists(options.ModelPath)))
+        {
+            failures.Add($"ModelPath '{options.ModelPath}' is not an existing LC-PFN model file (.lcpfn); give a model file or leave it unset to show curves without forecasts.");
+        }
+
+        if (options.ForecastCacheSize is < 1 or > 1_000_000)
+        {
+            failures.Add($"ForecastCacheSize is {options.ForecastCacheSize}; it must be between 1 and 1000000.");
+        }
+
         return failures;
     }
 

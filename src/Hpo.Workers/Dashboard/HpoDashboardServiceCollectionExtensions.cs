@@ -1,4 +1,5 @@
 using Hpo.Workers.Dashboard.Api;
+using Hpo.Workers.Dashboard.Forecasts;
 using Hpo.Workers.Dashboard.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +31,9 @@ public static class HpoDashboardServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HpoDashboardOptions>, HpoDashboardOptionsValidator>());
         services.TryAddSingleton<DashboardAccessPolicy>();
+        // One loaded model and one forecast cache for the whole app.
+        services.TryAddSingleton<DashboardForecaster>();
+        services.TryAddSingleton(TimeProvider.System);
         // Scoped like the store may be (an EF Core context per request).
         services.TryAddScoped<DashboardQueries>();
         services.AddRouting();

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hpo.Workers.Dashboard.Api;
+using Hpo.Workers.Dashboard.Forecasts;
 using Hpo.Workers.Dashboard.Pages;
 using Hpo.Workers.Dashboard.Security;
 using Microsoft.AspNetCore.Builder;
@@ -28,6 +29,8 @@ public static class HpoDashboardWebApplicationExtensions
         // Reading the options validates them now, before anything is served.
         HpoDashboardOptions options = app.Services.GetRequiredService<IOptions<HpoDashboardOptions>>().Value;
         DashboardAccessPolicy policy = app.Services.GetRequiredService<DashboardAccessPolicy>();
+        // Loads the forecast model now: a model file that cannot be read fails the start, not the first chart.
+        app.Services.GetRequiredService<DashboardForecaster>();
         bool hangfire = app.Services.GetService<IServiceProviderIsService>()?.IsService(typeof(JobStorage)) == true;
 
         app.UseMiddleware<DashboardAccessMiddleware>();

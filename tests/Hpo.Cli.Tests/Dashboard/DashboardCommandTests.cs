@@ -16,6 +16,28 @@ public sealed class DashboardCommandTests
     }
 
     [Fact]
+    public async Task Invoke_MissingModel_ExitsTwoNamingModel()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "hpo-missing-" + Guid.NewGuid().ToString("N") + ".lcpfn");
+
+        var (exit, _, error) = await ConsoleCapture.InvokeAsync("dashboard", "--db", "hpo.db", "--model", missing);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--model", error, StringComparison.Ordinal);
+        Assert.Contains(missing, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_Dashboard_DescribesTheModelOption()
+    {
+        var (exit, output, _) = await ConsoleCapture.InvokeAsync("dashboard", "--help");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("--model", output, StringComparison.Ordinal);
+        Assert.Contains("forecasts", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invoke_MissingSqliteFile_ExitsTwoNamingTheFile()
     {
         string missing = Path.Combine(Path.GetTempPath(), "hpo-missing-" + Guid.NewGuid().ToString("N") + ".db");

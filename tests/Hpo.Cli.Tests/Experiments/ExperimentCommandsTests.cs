@@ -3,9 +3,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hpo.Cli.Tests.LcPfn;
 using Hpo.Scheduler.Persistence;
+using Hpo.Scheduler.Workloads.Datasets;
 using Hpo.Storage.Configuration;
 using Hpo.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
 
 namespace Hpo.Cli.Tests.Experiments;
 
@@ -30,13 +34,13 @@ public sealed class ExperimentCommandsTests : IClassFixture<LcPfnCommandTests.Ti
 
     private static Task<(int ExitCode, string Out, string Error)> RunAsync(params string[] args) => RunAsync(args, CancellationToken.None);
 
-    private string WriteExperiment(string name, int trials, int epochs, int concurrency = 2, string policy = """{"type":"lcpfn","delta":0.05,"minEpochs":2}""")
+    private string WriteExperiment(string name, int trials, int epochs, int concurrency = 2, string policy = """{"type":"lcpfn","delta":0.05,"minEpochs":2}""", string workload = "digits-mlp")
     {
         string path = Path.Combine(_folder, name + ".json");
         File.WriteAllText(path, $$"""
             {
               "name": "{{name}}",
-              "workload": { "type": "digits-mlp" },
+              "workload": { "type": "{{workload}}" },
               "metric": { "name": "val_accuracy", "direction": "maximize", "lowerBound": 0, "upperBound": 1 },
               "maxEpochs": {{epochs}},
               "searchSpace": "default",
@@ -228,6 +232,76 @@ public sealed class ExperimentCommandsTests : IClassFixture<LcPfnCommandTests.Ti
         Assert.Equal(2, status.Count);
         Assert.All(status, e => Assert.StartsWith("demo-", e!["name"]!.GetValue<string>(), StringComparison.Ordinal));
         Assert.Equal(2, status.Select(e => e!["name"]!.GetValue<string>()).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Run_MlNetExperiment_SavesBestModelThatScoresTheReportedValue()
+    {
+        string file = WriteExperiment("mlnet-best", trials: 4, epochs: 4, workload: "mlnet-digits");
+
+        var (code, output, error) = await RunAsync("run", file, "--db", Db, "--model", _model, "--json");
+
+        Assert.True(code == 0, error);
+        var summary = JsonNode.Parse(output)!;
+        string path = summary["bestModel"]!.GetValue<string>();
+        Assert.Equal(Path.Combine(_folder, "hpo-models", "mlnet-best.zip"), path);
+        Assert.Contains($"saved to {path}", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(path + ".saving"));
+
+        // Score the saved model on the validation split the workload uses (its defaults), independently of Hpo's own scoring.
+        var context = new MLContext(0);
+        var model = context.Model.Load(path, out _);
+        var split = DatasetSplit.Stratified(BuiltInDatasets.LoadDigits(), 0.2, DatasetSplitOptions.DefaultSplitSeed).Standardized();
+        Assert.Equal(summary["bestValue"]!.GetValue<double>(), ValidationAccuracy(context, model, split), 12);
+    }
+
+    [Fact]
+    public async Task Demo_SavesBestStateDictUnlessNoSaveModel()
+    {
+        var saved = await RunAsync("demo", "--db", Db, "--model", _model, "--name", "kept", "--trials", "2", "--epochs", "2");
+        var skipped = await RunAsync("demo", "--db", Db, "--model", _model, "--name", "skipped", "--trials", "2", "--epochs", "2", "--no-save-model");
+
+        Assert.True(saved.ExitCode == 0, saved.Error);
+        string path = Path.Combine(_folder, "hpo-models", "kept.dat");
+        Assert.Contains($"saved to {path}", saved.Out, StringComparison.Ordinal);
+        Assert.True(new FileInfo(path).Length > 0);
+        Assert.True(skipped.ExitCode == 0, skipped.Error);
+        Assert.DoesNotContain("Best model", skipped.Out, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_folder, "hpo-models"), "skipped*"));
+        foreach (string verb in new[] { "demo", "run" })
+        {
+            Assert.Contains("--no-save-model", (await RunAsync(verb, "--help")).Out, StringComparison.Ordinal);
+        }
+    }
+
+    private static double ValidationAccuracy(MLContext context, ITransformer model, DatasetSplit split)
+    {
+        IDataView Load(TabularDataset data)
+        {
+            var schema = SchemaDefinition.Create(typeof(DigitRow));
+            schema[nameof(DigitRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, data.FeatureCount);
+            var rows = new DigitRow[data.RowCount];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                rows[i] = new DigitRow { Features = data.GetRow(i).ToArray(), Label = (uint)data.Labels.Span[i] };
+            }
+
+            return context.Data.LoadFromEnumerable(rows, schema);
+        }
+
+        var train = Load(split.Train);
+        var toKey = context.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).Fit(train);
+        var scored = model.Transform(toKey.Transform(Load(split.Validation)));
+        var labels = scored.GetColumn<uint>("Label").ToArray();
+        var predicted = scored.GetColumn<uint>("PredictedLabel").ToArray();
+        return (double)labels.Zip(predicted).Count(p => p.First == p.Second) / labels.Length;
+    }
+
+    private sealed class DigitRow
+    {
+        public float[] Features { get; set; } = [];
+
+        public uint Label { get; set; }
     }
 
     [Fact]

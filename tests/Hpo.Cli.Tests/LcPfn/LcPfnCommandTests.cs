@@ -87,6 +87,32 @@ public sealed class LcPfnCommandTests : IClassFixture<LcPfnCommandTests.TinyMode
     }
 
     [Fact]
+    public async Task Eval_NoiseScaleThree_ScoresNoisierCurvesLowerAndSaysSo()
+    {
+        // The shipped model (found beside the app): a near-random model's score says nothing about noise.
+        var (code1, plain, error1) = await RunAsync("lcpfn", "eval", "--curves", "100", "--cutoffs", "20", "--json");
+        var (code3, noisy, error3) = await RunAsync("lcpfn", "eval", "--curves", "100", "--cutoffs", "20", "--noise-scale", "3", "--json");
+
+        Assert.True(code1 == 0, error1);
+        Assert.True(code3 == 0, error3);
+        using var a = JsonDocument.Parse(plain);
+        using var b = JsonDocument.Parse(noisy);
+        Assert.Equal(3.0, b.RootElement.GetProperty("noiseScale").GetDouble());
+        double llPlain = a.RootElement.GetProperty("results")[0].GetProperty("logLikelihood").GetDouble();
+        double llNoisy = b.RootElement.GetProperty("results")[0].GetProperty("logLikelihood").GetDouble();
+        Assert.True(llNoisy < llPlain, $"noisier curves should be harder to predict: {llNoisy} vs {llPlain}");
+    }
+
+    [Fact]
+    public async Task Eval_NoiseScaleZero_ExitsTwoNamingIt()
+    {
+        var (code, _, error) = await RunAsync("lcpfn", "eval", "--model", _model, "--noise-scale", "0");
+
+        Assert.Equal(2, code);
+        Assert.Contains("noise scale", error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Eval_CutoffBeyondModel_ExitsTwoNamingIt()
     {
         var (code, _, error) = await RunAsync("lcpfn", "eval", "--model", _model, "--cutoffs", "10,20");

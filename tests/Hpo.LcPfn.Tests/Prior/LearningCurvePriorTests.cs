@@ -58,6 +58,35 @@ public sealed class LearningCurvePriorTests
     }
 
     [Fact]
+    public void Sample_NoiseScaleThree_SameCleanCurveWithThreeTimesTheResidual()
+    {
+        var plain = new LearningCurvePrior();
+        var noisier = new LearningCurvePrior(noiseScale: 3);
+        var (n1, c1, n3, c3) = (new float[T], new float[T], new float[T], new float[T]);
+        for (int i = 0; i < 50; i++)
+        {
+            var p1 = plain.Sample(9, PriorStream.Evaluation, i, n1, c1);
+            var p3 = noisier.Sample(9, PriorStream.Evaluation, i, n3, c3);
+            Assert.Equal(p1, p3);
+            Assert.Equal(c1, c3);
+            for (int t = 0; t < T; t++)
+            {
+                // Residuals are the same draw times 3 (float rounding aside).
+                Assert.Equal(3 * ((double)n1[t] - c1[t]), (double)n3[t] - c3[t], 1e-4);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    public void Constructor_NoiseScaleNotPositive_Throws(double scale)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LearningCurvePrior(noiseScale: scale));
+    }
+
+    [Fact]
     public void Draw_ParameterStatistics_MatchTheirDistributions()
     {
         const int n = 200_000;

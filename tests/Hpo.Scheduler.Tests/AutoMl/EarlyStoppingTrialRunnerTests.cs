@@ -15,13 +15,16 @@ public sealed class EarlyStoppingTrialRunnerTests
     private static readonly MetricSettings Metric = new(MetricDirection.Maximize, 12, 0, 1);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-    private EarlyStoppingTrialRunner Runner(IStoppingPolicy policy, IMonitor? monitor = null, SyntheticWorkload? workload = null) =>
-        new(new WorkloadTrialRunner(workload ?? new SyntheticWorkload(), Metric, seed: 0, _time), policy, Metric, _time, monitor);
+    private EarlyStoppingSession Session(IStoppingPolicy policy, IMonitor? monitor = null) => new(policy, Metric, _time, monitor);
+
+    private EarlyStoppingTrialRunner Runner(EarlyStoppingSession session, SyntheticWorkload? workload = null) =>
+        new(new WorkloadTrialRunner(workload ?? new SyntheticWorkload(), Metric, seed: 0, _time), session);
 
     [Fact]
     public async Task RunAsync_PlateauingTrial_StoppedEarlyWithDecision()
     {
-        using var runner = Runner(new PatienceStoppingPolicy(new PatienceOptions { K = 1 }));
+        using var session = Session(new PatienceStoppingPolicy(new PatienceOptions { K = 1 }));
+        using var runner = Runner(session);
 
         var result = await runner.RunAsync(new TrialSettings { TrialId = 1, Parameter = SyntheticWorkload.Config(0.6, plateau: 3) }, CancellationToken.None);
 
@@ -32,13 +35,14 @@ public sealed class EarlyStoppingTrialRunnerTests
         Assert.Equal("patience", result.StopDecision.Policy);
         Assert.Equal(SyntheticWorkload.Value(0.6, 3, 3), result.Metric);
         Assert.Equal(-result.Metric, result.Loss);
-        Assert.Equal(5, runner.DecisionCount);
+        Assert.Equal(5, session.DecisionCount);
     }
 
     [Fact]
     public async Task RunAsync_GoodTrial_RunsAllEpochs()
     {
-        using var runner = Runner(new PatienceStoppingPolicy(new PatienceOptions { K = 1 }));
+        using var session = Session(new PatienceStoppingPolicy(new PatienceOptions { K = 1 }));
+        using var runner = Runner(session);
 
         var result = await runner.RunAsync(new TrialSettings { TrialId = 1, Parameter = SyntheticWorkload.Config(0.9) }, CancellationToken.None);
 
@@ -50,25 +54,63 @@ public sealed class EarlyStoppingTrialRunnerTests
     }
 
     [Fact]
-    public async Task RunAsync_AcrossTrials_PolicySeesEarlierTrials()
+    public async Task RunAsync_RunnerPerTrialDisposedAfterEach_PolicySeesEarlierTrials()
     {
-        // LC-PFN needs the best of other trials: after a strong first trial, a weak flat one is stopped.
-        using var runner = Runner(new LcPfnStoppingPolicy(new ExtrapolatingCurvePredictor()));
+        // LC-PFN needs the best of other trials: after a strong first trial, a weak flat one is stopped, even though
+        // each trial ran on its own runner, disposed when its trial ended (what AutoMLExperiment does).
+        using var session = Session(new LcPfnStoppingPolicy(new ExtrapolatingCurvePredictor()));
+        TrialResult strong;
+        using (var first = Runner(session))
+        {
+            strong = await first.RunAsync(new TrialSettings { TrialId = 0, Parameter = SyntheticWorkload.Config(0.95) }, CancellationToken.None);
+        }
 
-        var strong = await runner.RunAsync(new TrialSettings { TrialId = 1, Parameter = SyntheticWorkload.Config(0.95) }, CancellationToken.None);
-        var weak = await runner.RunAsync(new TrialSettings { TrialId = 2, Parameter = SyntheticWorkload.Config(0.3, plateau: 2) }, CancellationToken.None);
+        TrialResult weak;
+        using (var second = Runner(session))
+        {
+            weak = await second.RunAsync(new TrialSettings { TrialId = 1, Parameter = SyntheticWorkload.Config(0.3, plateau: 2) }, CancellationToken.None);
+        }
 
         Assert.False(strong.StoppedEarly);
         Assert.True(weak.StoppedEarly);
         Assert.True(weak.StopDecision!.ProbabilityOfImprovement < 0.05);
-        Assert.Same(strong, runner.BestResult);
+        Assert.Same(strong, session.BestResult);
+    }
+
+    [Fact]
+    public async Task RunAsync_SameRunnerDisposedAfterEveryTrial_KeepsWorking()
+    {
+        // SetTrialRunner(instance) registers a singleton that AutoML disposes after every trial and then uses again.
+        using var session = Session(new PatienceStoppingPolicy(new PatienceOptions { K = 1 }));
+        var runner = Runner(session);
+        var results = new List<TrialResult>();
+        for (int id = 0; id < 3; id++)
+        {
+            results.Add(await runner.RunAsync(new TrialSettings { TrialId = id, Parameter = SyntheticWorkload.Config(0.5 + (id / 10.0)) }, CancellationToken.None));
+            runner.Dispose();
+        }
+
+        Assert.Equal([0, 1, 2], results.Select(r => r.TrialSettings.TrialId));
+        Assert.Equal(results.Sum(r => r.Curve.Count), session.DecisionCount);
+        Assert.Same(results[2], session.BestResult);
+    }
+
+    [Fact]
+    public async Task RunAsync_SessionDisposed_ThrowsObjectDisposed()
+    {
+        var session = Session(new PatienceStoppingPolicy());
+        using var runner = Runner(session);
+        session.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => runner.RunAsync(new TrialSettings { TrialId = 0, Parameter = SyntheticWorkload.Config(0.5) }, CancellationToken.None));
     }
 
     [Fact]
     public async Task RunAsync_Monitor_ToldAboutRunningCompletedBestAndFailed()
     {
         var monitor = new RecordingMonitor();
-        using var runner = Runner(new PatienceStoppingPolicy(), monitor);
+        using var session = Session(new PatienceStoppingPolicy(), monitor);
+        using var runner = Runner(session);
 
         await runner.RunAsync(new TrialSettings { TrialId = 1, Parameter = SyntheticWorkload.Config(0.5) }, CancellationToken.None);
         await runner.RunAsync(new TrialSettings { TrialId = 2, Parameter = SyntheticWorkload.Config(0.4) }, CancellationToken.None);
@@ -80,7 +122,8 @@ public sealed class EarlyStoppingTrialRunnerTests
     [Fact]
     public async Task Reporter_ReportAfterStop_Throws()
     {
-        using var runner = new EarlyStoppingTrialRunner(new IgnoresStopRunner(), new PatienceStoppingPolicy(new PatienceOptions { K = 0 }), Metric, _time);
+        using var session = Session(new PatienceStoppingPolicy(new PatienceOptions { K = 0 }));
+        using var runner = new EarlyStoppingTrialRunner(new IgnoresStopRunner(), session);
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => runner.RunAsync(new TrialSettings { TrialId = 1 }, CancellationToken.None));
 
@@ -92,10 +135,11 @@ public sealed class EarlyStoppingTrialRunnerTests
     {
         var space = SearchSpace.FromJson(SyntheticWorkload.SpaceJson);
         var tuner = new RandomSearchTuner(space, 4);
-        using var runner = Runner(new PatienceStoppingPolicy(new PatienceOptions { K = 2 }));
+        using var session = Session(new PatienceStoppingPolicy(new PatienceOptions { K = 2 }));
+        using var runner = Runner(session);
         var results = new List<TrialResult>();
 
-        // What AutoMLExperiment does: propose, run, feed back.
+        // The tuner's side of the loop (propose, run, feed back); AutoMlLifecycleTests drives AutoML's whole lifecycle.
         for (int id = 1; id <= 8; id++)
         {
             var settings = new TrialSettings { TrialId = id, StartedAtUtc = _time.GetUtcNow().UtcDateTime };
@@ -106,7 +150,7 @@ public sealed class EarlyStoppingTrialRunnerTests
         }
 
         Assert.Equal(results.MinBy(r => r.Loss), tuner.Best);
-        Assert.Equal(results.MinBy(r => r.Loss), runner.BestResult);
+        Assert.Equal(results.MinBy(r => r.Loss), session.BestResult);
         Assert.Contains(results, r => r.StoppedEarly);
     }
 
@@ -114,13 +158,16 @@ public sealed class EarlyStoppingTrialRunnerTests
     public async Task RunAsync_ParallelTrials_ShareBatchedDecisions()
     {
         var predictor = new ExtrapolatingCurvePredictor { OnPredict = () => Thread.Sleep(5) };
-        using var runner = Runner(new LcPfnStoppingPolicy(predictor), workload: new SyntheticWorkload { Rendezvous = 4 });
+        using var session = Session(new LcPfnStoppingPolicy(predictor));
+        using var runner = Runner(session, workload: new SyntheticWorkload { Rendezvous = 4 });
 
         var results = await Task.WhenAll(Enumerable.Range(1, 4).Select(id => runner.RunAsync(new TrialSettings { TrialId = id, Parameter = SyntheticWorkload.Config(0.5 + (id / 10.0)) }, CancellationToken.None)));
 
+        // The rendezvous makes four first epochs report together while the predictor sleeps, so at least two of
+        // them must share a policy call: strictly fewer calls than decisions.
         Assert.Equal(4, results.Length);
-        Assert.Equal(results.Sum(r => r.Curve.Count), runner.DecisionCount);
-        Assert.True(runner.PolicyCallCount <= runner.DecisionCount);
+        Assert.Equal(results.Sum(r => r.Curve.Count), session.DecisionCount);
+        Assert.True(session.PolicyCallCount < session.DecisionCount, $"{session.PolicyCallCount} policy calls for {session.DecisionCount} decisions");
     }
 
     private sealed class RecordingMonitor : IMonitor

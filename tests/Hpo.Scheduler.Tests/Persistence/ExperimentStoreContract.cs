@@ -479,6 +479,29 @@ public abstract class ExperimentStoreContract
         Assert.Equal(["w1", "w2"], (await store.ListWorkersAsync()).Select(w => w.Id));
     }
 
+    [Fact]
+    public async Task GetCurvesAndDecisions_ManyTrialsAfterATime_OnlyNewerOnesByEpoch()
+    {
+        var (store, trial) = await NewTrialAsync();
+        var lease = await store.ClaimTrialAsync(trial.Id, "w1", Lease);
+        await store.RecordObservationsAsync(lease, [(1, 0.2), (2, 0.3)]);
+        await store.RecordDecisionAsync(lease, new DecisionRecord(trial.Id, 2, DecisionAction.Continue, "lcpfn", 0.4, 0.8, 0.6, 0.9, null, Time.GetUtcNow()));
+        DateTimeOffset cursor = Time.GetUtcNow();
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await store.RecordObservationAsync(lease, 3, 0.35);
+        await store.RecordDecisionAsync(lease, new DecisionRecord(trial.Id, 3, DecisionAction.Stop, "lcpfn", 0.01, 0.5, 0.4, 0.6, "hopeless", Time.GetUtcNow()));
+
+        var curves = await store.GetCurvesAsync([trial.Id, 999_999], cursor);
+        var decisions = await store.GetDecisionsAsync([trial.Id, 999_999], cursor);
+        var allDecisions = await store.GetDecisionsAsync([trial.Id]);
+
+        Assert.Equal([3], curves[trial.Id].Select(o => o.Epoch));
+        Assert.Equal([3], decisions[trial.Id].Select(d => d.Epoch));
+        Assert.Equal([2, 3], allDecisions[trial.Id].Select(d => d.Epoch));
+        Assert.Empty(curves[999_999]);
+        Assert.Empty(decisions[999_999]);
+    }
+
     private async Task<(IExperimentStore Store, TrialRecord Trial)> NewTrialAsync()
     {
         var store = await CreateStoreAsync(Time);

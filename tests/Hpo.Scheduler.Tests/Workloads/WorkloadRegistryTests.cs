@@ -10,7 +10,7 @@ public sealed class WorkloadRegistryTests
     [Fact]
     public void Types_Default_ListsTheBuiltInWorkloads()
     {
-        Assert.Equal(["digits-mlp", "lcbench", "mlnet-breast-cancer", "mlnet-digits"], WorkloadRegistry.CreateDefault().Types);
+        Assert.Equal(["digits-mlp", "lcbench", "mlnet-breast-cancer", "mlnet-digits", "tabular-mlnet", "tabular-mlp"], WorkloadRegistry.CreateDefault().Types);
     }
 
     [Theory]
@@ -33,7 +33,7 @@ public sealed class WorkloadRegistryTests
     {
         var ex = Assert.Throws<ArgumentException>(() => WorkloadRegistry.CreateDefault().Create("""{"type":"digits-cnn"}"""));
 
-        Assert.StartsWith("Unknown workload type 'digits-cnn'; known types: digits-mlp, lcbench, mlnet-breast-cancer, mlnet-digits.", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Unknown workload type 'digits-cnn'; known types: digits-mlp, lcbench, mlnet-breast-cancer, mlnet-digits, tabular-mlnet, tabular-mlp.", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

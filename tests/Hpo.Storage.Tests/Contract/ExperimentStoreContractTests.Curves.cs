@@ -82,6 +82,46 @@ public abstract partial class ExperimentStoreContractTests
     }
 
     [StoreFact]
+    public async Task GetCurvesAsync_RecordedAfter_OnlyNewerObservationsOfEachTrial()
+    {
+        var (_, trial, lease) = await RunningTrialAsync();
+        await Store.RecordObservationsAsync(lease, [(1, 0.5), (2, 0.6)]);
+        DateTimeOffset cursor = Harness.Time.GetUtcNow();
+        Harness.Time.Advance(TimeSpan.FromSeconds(1));
+        await Store.RecordObservationAsync(lease, 3, 0.7);
+
+        var newer = await Store.GetCurvesAsync([trial.Id, 999_999], cursor);
+
+        Assert.Equal([3], newer[trial.Id].Select(o => o.Epoch));
+        Assert.Empty(newer[999_999]);
+        Assert.Empty((await Store.GetCurvesAsync([trial.Id], Harness.Time.GetUtcNow()))[trial.Id]);
+        Assert.Equal([1, 2, 3], (await Store.GetCurvesAsync([trial.Id], cursor - TimeSpan.FromSeconds(1)))[trial.Id].Select(o => o.Epoch));
+    }
+
+    [StoreFact]
+    public async Task GetDecisionsAsync_ManyTrials_OneMapByEpochOptionallyOnlyNewer()
+    {
+        var (experiment, first, firstLease) = await RunningTrialAsync();
+        var second = await Store.CreateTrialAsync(experiment.Id, Params());
+        var secondLease = await Store.ClaimTrialAsync(second.Id, "w2", TimeSpan.FromMinutes(1));
+        await Store.RecordDecisionAsync(firstLease, Decision(first.Id, 2));
+        await Store.RecordDecisionAsync(firstLease, Decision(first.Id, 1));
+        DateTimeOffset cursor = Decision(first.Id, 1).DecidedAt;
+        await Store.RecordDecisionAsync(secondLease, Decision(second.Id, 1) with { DecidedAt = cursor + TimeSpan.FromSeconds(5) });
+
+        var all = await Store.GetDecisionsAsync([first.Id, second.Id, 999_999]);
+        var newer = await Store.GetDecisionsAsync([first.Id, second.Id], cursor);
+
+        Assert.Equal([1, 2], all[first.Id].Select(d => d.Epoch));
+        Assert.Equal(await Store.GetDecisionsAsync(first.Id), all[first.Id]);
+        Assert.Equal([1], all[second.Id].Select(d => d.Epoch));
+        Assert.Empty(all[999_999]);
+        Assert.Empty(newer[first.Id]);
+        Assert.Equal([1], newer[second.Id].Select(d => d.Epoch));
+        Assert.Empty(await Store.GetDecisionsAsync([]));
+    }
+
+    [StoreFact]
     public async Task GetCurvesAsync_ManyTrials_OneMapWithEmptyListsForAbsentTrials()
     {
         var experiment = await Store.CreateExperimentAsync(Spec());

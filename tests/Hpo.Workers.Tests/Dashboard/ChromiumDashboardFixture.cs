@@ -31,7 +31,11 @@ public sealed class ChromiumDashboardFixture : IAsyncLifetime
         }
 
         Seed = await DashboardSeed.CreateAsync();
-        Host = await DashboardTestHost.StartKestrelAsync(Seed.Store, o => o.PollIntervalSeconds = 1);
+        Host = await DashboardTestHost.StartKestrelAsync(Seed.Store, o =>
+        {
+            o.PollIntervalSeconds = 1;
+            o.ModelPath = DashboardForecastTests.ModelPath;
+        });
         _profile = Directory.CreateTempSubdirectory("hpo-chromium-").FullName;
 
         ChromeDriverService service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromiumEnvironment.DriverPath)!, Path.GetFileName(ChromiumEnvironment.DriverPath));

@@ -10,7 +10,7 @@ public sealed class DashboardBrowserTests(ChromiumDashboardFixture fixture) : IC
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [ChromiumFact]
-    public void ExperimentPage_SeededExperiment_DrawsOneCurvePerTrialAndTheStoppedTrialsBand()
+    public void ExperimentPage_SeededExperiment_DrawsOneCurvePerTrialAndTheSelectedTrialsFanOnly()
     {
         DashboardSeed seed = fixture.Seed;
         var expected = seed.Observed.Select(t => t.Id.ToString(CultureInfo.InvariantCulture)).Order().ToArray();
@@ -24,19 +24,96 @@ public sealed class DashboardBrowserTests(ChromiumDashboardFixture fixture) : IC
 
         Assert.Equal(expected, curves.Select(c => c.GetAttribute("data-trial-id")).Order().ToArray());
         Assert.All(curves, c => Assert.StartsWith("M", c.GetAttribute("d"), StringComparison.Ordinal));
+        // No forecast drawn for every trial at once: none until one is chosen.
+        Assert.Empty(fixture.Driver.FindElements(By.CssSelector("#curves-chart g.fan")));
+        Assert.Empty(fixture.Driver.FindElements(By.CssSelector("#curves-chart polygon.band")));
+
         string stopped = seed.Stopped.Id.ToString(CultureInfo.InvariantCulture);
-        IWebElement band = fixture.Driver.FindElement(By.CssSelector($"#curves-chart polygon.band[data-trial-id='{stopped}']"));
-        Assert.Equal(3, band.GetAttribute("points")!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.True(band.Displayed);
-        Assert.Single(fixture.Driver.FindElements(By.CssSelector($"#curves-chart line.median[data-trial-id='{stopped}']")));
-        Assert.Single(fixture.Driver.FindElements(By.CssSelector($"#curves-chart polygon.band[data-trial-id='{seed.Running.Id}']")));
-        Assert.Empty(fixture.Driver.FindElements(By.CssSelector($"#curves-chart polygon.band[data-trial-id='{seed.Completed.Id}']")));
+        WaitFor(d => d.FindElements(By.CssSelector($"#trials button.show-forecast[data-trial-id='{stopped}']")).FirstOrDefault()).Click();
+        IWebElement fan = WaitFor(d => d.FindElements(By.CssSelector("#curves-chart g.fan")).FirstOrDefault());
+        Assert.Equal(stopped, fan.GetAttribute("data-trial-id"));
+        Assert.Equal((DashboardSeed.MaxEpochs - seed.Stopped.LastEpoch).ToString(CultureInfo.InvariantCulture), fan.GetAttribute("data-epochs"));
+        Assert.Single(fixture.Driver.FindElements(By.CssSelector("#curves-chart g.fan")));
+        Assert.Single(fixture.Driver.FindElements(By.CssSelector("#curves-chart polygon.fan-90")));
+        Assert.Single(fixture.Driver.FindElements(By.CssSelector("#curves-chart polygon.fan-50")));
+        Assert.Contains($"Trial #{seed.Stopped.Number}", fixture.Driver.FindElement(By.Id("forecast-note")).Text, StringComparison.Ordinal);
+
         Assert.Single(fixture.Driver.FindElements(By.CssSelector("#best-chart svg path.best-line")));
+        Assert.Equal("2", fixture.Driver.FindElement(By.CssSelector("#best-chart path.ends-stop")).GetAttribute("data-count"));
+        Assert.Equal("2", fixture.Driver.FindElement(By.CssSelector("#best-chart path.ends-complete")).GetAttribute("data-count"));
+        Assert.Single(fixture.Driver.FindElements(By.CssSelector("#best-chart rect.saved-span")));
         Assert.Equal(seed.Trials.Count, fixture.Driver.FindElements(By.CssSelector("#trials tbody tr")).Count);
         string saved = fixture.Driver.FindElement(By.Id("card-saved")).Text;
         long epochsSaved = (DashboardSeed.MaxEpochs - seed.Stopped.LastEpoch) + (DashboardSeed.MaxEpochs - seed.StoppedEarly.LastEpoch);
         Assert.Contains(epochsSaved.ToString(CultureInfo.InvariantCulture), saved, StringComparison.Ordinal);
+        Assert.Contains($"epochs saved: {epochsSaved}", fixture.Driver.FindElement(By.Id("best-legend")).Text, StringComparison.Ordinal);
         SaveScreenshot("experiment");
+        Assert.Empty(fixture.TakeConsoleErrors());
+    }
+
+    [ChromiumFact]
+    public void TrialPage_StoppedTrial_DrawsTheFanForEveryRemainingEpoch()
+    {
+        DashboardSeed seed = fixture.Seed;
+        int remaining = DashboardSeed.MaxEpochs - seed.Stopped.LastEpoch;
+
+        Open($"trials/{seed.Stopped.Id}");
+        IWebElement fan = WaitFor(d => d.FindElements(By.CssSelector("#trial-chart g.fan")).FirstOrDefault());
+
+        Assert.Equal(remaining.ToString(CultureInfo.InvariantCulture), fan.GetAttribute("data-epochs"));
+        // The median runs from the last observed point through one vertex per forecast epoch.
+        string median = fixture.Driver.FindElement(By.CssSelector("#trial-chart path.fan-median")).GetAttribute("d")!;
+        Assert.Equal(remaining, median.Count(c => c == 'L'));
+        // Each band's outline: the last observed point and every forecast epoch, along the top and back along the bottom.
+        foreach (string band in new[] { "fan-90", "fan-50" })
+        {
+            string points = fixture.Driver.FindElement(By.CssSelector($"#trial-chart polygon.{band}")).GetAttribute("points")!;
+            Assert.Equal(2 * (remaining + 1), points.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        }
+
+        Assert.Contains("given 5 epochs", fixture.Driver.FindElement(By.Id("forecast-note")).Text, StringComparison.Ordinal);
+        Assert.Contains("LC-PFN 90% band", fixture.Driver.FindElement(By.Id("curves-legend")).Text, StringComparison.Ordinal);
+        Assert.Empty(fixture.TakeConsoleErrors());
+    }
+
+    [ChromiumFact]
+    public async Task TrialPage_RunningTrialRecordsAnEpoch_GainsAPointAndItsFanMovesWithoutReloading()
+    {
+        DashboardSeed seed = fixture.Seed;
+        Open($"trials/{seed.Running.Id}");
+        IWebElement fan = WaitFor(d => d.FindElements(By.CssSelector("#trial-chart g.fan")).FirstOrDefault());
+        int epochsBefore = int.Parse(fan.GetAttribute("data-epochs")!, CultureInfo.InvariantCulture);
+        string before = fixture.Driver.FindElement(By.CssSelector("#trial-chart path.curve")).GetAttribute("d")!;
+        ((IJavaScriptExecutor)fixture.Driver).ExecuteScript("window.hpoNoReload = 'still here';");
+
+        await seed.AdvanceRunningTrialAsync();
+
+        string after = WaitFor(d =>
+        {
+            string? d2 = d.FindElements(By.CssSelector("#trial-chart path.curve")).FirstOrDefault()?.GetAttribute("d");
+            return d2 is not null && d2 != before ? d2 : null;
+        });
+        Assert.Equal(before.Count(c => c == 'L') + 1, after.Count(c => c == 'L'));
+        WaitFor(d => d.FindElements(By.CssSelector($"#trial-chart g.fan[data-epochs='{epochsBefore - 1}']")).FirstOrDefault());
+        Assert.Equal("still here", ((IJavaScriptExecutor)fixture.Driver).ExecuteScript("return window.hpoNoReload;"));
+        Assert.Empty(fixture.TakeConsoleErrors());
+    }
+
+    [ChromiumFact]
+    public async Task Pages_DashboardWithoutModel_DrawCurvesWithoutBandsOrErrors()
+    {
+        DashboardSeed seed = fixture.Seed;
+        await using DashboardTestHost host = await DashboardTestHost.StartKestrelAsync(seed.Store, o => o.PollIntervalSeconds = 1);
+
+        Open(new Uri(host.BaseAddress, $"experiments/{seed.Experiment.Id}"));
+        WaitFor(d => d.FindElements(By.CssSelector("#curves-chart svg path.curve")).FirstOrDefault());
+        Assert.Contains("No LC-PFN model", WaitFor(d => d.FindElements(By.Id("forecast-note")).FirstOrDefault(e => e.Text.Length > 0)).Text, StringComparison.Ordinal);
+        Assert.Empty(fixture.Driver.FindElements(By.CssSelector("#trials button.show-forecast")));
+
+        Open(new Uri(host.BaseAddress, $"trials/{seed.Stopped.Id}"));
+        WaitFor(d => d.FindElements(By.CssSelector("#trial-chart svg path.curve")).FirstOrDefault());
+        WaitFor(d => d.FindElements(By.Id("forecast-note")).FirstOrDefault(e => e.Text.Contains("No LC-PFN model", StringComparison.Ordinal)));
+        Assert.Empty(fixture.Driver.FindElements(By.CssSelector("#trial-chart g.fan")));
         Assert.Empty(fixture.TakeConsoleErrors());
     }
 
@@ -62,7 +139,7 @@ public sealed class DashboardBrowserTests(ChromiumDashboardFixture fixture) : IC
     }
 
     [ChromiumFact]
-    public void TrialPage_StoppedTrial_ListsEveryDecisionAndDrawsItsBand()
+    public void TrialPage_StoppedTrial_ListsEveryDecision()
     {
         DashboardSeed seed = fixture.Seed;
 
@@ -79,7 +156,7 @@ public sealed class DashboardBrowserTests(ChromiumDashboardFixture fixture) : IC
         Assert.Contains("lcpfn", last.Text, StringComparison.Ordinal);
         Assert.Contains("1.2%", last.Text, StringComparison.Ordinal);
         Assert.Single(fixture.Driver.FindElements(By.CssSelector("#trial-chart path.curve")));
-        Assert.Single(fixture.Driver.FindElements(By.CssSelector($"#trial-chart polygon.band[data-trial-id='{seed.Stopped.Id}']")));
+        WaitFor(d => d.FindElements(By.CssSelector($"#trial-chart g.fan[data-trial-id='{seed.Stopped.Id}']")).FirstOrDefault());
         Assert.Contains("LC-PFN", fixture.Driver.FindElement(By.Id("trial-details")).Text, StringComparison.Ordinal);
         SaveScreenshot("trial");
         Assert.Empty(fixture.TakeConsoleErrors());
@@ -98,6 +175,7 @@ public sealed class DashboardBrowserTests(ChromiumDashboardFixture fixture) : IC
         Assert.Equal(3, rows.Count);
         IWebElement link = fixture.Driver.FindElement(By.LinkText("cifar10-resnet"));
         Assert.EndsWith($"/experiments/{fixture.Seed.Experiment.Id}", link.GetAttribute("href"), StringComparison.Ordinal);
+        SaveScreenshot("experiments");
         Assert.Empty(fixture.TakeConsoleErrors());
     }
 
@@ -147,10 +225,12 @@ public sealed class DashboardBrowserTests(ChromiumDashboardFixture fixture) : IC
 
     private void SaveScreenshot(string name) => SaveScreenshotTo(fixture.Driver, name);
 
-    private void Open(string relative)
+    private void Open(string relative) => Open(new Uri(fixture.Host.BaseAddress, relative));
+
+    private void Open(Uri url)
     {
         fixture.TakeConsoleErrors();
-        fixture.Driver.Navigate().GoToUrl(new Uri(fixture.Host.BaseAddress, relative));
+        fixture.Driver.Navigate().GoToUrl(url);
     }
 
     private T WaitFor<T>(Func<IWebDriver, T?> condition)

@@ -71,6 +71,15 @@ public sealed class DashboardOptionsTests
     }
 
     [Fact]
+    public void Validate_ModelPathMissingOrCacheSizeZero_FailsNamingEach()
+    {
+        var failures = HpoDashboardOptionsValidator.Check(new HpoDashboardOptions { ModelPath = "/nonexistent/model.lcpfn", ForecastCacheSize = 0 });
+
+        Assert.Contains(failures, f => f.StartsWith("ModelPath '/nonexistent/model.lcpfn'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("ForecastCacheSize is 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Create_EmptyApiKey_ThrowsOptionsValidationException()
     {
         var ex = Assert.Throws<OptionsValidationException>(() =>

@@ -34,9 +34,16 @@ internal sealed class DashboardTestHost : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>An in-process host whose every request appears to come from <paramref name="clientAddress"/>.</summary>
-    public static async Task<DashboardTestHost> StartInProcessAsync(IExperimentStore store, IPAddress clientAddress, Action<HpoDashboardOptions>? configure = null)
+    public static async Task<DashboardTestHost> StartInProcessAsync(IExperimentStore store, IPAddress clientAddress, Action<HpoDashboardOptions>? configure = null, TimeProvider? time = null)
     {
-        var builder = DashboardApplication.CreateBuilder(["http://127.0.0.1:0"], configure ?? (_ => { }), services => AddStorage(services, store));
+        var builder = DashboardApplication.CreateBuilder(["http://127.0.0.1:0"], configure ?? (_ => { }), services =>
+        {
+            AddStorage(services, store);
+            if (time is not null)
+            {
+                services.AddSingleton(time);
+            }
+        });
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<IStartupFilter>(new ClientAddressStartupFilter(clientAddress));
         WebApplication app = DashboardApplication.Build(builder);

@@ -20,6 +20,9 @@ internal sealed class EpochMap
     /// <summary>The model epoch that stands for the run's final epoch.</summary>
     public int ModelEpochs { get; }
 
+    /// <summary>The run's epoch that model epoch <paramref name="modelEpoch"/> stands for (the nearest whole epoch when compressed).</summary>
+    public int RunEpoch(int modelEpoch) => (int)Math.Round(modelEpoch * _scale, MidpointRounding.AwayFromZero);
+
     /// <summary>The model-space prefix a curve of <paramref name="values"/> gives (empty when it is shorter than one model epoch).</summary>
     public double[] Observed(IReadOnlyList<double> values, Func<double, double> toModel)
     {

@@ -29,22 +29,34 @@ public sealed class DatasetSplit
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must be in (0, 1).");
         }
 
+        var (train, validation) = StratifiedRows(dataset.Labels.Span, dataset.ClassCount, validationFraction, seed);
+        return new DatasetSplit(dataset.Select(train), dataset.Select(validation));
+    }
+
+    /// <summary>
+    /// The row indices of <see cref="Stratified"/>: each stratum (a class, or any grouping such as a regression
+    /// target's quantile) gives <paramref name="validationFraction"/> of its rows to validation, chosen by a
+    /// seeded shuffle; both lists are sorted.
+    /// </summary>
+    internal static (List<int> Train, List<int> Validation) StratifiedRows(ReadOnlySpan<int> strata, int strataCount, double validationFraction, int seed)
+    {
         var random = new Random(seed);
+        var members = new List<int>[strataCount];
+        for (int c = 0; c < strataCount; c++)
+        {
+            members[c] = [];
+        }
+
+        for (int i = 0; i < strata.Length; i++)
+        {
+            members[strata[i]].Add(i);
+        }
+
         var train = new List<int>();
         var validation = new List<int>();
-        var labels = dataset.Labels.Span;
-        for (int c = 0; c < dataset.ClassCount; c++)
+        for (int c = 0; c < strataCount; c++)
         {
-            var rows = new List<int>();
-            for (int i = 0; i < labels.Length; i++)
-            {
-                if (labels[i] == c)
-                {
-                    rows.Add(i);
-                }
-            }
-
-            int[] shuffled = [.. rows];
+            int[] shuffled = [.. members[c]];
             random.Shuffle(shuffled);
             int take = shuffled.Length < 2 ? 0 : Math.Clamp((int)Math.Round(shuffled.Length * validationFraction), 1, shuffled.Length - 1);
             validation.AddRange(shuffled.Take(take));
@@ -54,7 +66,7 @@ public sealed class DatasetSplit
         // Sorted so the row order is the file's; the trainers shuffle (seeded) themselves.
         train.Sort();
         validation.Sort();
-        return new DatasetSplit(dataset.Select(train), dataset.Select(validation));
+        return (train, validation);
     }
 
     /// <summary>

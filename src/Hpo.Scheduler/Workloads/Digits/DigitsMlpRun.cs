@@ -7,9 +7,10 @@ namespace Hpo.Scheduler.Workloads.Digits;
 
 /// <summary>
 /// One configuration of the digits MLP in training. All its randomness (weights, shuffling, dropout)
-/// comes from one generator seeded with the trial seed, so a seed fixes the curve.
+/// comes from one generator seeded with the trial seed, so a seed fixes the curve. The trained network comes
+/// back through <see cref="ITrainedModelRun"/> and saves as a TorchSharp state dict (<c>Module.save</c>).
 /// </summary>
-internal sealed class DigitsMlpRun : EpochRun
+internal sealed class DigitsMlpRun : EpochRun, ITrainedModelRun
 {
     private readonly Generator _generator;
     private readonly MlpNetwork _model;
@@ -20,6 +21,7 @@ internal sealed class DigitsMlpRun : EpochRun
     private readonly Tensor _validationLabels;
     private readonly int _batchSize;
     private readonly int _threads;
+    private bool _handedOut;
 
     public DigitsMlpRun(DatasetSplit split, DigitsMlpHyperparameters hyperparameters, int seed, int threads)
     {
@@ -41,6 +43,32 @@ internal sealed class DigitsMlpRun : EpochRun
         _optimizer = hyperparameters.Optimizer == DigitsMlpHyperparameters.Sgd
             ? optim.SGD(_model.parameters(), hyperparameters.LearningRate, momentum: hyperparameters.Momentum, weight_decay: hyperparameters.WeightDecay)
             : optim.AdamW(_model.parameters(), hyperparameters.LearningRate, weight_decay: hyperparameters.WeightDecay);
+    }
+
+    /// <summary>
+    /// The network, in evaluation mode; once read, disposing the run leaves it to the caller. Its dropout draws
+    /// from the run's generator, which the run disposes, so it is for inference (<c>eval()</c>), not further training.
+    /// </summary>
+    public object Model
+    {
+        get
+        {
+            _handedOut = true;
+            _model.eval();
+            return _model;
+        }
+    }
+
+    /// <inheritdoc />
+    public string ModelFileExtension => ".dat";
+
+    /// <inheritdoc />
+    public Task SaveModelAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+
+        // Called between epochs by whoever drives the run, so no epoch is updating the weights meanwhile.
+        return Task.Run(() => _model.save(path), cancellationToken);
     }
 
     protected override void TrainEpoch(CancellationToken cancellationToken)
@@ -74,7 +102,11 @@ internal sealed class DigitsMlpRun : EpochRun
     protected override void DisposeCore()
     {
         _optimizer.Dispose();
-        _model.Dispose();
+        if (!_handedOut)
+        {
+            _model.Dispose();
+        }
+
         _trainFeatures.Dispose();
         _trainLabels.Dispose();
         _validationFeatures.Dispose();

@@ -64,6 +64,7 @@ public sealed class MlNetBreastCancerWorkload : MlNetWarmStartWorkload<MlNetBrea
         var train = MlNetData.ToBinary(context, split.Train);
         var validation = MlNetData.ToBinary(context, split.Validation);
         return new MlNetWarmStartRun<LinearModelParameters>(
+            train.Schema,
             (epoch, previous) =>
             {
                 var trainer = MlNetData.EpochContext(seed, epoch).BinaryClassification.Trainers.SgdCalibrated(

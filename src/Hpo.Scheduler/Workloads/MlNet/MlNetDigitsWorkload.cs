@@ -63,6 +63,7 @@ public sealed class MlNetDigitsWorkload : MlNetWarmStartWorkload<MlNetDigitsHype
         var context = new MLContext(seed);
         var (train, validation) = MlNetData.ToMulticlass(context, split.Train, split.Validation);
         return new MlNetWarmStartRun<MaximumEntropyModelParameters>(
+            train.Schema,
             (epoch, previous) =>
             {
                 var trainer = MlNetData.EpochContext(seed, epoch).MulticlassClassification.Trainers.LbfgsMaximumEntropy(

@@ -1,4 +1,5 @@
 using Hpo.Scheduler.Persistence;
+using Hpo.Workers.Dashboard.Forecasts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -67,7 +68,18 @@ internal static class DashboardApiEndpoints
                 return bad;
             }
 
-            return await queries.ListCurvesAsync(experimentId, page, status, http.RequestAborted) is { } curves
+            DateTimeOffset? since = null;
+            if (http.Request.Query.TryGetValue("since", out var sinceText) && !string.IsNullOrEmpty(sinceText))
+            {
+                if (!DashboardQueries.TryParseCursor(sinceText.ToString(), out DateTimeOffset parsed))
+                {
+                    return Error(StatusCodes.Status400BadRequest, "bad_request", $"since must be a cursor as the last answer's 'cursor' gave it (an ISO 8601 time such as 2026-11-20T09:03:20.0000000+00:00; got '{sinceText}').");
+                }
+
+                since = parsed;
+            }
+
+            return await queries.ListCurvesAsync(experimentId, page, status, since, http.RequestAborted) is { } curves
                 ? Json(curves)
                 : ExperimentNotFound(experimentId);
         });
@@ -81,6 +93,20 @@ internal static class DashboardApiEndpoints
             await queries.GetTrialCurveAsync(trialId, http.RequestAborted) is { } curve
                 ? Json(curve)
                 : TrialNotFound(trialId));
+
+        Get(api, "/model", (DashboardForecaster forecaster) => Json(forecaster.Describe()));
+
+        Get(api, "/trials/{trialId:long}/forecast", async (long trialId, HttpContext http, DashboardQueries queries, DashboardForecaster forecaster) =>
+        {
+            if (!forecaster.Available)
+            {
+                return Error(StatusCodes.Status404NotFound, "no_model", DashboardForecaster.NoModelMessage);
+            }
+
+            return await queries.GetForecastAsync(trialId, http.RequestAborted) is { } forecast
+                ? Json(forecast)
+                : TrialNotFound(trialId);
+        });
 
         Get(api, "/trials/{trialId:long}/decisions", async (long trialId, HttpContext http, DashboardQueries queries) =>
         {

@@ -1,4 +1,7 @@
+using System.Globalization;
 using Hpo.Scheduler.Persistence;
+using Hpo.Scheduler.Stopping;
+using Hpo.Workers.Dashboard.Forecasts;
 
 namespace Hpo.Workers.Dashboard.Api;
 
@@ -6,10 +9,27 @@ namespace Hpo.Workers.Dashboard.Api;
 /// Reads what the pages and the API show, only through <see cref="IExperimentStore"/>; never writes.
 /// Methods return null when the experiment or trial asked for does not exist.
 /// </summary>
-internal sealed class DashboardQueries(IExperimentStore store)
+internal sealed class DashboardQueries(IExperimentStore store, DashboardForecaster forecaster, TimeProvider time)
 {
     /// <summary>How many trials are read per store call when a whole experiment is needed.</summary>
     public const int StoreBatchSize = 500;
+
+    /// <summary>
+    /// How long after its timestamp a row is assumed to be visible. Observations and decisions carry the writing
+    /// worker's clock and may commit a little after it, so a cursor at the newest row read would miss a row a slow
+    /// or skewed worker commits late: the cursor a read answers stays this far behind the server's clock, and the
+    /// rows of that span come again in the next read (clients merge them by trial and epoch); once the newest row
+    /// is older than the overlap, the cursor is exactly it and a quiet poll reads nothing. A row later still is
+    /// caught by the page: a trial whose <c>lastEpoch</c> it holds no point for, or whose points have a gap, makes
+    /// its next poll read the page in full.
+    /// </summary>
+    public static readonly TimeSpan CursorOverlap = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The most <see cref="TrialEndResponse"/> entries a summary carries: past it, trial ends are counted in this
+    /// many equal spans of the epochs-spent axis, so the summary's size does not grow with the number of trials.
+    /// </summary>
+    public const int MaxTrialEnds = 200;
 
     public async Task<PageResponse<ExperimentResponse>> ListExperimentsAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
@@ -40,7 +60,7 @@ internal sealed class DashboardQueries(IExperimentStore store)
         return PageResponse<TrialResponse>.Create(trials.Items.Select(TrialResponse.From).ToList(), page.Page, page.PageSize, trials.TotalCount);
     }
 
-    public async Task<PageResponse<CurveResponse>?> ListCurvesAsync(long experimentId, PageRequest page, TrialStatus? status, CancellationToken cancellationToken = default)
+    public async Task<CurvePageResponse?> ListCurvesAsync(long experimentId, PageRequest page, TrialStatus? status, DateTimeOffset? since = null, CancellationToken cancellationToken = default)
     {
         ExperimentRecord? experiment = await store.GetExperimentAsync(experimentId, cancellationToken);
         if (experiment is null)
@@ -49,14 +69,59 @@ internal sealed class DashboardQueries(IExperimentStore store)
         }
 
         Page<TrialRecord> trials = await store.ListTrialsAsync(experimentId, page.Page, page.PageSize, status, cancellationToken);
-        var curves = await store.GetCurvesAsync(trials.Items.Select(t => t.Id).ToList(), cancellationToken);
+        var ids = trials.Items.Select(t => t.Id).ToList();
+        DateTimeOffset? after = since;
+        DateTimeOffset readAt = time.GetUtcNow();
+        // One read for the page's observations and one for its decisions, whatever the page size.
+        var curves = after is { } a ? await store.GetCurvesAsync(ids, a, cancellationToken) : await store.GetCurvesAsync(ids, cancellationToken);
+        var decisions = await store.GetDecisionsAsync(ids, after, cancellationToken);
+        DateTimeOffset? newest = null;
         var items = new List<CurveResponse>(trials.Items.Count);
         foreach (TrialRecord trial in trials.Items)
         {
-            items.Add(await BuildCurveAsync(trial, curves.GetValueOrDefault(trial.Id) ?? [], experiment.Spec.MaxEpochs, cancellationToken));
+            IReadOnlyList<ObservationRecord> observations = curves.GetValueOrDefault(trial.Id) ?? [];
+            IReadOnlyList<DecisionRecord> trialDecisions = decisions.GetValueOrDefault(trial.Id) ?? [];
+            newest = Later(newest, observations.Select(o => o.RecordedAt));
+            newest = Later(newest, trialDecisions.Select(d => d.DecidedAt));
+            items.Add(BuildCurve(trial, observations, experiment.Spec.MaxEpochs, trialDecisions));
         }
 
-        return PageResponse<CurveResponse>.Create(items, page.Page, page.PageSize, trials.TotalCount);
+        // Rows newer than the overlap may still have company on its way: the next read starts before them.
+        DateTimeOffset? cursor = newest is { } n ? Later(since, [n < readAt - CursorOverlap ? n : readAt - CursorOverlap]) : since;
+        var result = PageResponse<CurveResponse>.Create(items, page.Page, page.PageSize, trials.TotalCount);
+        return new CurvePageResponse(result.Items, result.Page, result.PageSize, result.TotalCount, result.TotalPages, FormatCursor(cursor), FormatCursor(since));
+    }
+
+    /// <summary>Reads a <c>since</c> cursor (an ISO 8601 time with offset, as <see cref="CurvePageResponse.Cursor"/> gives it).</summary>
+    public static bool TryParseCursor(string text, out DateTimeOffset cursor) =>
+        DateTimeOffset.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out cursor);
+
+    /// <summary>The LC-PFN's forecast for the trial; null when the trial does not exist. Needs <see cref="DashboardForecaster.Available"/>.</summary>
+    public async Task<ForecastResponse?> GetForecastAsync(long trialId, CancellationToken cancellationToken = default)
+    {
+        TrialRecord? trial = await store.GetTrialAsync(trialId, cancellationToken);
+        ExperimentRecord? experiment = trial is null ? null : await store.GetExperimentAsync(trial.ExperimentId, cancellationToken);
+        if (trial is null || experiment is null)
+        {
+            return null;
+        }
+
+        var curves = await store.GetCurvesAsync([trial.Id], cancellationToken);
+        // The model reads epochs 1..k without a gap: the forecast is conditioned on the longest such prefix.
+        var values = new List<double>();
+        foreach (ObservationRecord o in (curves.GetValueOrDefault(trial.Id) ?? []).OrderBy(o => o.Epoch))
+        {
+            if (o.Epoch != values.Count + 1 || !double.IsFinite(o.Value))
+            {
+                break;
+            }
+
+            values.Add(o.Value);
+        }
+
+        double? best = DashboardJson.Finite(await store.GetBestValueAsync(experiment.Id, cancellationToken));
+        var input = new ForecastInput(trial.Id, MetricSettings.From(experiment.Spec), values, best);
+        return forecaster.Forecast([input], cancellationToken)[0];
     }
 
     public async Task<TrialResponse?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default)
@@ -80,7 +145,8 @@ internal sealed class DashboardQueries(IExperimentStore store)
         }
 
         var curves = await store.GetCurvesAsync([trial.Id], cancellationToken);
-        return await BuildCurveAsync(trial, curves.GetValueOrDefault(trial.Id) ?? [], experiment.Spec.MaxEpochs, cancellationToken);
+        IReadOnlyList<DecisionRecord> decisions = HasForecast(trial.Status) ? await store.GetDecisionsAsync(trial.Id, cancellationToken) : [];
+        return BuildCurve(trial, curves.GetValueOrDefault(trial.Id) ?? [], experiment.Spec.MaxEpochs, decisions);
     }
 
     public async Task<PageResponse<DecisionResponse>?> ListDecisionsAsync(long trialId, PageRequest page, CancellationToken cancellationToken = default)
@@ -157,10 +223,14 @@ internal sealed class DashboardQueries(IExperimentStore store)
             spent,
             saved,
             savedPercent,
-            BestSoFar(observations, trials, maximize));
+            BestSoFar(observations, trials, maximize),
+            TrialEnds(observations, trials));
     }
 
-    /// <summary>The curve and, for a running or stopped trial, the forecast of its latest decision (when that decision carries one).</summary>
+    /// <summary>
+    /// The curve and, for a running or stopped trial, the forecast of the latest of <paramref name="decisions"/> (when
+    /// that decision carries one). In an incremental read both hold only what is newer than the cursor.
+    /// </summary>
     internal static CurveResponse BuildCurve(TrialRecord trial, IReadOnlyList<ObservationRecord> observations, int maxEpochs, IReadOnlyList<DecisionRecord> decisions)
     {
         var points = observations
@@ -226,12 +296,49 @@ internal sealed class DashboardQueries(IExperimentStore store)
         return points;
     }
 
-    private async Task<CurveResponse> BuildCurveAsync(TrialRecord trial, IReadOnlyList<ObservationRecord> observations, int maxEpochs, CancellationToken cancellationToken)
+    private static DateTimeOffset? Later(DateTimeOffset? cursor, IEnumerable<DateTimeOffset> times)
     {
-        // Only running and stopped trials get a forecast, so only they cost a decisions query.
-        IReadOnlyList<DecisionRecord> decisions = HasForecast(trial.Status)
-            ? await store.GetDecisionsAsync(trial.Id, cancellationToken)
-            : [];
-        return BuildCurve(trial, observations, maxEpochs, decisions);
+        foreach (DateTimeOffset t in times)
+        {
+            if (cursor is null || t > cursor)
+            {
+                cursor = t;
+            }
+        }
+
+        return cursor;
+    }
+
+    private static string? FormatCursor(DateTimeOffset? cursor) => cursor?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Where each stopped or completed trial recorded its last epoch, counted in epochs spent over all trials (the
+    /// best-so-far chart's axis); past <see cref="MaxTrialEnds"/> ends, counts per span and kind instead.
+    /// </summary>
+    private static List<TrialEndResponse> TrialEnds(List<ObservationRecord> observations, List<TrialRecord> trials)
+    {
+        var ended = trials.Where(t => t.Status is TrialStatus.Stopped or TrialStatus.Completed && t.LastEpoch > 0).ToDictionary(t => t.Id);
+        var ends = new List<TrialEndResponse>();
+        long spent = 0;
+        foreach (ObservationRecord o in observations.OrderBy(o => o.RecordedAt).ThenBy(o => o.TrialId).ThenBy(o => o.Epoch))
+        {
+            spent++;
+            if (ended.TryGetValue(o.TrialId, out TrialRecord? trial) && o.Epoch == trial.LastEpoch)
+            {
+                ends.Add(new TrialEndResponse(spent, trial.Id, trial.Number, trial.LastEpoch, trial.Status == TrialStatus.Stopped ? "stop" : "complete", 1));
+            }
+        }
+
+        if (ends.Count <= MaxTrialEnds)
+        {
+            return ends;
+        }
+
+        double width = Math.Max(1.0, (double)spent / (MaxTrialEnds / 2));
+        return ends
+            .GroupBy(e => (Span: (long)((e.EpochsSpent - 1) / width), e.Action))
+            .OrderBy(g => g.Key.Span).ThenBy(g => g.Key.Action, StringComparer.Ordinal)
+            .Select(g => new TrialEndResponse(Math.Min(spent, (long)Math.Round((g.Key.Span + 0.5) * width)), null, null, null, g.Key.Action, g.Count()))
+            .ToList();
     }
 }

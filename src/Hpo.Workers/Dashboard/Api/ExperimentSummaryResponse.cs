@@ -7,7 +7,8 @@ namespace Hpo.Workers.Dashboard.Api;
 /// the epochs they would still have trained (MaxEpochs − LastEpoch); <see cref="EpochsSavedPercent"/> is
 /// that as a share of the epochs that would have been trained without early stopping (spent + saved).
 /// <see cref="BestSoFar"/> steps each time the best value improved, in the order epochs were recorded,
-/// and ends at the epochs spent so far.
+/// and ends at the epochs spent so far. <see cref="TrialEnds"/> marks, on the same axis, where each stopped
+/// or completed trial recorded its last epoch.
 /// </summary>
 internal sealed record ExperimentSummaryResponse(
     long ExperimentId,
@@ -20,4 +21,5 @@ internal sealed record ExperimentSummaryResponse(
     long EpochsSpent,
     long EpochsSaved,
     double EpochsSavedPercent,
-    IReadOnlyList<BestSoFarPointResponse> BestSoFar);
+    IReadOnlyList<BestSoFarPointResponse> BestSoFar,
+    IReadOnlyList<TrialEndResponse> TrialEnds);

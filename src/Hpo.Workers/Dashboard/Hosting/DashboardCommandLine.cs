@@ -66,5 +66,7 @@ public static class DashboardCommandLine
         target.PollIntervalSeconds = source.PollIntervalSeconds;
         target.HangfirePath = source.HangfirePath;
         target.HangfireReadOnly = source.HangfireReadOnly;
+        target.ModelPath = source.ModelPath;
+        target.ForecastCacheSize = source.ForecastCacheSize;
     }
 }

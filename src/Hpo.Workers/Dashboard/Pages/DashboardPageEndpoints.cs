@@ -45,13 +45,16 @@ internal static class DashboardPageEndpoints
                 </section>
                 <section aria-labelledby="curves-heading">
                 <h2 id="curves-heading">Learning curves</h2>
-                <p class="hint">One line per trial. For running and stopped trials, the dashed line and the shaded band show the LC-PFN's predicted median and 90% band from the last observed epoch to epoch {spec.MaxEpochs}, as of its latest decision.</p>
+                <p class="hint">One line per trial of the trials table's page. Hover over a curve, or press “Forecast” in the table, to see the LC-PFN's forecast for that trial from its last observed epoch to epoch {spec.MaxEpochs}: the dashed median and the 50% and 90% bands.</p>
                 <div id="curves-chart" class="chart-box"></div>
+                <p id="forecast-note" class="forecast-note" aria-live="polite"></p>
                 <ul id="curves-legend" class="legend" aria-label="Legend"></ul>
                 </section>
                 <section aria-labelledby="best-heading">
-                <h2 id="best-heading">Best so far over epochs spent</h2>
+                <h2 id="best-heading">What early stopping saved</h2>
+                <p class="hint">The best value so far over the epochs spent on all trials; ticks mark where trials were stopped early or completed, and the shaded span the epochs that stopping saved.</p>
                 <div id="best-chart" class="chart-box"></div>
+                <ul id="best-legend" class="legend" aria-label="Legend"></ul>
                 </section>
                 <section aria-labelledby="trials-heading">
                 <h2 id="trials-heading">Trials</h2>
@@ -85,7 +88,9 @@ internal static class DashboardPageEndpoints
                 </section>
                 <section aria-labelledby="curve-heading">
                 <h2 id="curve-heading">Learning curve</h2>
+                <p class="hint">The observed curve and, for the epochs still to come, the LC-PFN's forecast given it: the dashed median and the 50% and 90% bands.</p>
                 <div id="trial-chart" class="chart-box"></div>
+                <p id="forecast-note" class="forecast-note" aria-live="polite"></p>
                 <ul id="curves-legend" class="legend" aria-label="Legend"></ul>
                 </section>
                 <section aria-labelledby="decisions-heading">

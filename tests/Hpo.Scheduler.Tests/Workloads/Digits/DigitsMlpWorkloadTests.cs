@@ -1,4 +1,5 @@
 using Hpo.Scheduler.SearchSpaces;
+using Hpo.Scheduler.Workloads;
 using Hpo.Scheduler.Workloads.Datasets;
 using Hpo.Scheduler.Workloads.Digits;
 using TorchSharp;
@@ -32,6 +33,35 @@ public sealed class DigitsMlpWorkloadTests
         double[] curve = await CurveAsync(Workload, parameters, seed: 3, epochs: 8);
 
         Assert.True(curve.Max() > 0.8, $"best validation accuracy {curve.Max():F3}");
+    }
+
+    [Fact]
+    public async Task SaveModelAsync_StateDictLoadedIntoFreshNetwork_ScoresTheEpochsValue()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("hpo-mlp-model").FullName, "best" + ".dat");
+        double value;
+        var run = await Workload.StartAsync(Sane, seed: 2);
+        await using (run)
+        {
+            await run.TrainEpochAsync(1);
+            value = await run.TrainEpochAsync(2);
+            var trained = Assert.IsAssignableFrom<ITrainedModelRun>(run);
+            Assert.Equal(".dat", trained.ModelFileExtension);
+            await trained.SaveModelAsync(path);
+        }
+
+        // A network built afresh (other random weights) takes the saved weights and scores the validation split as the run did.
+        var split = DatasetSplit.Stratified(BuiltInDatasets.LoadDigits(), 0.2, DatasetSplitOptions.DefaultSplitSeed).Standardized();
+        using var generator = new torch.Generator(99);
+        using var network = new MlpNetwork(split.Train.FeatureCount, split.Train.ClassCount, width: 128, depth: 1, dropout: 0.1, tanh: false, generator);
+        network.load(path);
+        network.eval();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var features = torch.tensor(split.Validation.Features.ToArray(), [split.Validation.RowCount, split.Validation.FeatureCount]);
+        var labels = torch.tensor(split.Validation.Labels.ToArray().Select(l => (long)l).ToArray());
+        long correct = network.call(features).argmax(1).eq(labels).sum().item<long>();
+        Assert.Equal(value, (double)correct / split.Validation.RowCount, 12);
     }
 
     [Fact]

@@ -117,15 +117,6 @@
     return response.json();
   }
 
-  async function getAllPages(path, params) {
-    const items = [];
-    for (let page = 1; ; page += 1) {
-      const result = await getJson(path, { ...params, page, pageSize: 500 });
-      items.push(...result.items);
-      if (page >= result.totalPages || result.items.length === 0) return items;
-    }
-  }
-
   // ---------- live refresh ----------
 
   function startPolling(refresh) {
@@ -286,19 +277,50 @@
       }));
     const plot = svg('g', { class: 'plot' });
     root.append(grid, axes, plot);
-    return { root, plot, x, y };
+    return { root, plot, x, y, top: margin.top, bottom: height - margin.bottom };
   }
 
   function pathData(points, x, y) {
     return points.map((p, i) => `${i ? 'L' : 'M'}${x(p.epoch).toFixed(1)} ${y(p.value).toFixed(1)}`).join(' ');
   }
 
-  function curvesChart(curves, experiment, bestTrialId) {
+  // The LC-PFN fan of one trial: 90% and 50% bands and the median, from its last observed point to the final epoch.
+  function fanLayer(fan, x, y) {
+    const f = fan.forecast;
+    const n = f.epochs.length;
+    const epochs = [fan.last.epoch, ...f.epochs];
+    const at = (values) => [fan.last.value, ...values];
+    const band = (lower, upper, cls) => {
+      const lo = at(lower);
+      const hi = at(upper);
+      const pts = [];
+      for (let i = 0; i < epochs.length; i += 1) pts.push(`${x(epochs[i]).toFixed(1)},${y(hi[i]).toFixed(1)}`);
+      for (let i = epochs.length - 1; i >= 0; i -= 1) pts.push(`${x(epochs[i]).toFixed(1)},${y(lo[i]).toFixed(1)}`);
+      return svg('polygon', { class: `fan-band ${cls}`, 'data-trial-id': fan.trialId, points: pts.join(' ') });
+    };
+    const median = at(f.q50);
+    const label = `Trial #${fan.number}: LC-PFN forecast for epochs ${f.epochs[0]} to ${f.epochs[n - 1]} given ${f.observedEpochs} observed: ` +
+      `median at epoch ${f.epochs[n - 1]} ${fmtValue(f.q50[n - 1])}, 50% band ${fmtValue(f.q25[n - 1])} to ${fmtValue(f.q75[n - 1])}, ` +
+      `90% band ${fmtValue(f.q05[n - 1])} to ${fmtValue(f.q95[n - 1])}` +
+      (f.pBeatBest !== null ? `; P(beating the best ${fmtValue(f.bestValue)}) ${fmtProbability(f.pBeatBest)}` : '');
+    return svg('g', { class: 'fan', 'data-trial-id': fan.trialId, 'data-epochs': n, 'data-model': f.model },
+      svg('title', { text: label }),
+      band(f.q05, f.q95, 'fan-90'),
+      band(f.q25, f.q75, 'fan-50'),
+      svg('path', {
+        class: 'fan-median',
+        'data-trial-id': fan.trialId,
+        d: epochs.map((e, i) => `${i ? 'L' : 'M'}${x(e).toFixed(1)} ${y(median[i]).toFixed(1)}`).join(' '),
+      }));
+  }
+
+  // fan: null, or { trialId, number, last: {epoch, value}, forecast } (GET /api/trials/{id}/forecast).
+  function curvesChart(curves, experiment, bestTrialId, fan, scope) {
     const values = [];
     for (const c of curves) {
       for (const p of c.points) values.push(p.value);
-      if (c.prediction) values.push(c.prediction.low, c.prediction.high, c.prediction.median);
     }
+    if (fan) values.push(...fan.forecast.q05, ...fan.forecast.q95);
     if (experiment.metricLowerBound !== null && experiment.metricLowerBound !== undefined) values.push(experiment.metricLowerBound);
     if (experiment.metricUpperBound !== null && experiment.metricUpperBound !== undefined) values.push(experiment.metricUpperBound);
     const observed = curves.filter((c) => c.points.length > 0);
@@ -307,11 +329,10 @@
     }
 
     const maxEpochs = experiment.maxEpochs;
-    const banded = curves.filter((c) => c.prediction).length;
     const frame = chartFrame({
-      title: `Learning curves of ${observed.length} trial${observed.length === 1 ? '' : 's'}`,
+      title: `Learning curves of ${observed.length} trial${observed.length === 1 ? '' : 's'}${scope ? ` (${scope})` : ''}`,
       description: `${experiment.metricName} per epoch for each trial, epochs 1 to ${maxEpochs}` +
-        (banded ? `; ${banded} trial${banded === 1 ? '' : 's'} with an LC-PFN forecast band to epoch ${maxEpochs}.` : '.'),
+        (fan ? `; the LC-PFN forecast of trial #${fan.number} to epoch ${maxEpochs}.` : '.'),
       xDomain: [maxEpochs > 1 ? 1 : 0, maxEpochs],
       yDomain: extent(values),
       xLabel: 'epoch',
@@ -319,43 +340,22 @@
       integerX: true,
     });
     const { plot, x, y } = frame;
-    // Hundreds of overlapping bands and lines would fill the plot solid: the more there are, the fainter each.
+    // Hundreds of overlapping lines would fill the plot solid: the more there are, the fainter each.
     // (Custom properties set through CSSOM, which the page's Content-Security-Policy allows.)
-    frame.root.style.setProperty('--band-opacity', String(Math.max(0.025, Math.min(0.14, 1.4 / Math.max(1, banded)))));
     frame.root.style.setProperty('--curve-opacity', String(Math.max(0.3, Math.min(0.8, 40 / observed.length))));
     const markEnds = observed.length <= 60;
 
-    // Bands beneath the curves, so every observed line stays visible.
-    const forecasts = svg('g', { class: 'forecasts' });
-    for (const c of curves) {
-      const p = c.prediction;
-      if (!p) continue;
-      const label = `Trial #${c.number}: LC-PFN forecast at epoch ${p.toEpoch}: median ${fmtValue(p.median)}, 90% band ${fmtValue(p.low)} to ${fmtValue(p.high)}` +
-        (p.probabilityOfImprovement !== null ? `, probability of improvement ${fmtProbability(p.probabilityOfImprovement)}` : '');
-      forecasts.append(
-        svg('polygon', {
-          class: `band status-${c.status}`,
-          'data-trial-id': c.trialId,
-          'data-trial-number': c.number,
-          points: `${x(p.fromEpoch).toFixed(1)},${y(p.fromValue).toFixed(1)} ${x(p.toEpoch).toFixed(1)},${y(p.high).toFixed(1)} ${x(p.toEpoch).toFixed(1)},${y(p.low).toFixed(1)}`,
-        }, svg('title', { text: label })),
-        svg('line', {
-          class: `median status-${c.status}`,
-          'data-trial-id': c.trialId,
-          'data-trial-number': c.number,
-          x1: x(p.fromEpoch).toFixed(1), y1: y(p.fromValue).toFixed(1),
-          x2: x(p.toEpoch).toFixed(1), y2: y(p.median).toFixed(1),
-        }, svg('title', { text: label })));
-    }
-    plot.append(forecasts);
+    // The fan beneath the curves, so every observed line stays visible.
+    if (fan) plot.append(fanLayer(fan, x, y));
 
     const lines = svg('g', { class: 'curves' });
-    // The best trial is drawn last, on top of the others.
-    const ordered = [...observed].sort((a, b) => (a.trialId === bestTrialId) - (b.trialId === bestTrialId));
+    // The best trial and the one whose forecast is shown are drawn last, on top of the others.
+    const rank = (c) => (c.trialId === bestTrialId ? 1 : 0) + (fan && c.trialId === fan.trialId ? 2 : 0);
+    const ordered = [...observed].sort((a, b) => rank(a) - rank(b));
     for (const c of ordered) {
       const last = c.points[c.points.length - 1];
       const label = `Trial #${c.number} (${c.status}): ${c.points.length} epoch${c.points.length === 1 ? '' : 's'}, last ${fmtValue(last.value)}`;
-      const classes = `curve status-${c.status}${c.trialId === bestTrialId ? ' best' : ''}`;
+      const classes = `curve status-${c.status}${c.trialId === bestTrialId ? ' best' : ''}${fan && c.trialId === fan.trialId ? ' selected' : ''}`;
       lines.append(svg('path', {
         class: classes,
         'data-trial-id': c.trialId,
@@ -381,16 +381,39 @@
     const points = summary.bestSoFar;
     if (!points.length) return h('p', { class: 'empty muted', text: 'No epoch has been recorded yet.' });
     const last = points[points.length - 1];
+    const withoutStopping = summary.epochsSpent + summary.epochsSaved;
     const frame = chartFrame({
-      title: 'Best value so far over epochs spent',
-      description: `The best ${metricName} reached after each number of epochs trained over all trials; now ${fmtValue(last.value)} after ${fmtInt(last.epochsSpent)} epochs.`,
-      xDomain: [0, Math.max(1, last.epochsSpent)],
+      title: 'Best value so far over epochs spent, with where trials were stopped or completed',
+      description: `The best ${metricName} reached after each number of epochs trained over all trials; now ${fmtValue(last.value)} after ` +
+        `${fmtInt(last.epochsSpent)} epochs. Early stopping saved ${fmtInt(summary.epochsSaved)} of ${fmtInt(withoutStopping)} epochs ` +
+        `(${summary.epochsSavedPercent.toFixed(1)}%), shaded after the epochs spent.`,
+      xDomain: [0, Math.max(1, last.epochsSpent, withoutStopping)],
       yDomain: extent(points.map((p) => p.value)),
       xLabel: 'epochs spent (all trials)',
       yLabel: `best ${metricName}`,
       integerX: true,
     });
-    const { plot, x, y } = frame;
+    const { plot, x, y, top, bottom } = frame;
+    if (summary.epochsSaved > 0) {
+      // What the stopped trials would still have trained: the span from the epochs spent to the epochs without stopping.
+      plot.append(svg('rect', {
+        class: 'saved-span',
+        x: x(summary.epochsSpent).toFixed(1),
+        y: top,
+        width: Math.max(0, x(withoutStopping) - x(summary.epochsSpent)).toFixed(1),
+        height: bottom - top,
+      }, svg('title', { text: `${fmtInt(summary.epochsSaved)} epochs (${summary.epochsSavedPercent.toFixed(1)}%) not trained thanks to early stopping` })));
+    }
+    // One path per kind of end, a tick each at the bottom of the plot: thousands of trials stay one element.
+    for (const action of ['complete', 'stop']) {
+      const ends = (summary.trialEnds || []).filter((e) => e.action === action);
+      if (!ends.length) continue;
+      const count = ends.reduce((n, e) => n + e.count, 0);
+      // A tick per trial; in large experiments a tick per span of the axis, taller the more trials ended there.
+      const d = ends.map((e) => `M${x(e.epochsSpent).toFixed(1)} ${bottom} v-${(10 + 3 * Math.log2(e.count)).toFixed(1)}`).join(' ');
+      plot.append(svg('path', { class: `trial-ends ends-${action}`, 'data-count': count, d },
+        svg('title', { text: `${fmtInt(count)} trial${count === 1 ? '' : 's'} ${action === 'stop' ? 'stopped early' : 'completed'}` })));
+    }
     let d = `M${x(points[0].epochsSpent).toFixed(1)} ${y(points[0].value).toFixed(1)}`;
     for (let i = 1; i < points.length; i += 1) {
       d += ` H${x(points[i].epochsSpent).toFixed(1)} V${y(points[i].value).toFixed(1)}`;
@@ -405,14 +428,39 @@
     return frame.root;
   }
 
+  function bestLegend(container, summary) {
+    const ends = summary.trialEnds || [];
+    const items = [h('li', null, h('span', { class: 'swatch line best', 'aria-hidden': 'true' }), 'best so far')];
+    if (ends.some((e) => e.action === 'stop')) items.push(h('li', null, h('span', { class: 'swatch tick ends-stop', 'aria-hidden': 'true' }), 'trial stopped early'));
+    if (ends.some((e) => e.action === 'complete')) items.push(h('li', null, h('span', { class: 'swatch tick ends-complete', 'aria-hidden': 'true' }), 'trial completed'));
+    if (summary.epochsSaved > 0) items.push(h('li', null, h('span', { class: 'swatch band saved', 'aria-hidden': 'true' }), `epochs saved: ${fmtInt(summary.epochsSaved)} (${summary.epochsSavedPercent.toFixed(1)}%)`));
+    replaceContent(container, items);
+  }
+
   function legend(container, statuses, withForecast, withBest) {
     const items = statuses.map((s) => h('li', null, h('span', { class: `swatch line status-${s}`, 'aria-hidden': 'true' }), `${s} trial`));
     if (withBest) items.push(h('li', null, h('span', { class: 'swatch line best', 'aria-hidden': 'true' }), 'best trial'));
     if (withForecast) {
-      items.push(h('li', null, h('span', { class: 'swatch dashed', 'aria-hidden': 'true' }), 'LC-PFN predicted median'));
-      items.push(h('li', null, h('span', { class: 'swatch band', 'aria-hidden': 'true' }), 'LC-PFN 90% band'));
+      items.push(h('li', null, h('span', { class: 'swatch dashed', 'aria-hidden': 'true' }), 'LC-PFN median'));
+      items.push(h('li', null, h('span', { class: 'swatch band fan-50', 'aria-hidden': 'true' }), 'LC-PFN 50% band'));
+      items.push(h('li', null, h('span', { class: 'swatch band fan-90', 'aria-hidden': 'true' }), 'LC-PFN 90% band'));
     }
     replaceContent(container, items);
+  }
+
+  // The forecast model, asked once per page: without one the pages draw curves only and never ask for forecasts.
+  let modelInfo = null;
+  async function forecastModel() {
+    if (!modelInfo) modelInfo = await getJson('/api/model');
+    return modelInfo;
+  }
+
+  // Forecasts by trial, refetched only when the trial has recorded a new epoch since.
+  const forecasts = new Map();
+  async function forecastFor(trialId, lastEpoch) {
+    const key = `${trialId}@${lastEpoch}`;
+    if (!forecasts.has(key)) forecasts.set(key, getJson(`/api/trials/${trialId}/forecast`).catch((e) => { forecasts.delete(key); throw e; }));
+    return forecasts.get(key);
   }
 
   // ---------- pages ----------
@@ -461,40 +509,179 @@
         `not trained by ${fmtInt(t.stopped)} stopped trial${t.stopped === 1 ? '' : 's'}, of ${fmtInt(summary.epochsSpent + summary.epochsSaved)} without early stopping`, 'card-saved'));
   }
 
+  function forecastNote(container, model, fan, selected, onClear) {
+    if (!model.available) {
+      replaceContent(container, h('span', { class: 'muted', text: 'No LC-PFN model is loaded, so curves are shown without forecasts. ' }),
+        h('span', { class: 'muted', text: model.message || '' }));
+      return;
+    }
+    if (!fan) {
+      replaceContent(container, h('span', { class: 'muted', text: selected
+        ? 'The selected trial has no epoch left to forecast.'
+        : 'Hover over a curve, or press “Forecast” in the trials table, to see what the LC-PFN believes about that trial’s remaining epochs.' }));
+      return;
+    }
+    const f = fan.forecast;
+    const n = f.epochs.length;
+    const parts = [
+      h('strong', { text: `Trial #${fan.number}` }),
+      `: LC-PFN forecast given ${f.observedEpochs} epoch${f.observedEpochs === 1 ? '' : 's'}; at epoch ${f.epochs[n - 1]} median ${fmtValue(f.q50[n - 1])}, ` +
+        `90% band ${fmtValue(f.q05[n - 1])} – ${fmtValue(f.q95[n - 1])}`,
+      f.pBeatBest !== null ? `; P(beating the best ${fmtValue(f.bestValue)}) ${fmtProbability(f.pBeatBest)}` : '',
+      h('span', { class: 'muted', text: ` · model ${f.model.slice(0, 12)}…` }),
+    ];
+    if (selected && onClear) {
+      const clear = h('button', { type: 'button', class: 'link-button', text: 'Clear' });
+      clear.addEventListener('click', onClear);
+      parts.push(' ', clear);
+    }
+    replaceContent(container, parts);
+  }
+
   function experimentPage() {
     const id = body.dataset.experimentId;
     const summaryEl = document.getElementById('summary');
     const chartEl = document.getElementById('curves-chart');
     const legendEl = document.getElementById('curves-legend');
+    const noteEl = document.getElementById('forecast-note');
     const bestEl = document.getElementById('best-chart');
+    const bestLegendEl = document.getElementById('best-legend');
     const trialsEl = document.getElementById('trials');
-    const state = { page: 1 };
+    const pageSize = 50;
+    // The chart shows the trials of the table's page; curves arrive incrementally (since the cursor) and merge here.
+    const state = { page: 1, loadedPage: 0, cursor: null, curves: new Map(), selected: null, hover: null, experiment: null, summary: null, totalCount: 0 };
 
-    const refreshTrials = async () => {
-      const trials = await getJson(`/api/experiments/${id}/trials`, { page: state.page, pageSize: 50 });
-      return trials;
+    function mergeCurves(result) {
+      if (!result.since) state.curves = new Map();
+      const onPage = new Set();
+      let missing = false;
+      for (const item of result.items) {
+        onPage.add(item.trialId);
+        let c = state.curves.get(item.trialId);
+        if (!c) {
+          c = { trialId: item.trialId, number: item.number, points: new Map() };
+          state.curves.set(item.trialId, c);
+        }
+        c.status = item.status;
+        c.lastEpoch = item.lastEpoch;
+        for (const p of item.points) c.points.set(p.epoch, p.value);
+        // A point the cursor missed (a worker's clock far behind, a late commit) shows as a gap or a missing last epoch.
+        if (item.lastEpoch > 0 && (!c.points.has(item.lastEpoch) || c.points.size < item.lastEpoch)) missing = true;
+      }
+      for (const key of [...state.curves.keys()]) if (!onPage.has(key)) state.curves.delete(key);
+      state.loadedPage = result.page;
+      // Then the next poll reads the page in full.
+      state.cursor = missing ? null : result.cursor;
+      state.totalCount = result.totalCount;
+    }
+
+    function curveList() {
+      return [...state.curves.values()].sort((a, b) => a.number - b.number).map((c) => ({
+        trialId: c.trialId,
+        number: c.number,
+        status: c.status,
+        lastEpoch: c.lastEpoch,
+        points: [...c.points].sort((a, b) => a[0] - b[0]).map(([epoch, value]) => ({ epoch, value })),
+      }));
+    }
+
+    async function fanFor(curves) {
+      const model = await forecastModel();
+      const target = state.hover ?? state.selected;
+      if (!model.available || target === null) return null;
+      const c = curves.find((t) => t.trialId === target);
+      if (!c || !c.points.length) return null;
+      const last = c.points[c.points.length - 1];
+      if (last.epoch >= state.experiment.maxEpochs) return null;
+      const forecast = await forecastFor(c.trialId, last.epoch);
+      return forecast.epochs.length ? { trialId: c.trialId, number: c.number, last, forecast } : null;
+    }
+
+    async function drawCurves() {
+      if (!state.experiment) return;
+      const curves = curveList();
+      const fan = await fanFor(curves);
+      const model = await forecastModel();
+      const first = (state.page - 1) * pageSize + 1;
+      const scope = state.totalCount > pageSize ? `trials ${fmtInt(first)}–${fmtInt(Math.min(state.totalCount, first + pageSize - 1))} of ${fmtInt(state.totalCount)}` : null;
+      const bestTrialId = state.summary ? state.summary.bestTrialId : null;
+      renderIfChanged(chartEl, { curves, bestTrialId, fan: fan && [fan.trialId, fan.last, fan.forecast.model] }, () => {
+        replaceContent(chartEl, curvesChart(curves, state.experiment, bestTrialId, fan, scope));
+        const present = STATUSES.filter((s) => curves.some((c) => c.status === s && c.points.length > 0));
+        legend(legendEl, present, Boolean(fan), curves.some((c) => c.trialId === bestTrialId && c.points.length > 0));
+      });
+      renderIfChanged(noteEl, { available: model.available, fan: fan && [fan.trialId, fan.last], selected: state.selected }, () =>
+        forecastNote(noteEl, model, fan, state.selected, () => { state.selected = null; drawCurves().catch(() => {}); }));
+    }
+
+    // Hover previews a trial's forecast; a click (or the table's button) keeps it.
+    chartEl.addEventListener('mouseover', (event) => {
+      const target = event.target.closest && event.target.closest('path.curve');
+      const trialId = target ? Number(target.getAttribute('data-trial-id')) : null;
+      if (trialId !== null && trialId !== state.hover) {
+        state.hover = trialId;
+        drawCurves().catch(() => {});
+      }
+    });
+    chartEl.addEventListener('mouseleave', () => {
+      if (state.hover !== null) {
+        state.hover = null;
+        drawCurves().catch(() => {});
+      }
+    });
+    chartEl.addEventListener('click', (event) => {
+      const target = event.target.closest && event.target.closest('path.curve');
+      if (target) {
+        state.selected = Number(target.getAttribute('data-trial-id'));
+        drawCurves().catch(() => {});
+      }
+    });
+    trialsEl.addEventListener('click', (event) => {
+      const button = event.target.closest && event.target.closest('button.show-forecast');
+      if (button) {
+        state.selected = Number(button.getAttribute('data-trial-id'));
+        state.hover = null;
+        drawCurves().catch(() => {});
+      }
+    });
+
+    // The summary covers every trial, so its cost grows with the experiment: it is refreshed on a poll only once
+    // twenty times its own last duration has passed (every poll for small experiments).
+    const summaryTiming = { at: 0, ms: 0 };
+    const fetchSummary = async () => {
+      if (state.summary && performance.now() - summaryTiming.at < 20 * summaryTiming.ms) return state.summary;
+      const started = performance.now();
+      const summary = await getJson(`/api/experiments/${id}/summary`);
+      summaryTiming.at = performance.now();
+      summaryTiming.ms = summaryTiming.at - started;
+      return summary;
     };
 
     const refresh = async () => {
-      const [experiment, summary, curves, trials] = await Promise.all([
+      const since = state.loadedPage === state.page ? state.cursor : null;
+      const [experiment, summary, curves, trials, model] = await Promise.all([
         getJson(`/api/experiments/${id}`),
-        getJson(`/api/experiments/${id}/summary`),
-        getAllPages(`/api/experiments/${id}/curves`),
-        refreshTrials(),
+        fetchSummary(),
+        getJson(`/api/experiments/${id}/curves`, { page: state.page, pageSize, since }),
+        getJson(`/api/experiments/${id}/trials`, { page: state.page, pageSize }),
+        forecastModel(),
       ]);
+      state.experiment = experiment;
+      state.summary = summary;
+      mergeCurves(curves);
       updateBadge('experiment-status', experiment.status);
       renderIfChanged(summaryEl, summary, () => summaryCards(summaryEl, summary, experiment));
-      renderIfChanged(chartEl, { curves, bestTrialId: summary.bestTrialId }, () => {
-        replaceContent(chartEl, curvesChart(curves, experiment, summary.bestTrialId));
-        const present = STATUSES.filter((s) => curves.some((c) => c.status === s && c.points.length > 0));
-        legend(legendEl, present, curves.some((c) => c.prediction), curves.some((c) => c.trialId === summary.bestTrialId && c.points.length > 0));
+      await drawCurves();
+      renderIfChanged(bestEl, [summary.bestSoFar, summary.trialEnds, summary.epochsSaved], () => {
+        replaceContent(bestEl, bestSoFarChart(summary, experiment.metricName));
+        bestLegend(bestLegendEl, summary);
       });
-      renderIfChanged(bestEl, summary.bestSoFar, () => replaceContent(bestEl, bestSoFarChart(summary, experiment.metricName)));
-      renderIfChanged(trialsEl, trials, () => {
+      renderIfChanged(trialsEl, [trials, summary.bestTrialId, model.available], () => {
         if (trials.totalCount === 0) {
           replaceContent(trialsEl, h('p', { class: 'empty', text: 'No trials yet.' }));
           return;
         }
+        const canForecast = (t) => model.available && t.lastEpoch > 0 && t.lastEpoch < experiment.maxEpochs;
         replaceContent(trialsEl,
           table('Trials', [
             { title: '#', cell: (t) => h('a', { href: `/trials/${t.id}`, text: `#${t.number}` }) },
@@ -504,6 +691,7 @@
             { title: 'Last', numeric: true, cell: (t) => fmtValue(t.lastValue) },
             { title: 'Epochs', numeric: true, cell: (t) => `${t.lastEpoch} / ${experiment.maxEpochs}` },
             { title: 'Stop reason', className: 'reason', cell: (t) => t.stopReason || t.error || '—' },
+            { title: 'Forecast', cell: (t) => (canForecast(t) ? h('button', { type: 'button', class: 'show-forecast link-button', 'data-trial-id': t.id, text: 'Forecast' }) : '—') },
           ], trials.items, (t) => ({ 'data-trial-id': t.id, 'data-status': t.status, class: t.id === summary.bestTrialId ? 'best-row' : null })),
           pager(state, trials, 'trials', refresh));
       });
@@ -517,16 +705,24 @@
     const detailsEl = document.getElementById('trial-details');
     const chartEl = document.getElementById('trial-chart');
     const legendEl = document.getElementById('curves-legend');
+    const noteEl = document.getElementById('forecast-note');
     const decisionsEl = document.getElementById('decisions');
     const state = { page: 1 };
 
     const refresh = async () => {
-      const [experiment, trial, curve, decisions] = await Promise.all([
+      const [experiment, trial, curve, decisions, model] = await Promise.all([
         getJson(`/api/experiments/${experimentId}`),
         getJson(`/api/trials/${trialId}`),
         getJson(`/api/trials/${trialId}/curve`),
         getJson(`/api/trials/${trialId}/decisions`, { page: state.page, pageSize: 100 }),
+        forecastModel(),
       ]);
+      let fan = null;
+      const last = curve.points.length ? curve.points[curve.points.length - 1] : null;
+      if (model.available && last && last.epoch < experiment.maxEpochs) {
+        const forecast = await forecastFor(curve.trialId, last.epoch);
+        if (forecast.epochs.length) fan = { trialId: curve.trialId, number: curve.number, last, forecast };
+      }
       updateBadge('trial-status', trial.status);
       renderIfChanged(detailsEl, trial, () => {
         const row = (term, value) => [h('dt', { text: term }), h('dd', null, value)];
@@ -545,10 +741,11 @@
           row('Started', fmtTime(trial.startedAt)),
           row('Finished', fmtTime(trial.finishedAt))));
       });
-      renderIfChanged(chartEl, curve, () => {
-        replaceContent(chartEl, curvesChart([curve], experiment, null));
-        legend(legendEl, curve.points.length ? [curve.status] : [], Boolean(curve.prediction), false);
+      renderIfChanged(chartEl, { curve, fan: fan && [fan.last, fan.forecast.model] }, () => {
+        replaceContent(chartEl, curvesChart([curve], experiment, null, fan, null));
+        legend(legendEl, curve.points.length ? [curve.status] : [], Boolean(fan), false);
       });
+      renderIfChanged(noteEl, { available: model.available, fan: fan && [fan.last, fan.forecast.model] }, () => forecastNote(noteEl, model, fan, false, null));
       renderIfChanged(decisionsEl, decisions, () => {
         if (decisions.totalCount === 0) {
           replaceContent(decisionsEl, h('p', { class: 'empty', text: 'No decisions recorded for this trial.' }));

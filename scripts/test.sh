@@ -3,6 +3,9 @@
 # browser tests) from Debian's packages when missing, starts a throwaway cluster on 127.0.0.1 (a free port, a temp folder), exports its connection
 # string as HPO_TEST_POSTGRES and the binaries' folder as HPO_TEST_PG_BIN, runs `dotnet test` on the solution, and always removes the cluster.
 # Exits with the tests' status. Works as root on a fresh Debian 12 machine and as a normal user.
+# A full run (no arguments, as CI calls it) then runs scripts/package-test.sh: the packages and the hpo
+# tool, packed to a local feed and used from outside the repository (HPO_PACKAGE_TEST=0 skips it,
+# HPO_PACKAGE_TEST=1 runs it after a narrowed run too).
 #
 # Usage: scripts/test.sh [PROJECT.csproj] [extra dotnet test arguments, e.g. --filter Category!=Slow]
 set -euo pipefail
@@ -76,11 +79,17 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # An optional first argument naming a project or solution narrows the run (e.g. while developing one area).
 target=Hpo.sln
+package_test="${HPO_PACKAGE_TEST:-}"
+if [ -z "$package_test" ]; then package_test=$([ "$#" -eq 0 ] && echo 1 || echo 0); fi
 case "${1:-}" in *.csproj|*.sln) target="$1"; shift ;; esac
 status=0
 dotnet test "$target" -c Release --logger "console;verbosity=normal" "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   log "tests failed (exit $status); server log tail:"
   tail -n 20 "$pg_dir/server.log" >&2 || true
+elif [ "$package_test" = 1 ]; then
+  log "tests passed; running scripts/package-test.sh"
+  "$repo/scripts/package-test.sh" || status=$?
+  [ "$status" -eq 0 ] || log "package test failed (exit $status)"
 fi
 exit "$status"

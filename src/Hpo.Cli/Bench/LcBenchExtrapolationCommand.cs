@@ -28,7 +28,7 @@ public static class LcBenchExtrapolationCommand
         var threads = new Option<int>("--threads") { Description = "Torch CPU threads (default 1: faster than 2 on a busy two-core machine).", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON on stdout (progress stays on stderr)." };
         var outDir = new Option<string?>("--out") { Description = "Folder for SVG plots (log-likelihood and MSE per cut-off)." };
-        var command = new Command("lcbench-extrapolation", "Extrapolation quality on real LCBench curves: per cut-off, mean log-likelihood and MSE of the LC-PFN's prediction of the unseen remainder, against last value carried forward and a least-squares power law (each with a Gaussian of its observed noise / residual scale).")
+        var command = new Command("lcbench-extrapolation", "Extrapolation quality on LCBench curves as the YAHPO Gym surrogate predicts them (surrogate curves, not the raw LCBench data): per cut-off, mean log-likelihood and MSE of the LC-PFN's prediction of the unseen remainder, against last value carried forward and a least-squares power law (each with a Gaussian of its observed noise / residual scale).")
         {
             surrogate, tasks, curves, cutoffs, seed, model, threads, json, outDir,
         };

@@ -11,7 +11,7 @@ namespace Hpo.LcPfn.Native;
 /// (GCC 13) although no relocation uses it; Debian 12's libstdc++ stops at 3.4.30, so the loader
 /// refuses the library. glibc treats a <c>Vernaux</c> record with <c>VER_FLG_WEAK</c> as optional,
 /// so setting that one bit in the application's copy is the whole fix
-/// (see <c>shared/specs/torchsharp-on-debian12.md</c>).
+/// (see <c>docs/torchsharp-on-debian12.md</c>).
 /// </remarks>
 public static class ElfVersionNeedPatcher
 {

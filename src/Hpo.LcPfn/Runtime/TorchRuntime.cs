@@ -49,7 +49,7 @@ public static class TorchRuntime
         var glue = TorchSharpNativeFix.FindGlueLibraries(applicationDirectory);
         if (glue.Count == 0)
         {
-            return $"TorchSharp's native library ({TorchSharpNativeFix.GlueLibraryName}) is not in '{applicationDirectory}'. Build or publish the application for linux-x64 with the TorchSharp-cpu package.";
+            return $"TorchSharp's native library ({TorchSharpNativeFix.GlueLibraryName}) is not in '{applicationDirectory}'. Build or publish the application on linux-x64 with the Hpo.LcPfn package or project (it brings TorchSharp and libtorch-cpu-linux-x64).";
         }
 
         if (LibStdCxxProbe.TorchSharpFixNeeded())

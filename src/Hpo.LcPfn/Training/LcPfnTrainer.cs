@@ -403,7 +403,7 @@ public static class LcPfnTrainer
         {
             if (!cuda.is_available())
             {
-                throw new InvalidOperationException("--device cuda was requested but CUDA is not available: this build uses the TorchSharp-cpu package (no CUDA libraries) or no GPU is present. Use --device cpu.");
+                throw new InvalidOperationException("--device cuda was requested but CUDA is not available: this build uses libtorch's CPU package (no CUDA libraries) or no GPU is present. Use --device cpu.");
             }
 
             return CUDA;

@@ -12,7 +12,7 @@ namespace Hpo.Scheduler.Persistence;
 /// all state, which is plenty for an in-process scheduler.
 /// </summary>
 /// <remarks>
-/// Beyond the interface's words it fixes these choices (the EF Core store should make the same):
+/// Beyond the interface's words it fixes these choices (Hpo.Storage's SQL stores should make the same):
 /// a duplicate experiment name, a bad page, an epoch outside 1..MaxEpochs or parameters outside the
 /// search space are <see cref="HpoValidationException"/>; unknown experiments and trials are
 /// <see cref="NotFoundException"/>; a write with the last lease of a finished trial is

@@ -4,7 +4,7 @@ using Hpo.LcPfn.Inference;
 namespace Hpo.Scheduler.Benchmarks.Extrapolation;
 
 /// <summary>
-/// Extrapolation quality on real LCBench curves: for each curve and cut-off, the LC-PFN's predictive
+/// Extrapolation quality on surrogate LCBench curves (the YAHPO Gym surrogate's predictions): for each curve and cut-off, the LC-PFN's predictive
 /// distribution of the unseen remainder against two baselines that need no training (last value carried
 /// forward, least-squares power law), by mean log-likelihood and mean squared error.
 /// </summary>

@@ -35,7 +35,7 @@ public static class WorkerCommand
         var orphaned = new Option<double>("--orphaned-after-seconds") { Description = "A pending trial this old is assumed to have lost its job (e.g. a database restart while it was created) and is enqueued again by the sweep; a duplicate job is harmless (the trial's lease admits one runner).", DefaultValueFactory = _ => defaults.OrphanedPendingAfter.TotalSeconds };
         var epochDelay = new Option<double>("--epoch-delay-ms") { Description = "Simulated training time added to every epoch (demos, chaos tests with the instant LCBench surrogate).", DefaultValueFactory = _ => 0 };
         var migrate = new Option<bool>("--migrate") { Description = "Create or upgrade the Hpo and Hangfire schemas on start." };
-        var model = new Option<string?>("--model") { Description = "LC-PFN model for experiments with the lcpfn policy (default: the installed default model, when present)." };
+        var model = new Option<string?>("--model") { Description = "LC-PFN model for experiments with the lcpfn policy (default: $HPO_LCPFN_MODEL, else the installed default model, when present). Its SHA-256 is recorded with every decision; an experiment is decided by one model only, and a worker with another model refuses its trials." };
         var command = new Command("worker", "Run trials from a fleet's queue (PostgreSQL + Hangfire). Any number of workers on any number of machines share the work; Ctrl+C or SIGTERM stops gracefully and leaves running trials resumable.")
         {
             db, concurrency, name, queue, lease, heartbeat, invisibility, poll, retries, retryDelay, sweep, orphaned, epochDelay, migrate, model,
@@ -75,9 +75,15 @@ public static class WorkerCommand
                     o.PrepareHangfireSchema = parse.GetValue(migrate);
                     o.EpochDelay = TimeSpan.FromMilliseconds(parse.GetValue(epochDelay));
                 });
+                if (parse.GetValue(model) is { } given && !File.Exists(given))
+                {
+                    await error.WriteLineAsync($"hpo worker: --model: there is no file '{given}'.");
+                    return 2;
+                }
+
                 if ((parse.GetValue(model) ?? DefaultModelLocator.Find()) is { } modelPath)
                 {
-                    builder.Services.AddSingleton<ICurvePredictor>(_ => LcPfnPredictor.Load(modelPath));
+                    builder.Services.AddHpoLcPfnModel(modelPath);
                 }
 
                 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));

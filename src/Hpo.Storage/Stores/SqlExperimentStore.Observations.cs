@@ -205,8 +205,8 @@ internal sealed partial class SqlExperimentStore
             await LockCurrentLeaseAsync(s, lease, "record a decision", ct);
             await using var insert = s.Command(
                 """
-                INSERT INTO decisions (trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at)
-                VALUES (@trial, @epoch, @action, @policy, @poi, @median, @low, @high, @reason, @decided)
+                INSERT INTO decisions (trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at, model_sha256)
+                VALUES (@trial, @epoch, @action, @policy, @poi, @median, @low, @high, @reason, @decided, @model)
                 ON CONFLICT (trial_id, epoch) DO NOTHING
                 RETURNING epoch
                 """);
@@ -241,8 +241,8 @@ internal sealed partial class SqlExperimentStore
                 WITH fence AS (
                     SELECT id FROM trials WHERE id = @trial AND lease_token = @token AND status = @running FOR UPDATE
                 )
-                INSERT INTO decisions (trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at)
-                SELECT id, @epoch, @action, @policy, @poi, @median, @low, @high, @reason, @decided FROM fence
+                INSERT INTO decisions (trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at, model_sha256)
+                SELECT id, @epoch, @action, @policy, @poi, @median, @low, @high, @reason, @decided, @model FROM fence
                 ON CONFLICT (trial_id, epoch) DO NOTHING
                 RETURNING epoch
                 """)
@@ -255,7 +255,8 @@ internal sealed partial class SqlExperimentStore
         command
             .With("trial", lease.TrialId).With("epoch", decision.Epoch).With("action", decision.Action).With("policy", decision.Policy)
             .With("poi", decision.ProbabilityOfImprovement).With("median", decision.PredictedMedian).With("low", decision.PredictedLow)
-            .With("high", decision.PredictedHigh).With("reason", decision.Reason).With("decided", s.Dialect.Time(decision.DecidedAt));
+            .With("high", decision.PredictedHigh).With("reason", decision.Reason).With("decided", s.Dialect.Time(decision.DecidedAt))
+            .With("model", decision.ModelSha256);
 
     public Task<IReadOnlyList<DecisionRecord>> GetDecisionsAsync(long trialId, CancellationToken cancellationToken = default) =>
         _executor.ReadAsync<IReadOnlyList<DecisionRecord>>("GetDecisions", async (s, ct) => await ReadDecisionsAsync(s, trialId, null, ct), cancellationToken);
@@ -274,7 +275,7 @@ internal sealed partial class SqlExperimentStore
     {
         await using var select = s.Command(
             $"""
-            SELECT trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at
+            SELECT trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at, model_sha256
             FROM decisions WHERE trial_id = @trial{(epoch is null ? string.Empty : " AND epoch = @epoch")} ORDER BY epoch
             """).With("trial", trialId);
         if (epoch is not null)
@@ -284,7 +285,7 @@ internal sealed partial class SqlExperimentStore
 
         return await ReadAllAsync(select, r => new DecisionRecord(
             r.GetInt64(0), r.GetInt32(1), Enum.Parse<DecisionAction>(r.GetString(2)), r.GetString(3),
-            r.GetDoubleOrNull(4), r.GetDoubleOrNull(5), r.GetDoubleOrNull(6), r.GetDoubleOrNull(7), r.GetStringOrNull(8), s.Dialect.ReadTime(r, 9)), ct);
+            r.GetDoubleOrNull(4), r.GetDoubleOrNull(5), r.GetDoubleOrNull(6), r.GetDoubleOrNull(7), r.GetStringOrNull(8), s.Dialect.ReadTime(r, 9), r.GetStringOrNull(10)), ct);
     }
 
     private static async Task<HashSet<int>> InsertObservationsAsync(SqlSession s, long trialId, List<(int Epoch, double Value)> rows, DateTimeOffset now, CancellationToken ct)

@@ -60,6 +60,12 @@ public sealed partial class TrialJob
             await InfrastructureRetry.RunAsync(() => _jobs.EnqueueAdvance(experimentId), _time, cancellationToken).ConfigureAwait(false);
         }
 
+        if (result.Outcome == TrialOutcome.ModelMismatch)
+        {
+            // The trial is untouched (still Pending); a retry may land on a worker with the experiment's model.
+            throw new TrialAttemptFailedException($"Trial {trialId} refused by worker '{_identity.Id}': {result.Detail}");
+        }
+
         if (result.Outcome is TrialOutcome.AttemptFailed or TrialOutcome.Failed)
         {
             throw new TrialAttemptFailedException($"Trial {trialId} attempt {result.Attempt} ({retries + 1} of {_options.RetryAttempts + 1}) failed: {result.Detail}");

@@ -13,6 +13,7 @@ public static class BenchCommand
         PredictorBenchCommand.Create,
         StorageBenchCommand.Create,
         SchedulerBenchCommand.Create,
+        FleetBenchCommand.Create,
     ];
 
     /// <summary>Creates the command group.</summary>
@@ -20,7 +21,7 @@ public static class BenchCommand
     {
         return CommandGroup.Create(
             "bench",
-            "Benchmarks: early stopping on LCBench curves (vertical and parallel protocols), extrapolation quality, predictor speed, storage, scheduler. Each prints JSON with --json; the LCBench, extrapolation and predictor benchmarks write SVG plots with --out.",
+            "Benchmarks: early stopping on LCBench curves (vertical and parallel protocols), extrapolation quality, predictor speed, storage, the in-process scheduler, the worker fleet. Each prints JSON with --json; the LCBench, extrapolation and predictor benchmarks write SVG plots with --out.",
             Subcommands.Select(create => create()));
     }
 }

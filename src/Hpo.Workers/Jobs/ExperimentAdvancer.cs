@@ -40,7 +40,22 @@ public sealed partial class ExperimentAdvancer
 
     /// <summary>Creates and enqueues the trials the budget allows now; returns them.</summary>
     /// <exception cref="NotFoundException">There is no such experiment.</exception>
-    public async Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, CancellationToken cancellationToken = default) =>
+        AdvanceAsync(experimentId, keepFirst: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AdvanceAsync(long, CancellationToken)"/>, but the first trial created is not enqueued: it is
+    /// returned for the caller (a worker whose trial just ended) to run at once, so short trials follow each other
+    /// without a trip through the queue. Null when no trial may start now.
+    /// </summary>
+    /// <exception cref="NotFoundException">There is no such experiment.</exception>
+    public async Task<TrialRecord?> AdvanceAndTakeAsync(long experimentId, CancellationToken cancellationToken = default)
+    {
+        var created = await AdvanceAsync(experimentId, keepFirst: true, cancellationToken).ConfigureAwait(false);
+        return created.Count > 0 ? created[0] : null;
+    }
+
+    private async Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, bool keepFirst, CancellationToken cancellationToken)
     {
         var created = new List<TrialRecord>();
         await using (var held = await AdvisoryLock.AcquireAsync(_fleet.PostgresConnectionString, LockKeys.AdvanceClass, LockKeys.Experiment(experimentId), LockWait, cancellationToken).ConfigureAwait(false))
@@ -56,10 +71,12 @@ public sealed partial class ExperimentAdvancer
             var settings = ExperimentOptions.FromSettingsJson(spec.SettingsJson);
             var tuner = _tuners.Create(spec.TunerJson, SearchSpace.FromJson(spec.SearchSpaceJson), settings.Seed);
             long capacity = tuner is IFiniteTuner finite ? finite.Capacity : long.MaxValue;
-            var trials = await ListAllAsync(experimentId, cancellationToken).ConfigureAwait(false);
-            int count = trials.Count;
-            int unfinished = trials.Count(t => !t.IsTerminal);
-            long epochs = trials.Sum(t => (long)t.LastEpoch);
+            // Counts, not the trials themselves: an advance follows every trial's end, so reading every trial here
+            // would cost each advance the experiment's size. Only an epoch budget needs every trial's epochs.
+            int count = (int)(await _store.ListTrialsAsync(experimentId, 1, 1, null, cancellationToken).ConfigureAwait(false)).TotalCount;
+            int unfinished = (int)((await _store.ListTrialsAsync(experimentId, 1, 1, TrialStatus.Pending, cancellationToken).ConfigureAwait(false)).TotalCount
+                + (await _store.ListTrialsAsync(experimentId, 1, 1, TrialStatus.Running, cancellationToken).ConfigureAwait(false)).TotalCount);
+            long epochs = settings.MaxTotalEpochs is null ? 0 : (await ListAllAsync(experimentId, cancellationToken).ConfigureAwait(false)).Sum(t => (long)t.LastEpoch);
             bool budgetLeft = (settings.MaxTotalEpochs is not { } maxEpochs || epochs < maxEpochs)
                 && (settings.MaxWallTime is not { } wall || _time.GetUtcNow() - experiment.CreatedAt < wall);
 
@@ -92,7 +109,7 @@ public sealed partial class ExperimentAdvancer
             }
         }
 
-        foreach (var trial in created)
+        foreach (var trial in created.Skip(keepFirst ? 1 : 0))
         {
             _jobs.EnqueueTrial(trial.Id);
         }

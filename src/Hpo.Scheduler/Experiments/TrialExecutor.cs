@@ -270,6 +270,7 @@ public sealed partial class TrialExecutor
 
                 curve.Add(value);
                 progress.Epochs++;
+                FleetMetrics.EpochsReported.Add(1);
                 (var decision, totalEpochs) = await DecideAsync(decider, trial, lease, curve, cancellationToken).ConfigureAwait(false);
                 await _store.HeartbeatAsync(lease, cancellationToken).ConfigureAwait(false);
                 if (decision.Action == DecisionAction.Stop)
@@ -286,7 +287,15 @@ public sealed partial class TrialExecutor
     {
         var report = new TrialCurve(trial.Id, trial.Number, curve.ToArray());
         int epoch = curve.Count;
+        long started = _time.GetTimestamp();
         var (decision, totalEpochs) = await decider.DecideAsync(_store, report, cancellationToken).ConfigureAwait(false);
+        FleetMetrics.DecisionDuration.Record(_time.GetElapsedTime(started).TotalMilliseconds);
+        FleetMetrics.Decisions.Add(1, new KeyValuePair<string, object?>("action", decision.Action.ToString()), new KeyValuePair<string, object?>("policy", decider.Policy.Name));
+        if (decision.Action == DecisionAction.Stop)
+        {
+            FleetMetrics.EpochsSaved.Add(decider.Metric.MaxEpochs - epoch);
+        }
+
         var record = decision.ToRecord(trial.Id, epoch, decider.Policy.Name, _time.GetUtcNow());
         if (decider.Policy is LcPfnStoppingPolicy)
         {

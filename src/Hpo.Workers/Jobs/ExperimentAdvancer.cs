@@ -40,22 +40,7 @@ public sealed partial class ExperimentAdvancer
 
     /// <summary>Creates and enqueues the trials the budget allows now; returns them.</summary>
     /// <exception cref="NotFoundException">There is no such experiment.</exception>
-    public Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, CancellationToken cancellationToken = default) =>
-        AdvanceAsync(experimentId, keepFirst: false, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="AdvanceAsync(long, CancellationToken)"/>, but the first trial created is not enqueued: it is
-    /// returned for the caller (a worker whose trial just ended) to run at once, so short trials follow each other
-    /// without a trip through the queue. Null when no trial may start now.
-    /// </summary>
-    /// <exception cref="NotFoundException">There is no such experiment.</exception>
-    public async Task<TrialRecord?> AdvanceAndTakeAsync(long experimentId, CancellationToken cancellationToken = default)
-    {
-        var created = await AdvanceAsync(experimentId, keepFirst: true, cancellationToken).ConfigureAwait(false);
-        return created.Count > 0 ? created[0] : null;
-    }
-
-    private async Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, bool keepFirst, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, CancellationToken cancellationToken = default)
     {
         var created = new List<TrialRecord>();
         await using (var held = await AdvisoryLock.AcquireAsync(_fleet.PostgresConnectionString, LockKeys.AdvanceClass, LockKeys.Experiment(experimentId), LockWait, cancellationToken).ConfigureAwait(false))
@@ -109,7 +94,7 @@ public sealed partial class ExperimentAdvancer
             }
         }
 
-        foreach (var trial in created.Skip(keepFirst ? 1 : 0))
+        foreach (var trial in created)
         {
             _jobs.EnqueueTrial(trial.Id);
         }

@@ -21,19 +21,6 @@ public sealed class HpoJobClient
     public string EnqueueTrial(long trialId) =>
         _fleet.Client.Create(Job.FromExpression<TrialJob>(j => j.RunAsync(trialId, null, CancellationToken.None)), new EnqueuedState(_fleet.Options.Queue));
 
-    /// <summary>
-    /// Schedules a retry of trial <paramref name="trialId"/> after <see cref="HpoWorkerOptions.RetryDelay"/>, as
-    /// Hangfire's automatic retry would: its retry count starts at <paramref name="retryCount"/>, so the attempts
-    /// it has left are those a trial that already failed that often has.
-    /// </summary>
-    public string ScheduleTrialRetry(long trialId, int retryCount)
-    {
-        string id = _fleet.Client.Create(Job.FromExpression<TrialJob>(j => j.RunAsync(trialId, null, CancellationToken.None)), new ScheduledState(_fleet.Options.RetryDelay));
-        using var connection = _fleet.Storage.GetConnection();
-        connection.SetJobParameter(id, "RetryCount", SerializationHelper.Serialize(retryCount, SerializationOption.User));
-        return id;
-    }
-
     /// <summary>Enqueues an advance of experiment <paramref name="experimentId"/> (propose trials as budget allows); returns the Hangfire job id.</summary>
     public string EnqueueAdvance(long experimentId) =>
         _fleet.Client.Create(Job.FromExpression<ExperimentJob>(j => j.AdvanceAsync(experimentId, CancellationToken.None)), new EnqueuedState(_fleet.Options.Queue));

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json.Nodes;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Workloads.LcBench;
@@ -87,12 +86,19 @@ internal sealed class FleetBenchmark(FleetBenchSettings settings, TextWriter pro
 
     private WorkerProcess StartWorker(int index)
     {
-        // The same hpo that runs this benchmark: the apphost itself, or `dotnet hpo.dll`.
-        string host = Environment.ProcessPath ?? "dotnet";
-        var info = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        // The same hpo that runs this benchmark: the apphost itself, or this assembly under dotnet (`dotnet hpo.dll`, or a
+        // test host).
+        string? process = Environment.ProcessPath;
+        bool apphost = process is not null && Path.GetFileNameWithoutExtension(process) == "hpo";
+        var info = new ProcessStartInfo(apphost ? process! : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
-            info.ArgumentList.Add(Assembly.GetEntryAssembly()?.Location ?? throw new InvalidOperationException("Cannot tell which hpo to start."));
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (!apphost)
+        {
+            info.ArgumentList.Add(typeof(FleetBenchmark).Assembly.Location);
         }
 
         string name = $"bench-{Environment.ProcessId}-w{index}";

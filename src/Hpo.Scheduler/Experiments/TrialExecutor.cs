@@ -339,6 +339,12 @@ public sealed partial class TrialExecutor
     /// </summary>
     private async Task<string?> CheckModelAsync(TrialRecord trial, CancellationToken cancellationToken)
     {
+        if (_model is null || (_deciders.TryGetValue(trial.ExperimentId, out var known) && known.IsValueCreated && (known.Value.ModelBound || known.Value.Policy is not LcPfnStoppingPolicy)))
+        {
+            // Nothing to bind, or already checked in this process: no read.
+            return null;
+        }
+
         var experiment = await _store.GetExperimentAsync(trial.ExperimentId, cancellationToken).ConfigureAwait(false);
         if (experiment is null || _model is null)
         {

@@ -113,6 +113,32 @@ public sealed class FleetDecisionTests(ITestOutputHelper output)
         Assert.False(large.Calls.ContainsKey("ListTrialsAsync"));
     }
 
+    [Fact]
+    public async Task Decide_FourTrialsOfOneWorkerReportTogether_ShareReadsAndPolicyCalls()
+    {
+        var store = new InMemoryExperimentStore();
+        var experiment = await store.CreateExperimentAsync(Spec($"lockstep-{Guid.NewGuid():N}", """{"type":"none"}"""));
+        var trials = new List<TrialRecord>();
+        for (int i = 0; i < 4; i++)
+        {
+            trials.Add(await store.CreateTrialAsync(experiment.Id, string.Create(CultureInfo.InvariantCulture, $$"""{"x":{{0.6 + (0.1 * i)}}}""")));
+        }
+
+        var executor = new TrialExecutor(store, new StoppingPolicyFactory(), new LockstepWorkload(trials.Count));
+        var results = await Task.WhenAll(trials.Select(t => Task.Run(() => executor.ExecuteAsync(t.Id, Options("one-worker")))));
+
+        long decisions = 0;
+        foreach (var t in trials)
+        {
+            decisions += (await store.GetDecisionsAsync(t.Id)).Count;
+        }
+
+        output.WriteLine($"{decisions} decisions in {executor.DecisionBatches} reads and policy calls; outcomes {string.Join(", ", results.Select(r => $"{r.Outcome}@{r.EpochsTrained}"))}");
+        Assert.All(results, r => Assert.Equal(TrialOutcome.Completed, r.Outcome));
+        Assert.Equal(results.Sum(r => (long)r.EpochsTrained), decisions);
+        Assert.True(executor.DecisionBatches < decisions, $"{decisions} decisions took {executor.DecisionBatches} separate calls: none was shared.");
+    }
+
     private const int Epochs = 20;
 
     private static async Task<(IReadOnlyDictionary<string, int> Calls, long Rows)> MeasureOneTrialAsync(IExperimentStore inner, string name, int finishedTrials)

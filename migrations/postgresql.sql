@@ -176,3 +176,42 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206192300_FleetModelAndChangeFeed') THEN
+    ALTER TABLE observations ADD tx bigint NOT NULL DEFAULT (CAST(CAST(pg_current_xact_id() AS text) AS bigint));
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206192300_FleetModelAndChangeFeed') THEN
+    ALTER TABLE experiments ADD model_sha256 character varying(64);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206192300_FleetModelAndChangeFeed') THEN
+    ALTER TABLE decisions ADD model_sha256 character varying(64);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206192300_FleetModelAndChangeFeed') THEN
+    CREATE INDEX "IX_observations_tx" ON observations (tx);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206192300_FleetModelAndChangeFeed') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261206192300_FleetModelAndChangeFeed', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -42,6 +42,11 @@ namespace Hpo.Storage.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("decided_at");
 
+                    b.Property<string>("ModelSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("model_sha256");
+
                     b.Property<string>("Policy")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -123,6 +128,11 @@ namespace Hpo.Storage.Migrations.PostgreSql
                         .HasColumnType("double precision")
                         .HasColumnName("metric_upper_bound");
 
+                    b.Property<string>("ModelSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("model_sha256");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -201,11 +211,19 @@ namespace Hpo.Storage.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("recorded_at");
 
+                    b.Property<long>("Tx")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("tx")
+                        .HasDefaultValueSql("CAST(CAST(pg_current_xact_id() AS text) AS bigint)");
+
                     b.Property<double>("Value")
                         .HasColumnType("double precision")
                         .HasColumnName("value");
 
                     b.HasKey("TrialId", "Epoch");
+
+                    b.HasIndex("Tx");
 
                     b.ToTable("observations", null, t =>
                         {

@@ -36,6 +36,11 @@ namespace Hpo.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("decided_at");
 
+                    b.Property<string>("ModelSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_sha256");
+
                     b.Property<string>("Policy")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -114,6 +119,11 @@ namespace Hpo.Storage.Migrations.Sqlite
                     b.Property<double?>("MetricUpperBound")
                         .HasColumnType("REAL")
                         .HasColumnName("metric_upper_bound");
+
+                    b.Property<string>("ModelSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_sha256");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -15,6 +15,7 @@ public static class BenchCommand
         SchedulerBenchCommand.Create,
         TabularBenchCommand.Create,
         DashboardBenchCommand.Create,
+        FleetBenchCommand.Create,
     ];
 
     /// <summary>Creates the command group.</summary>
@@ -22,7 +23,7 @@ public static class BenchCommand
     {
         return CommandGroup.Create(
             "bench",
-            "Benchmarks: early stopping on LCBench curves (vertical and parallel protocols), extrapolation quality, predictor speed, storage, scheduler, tabular workloads, dashboard. Each prints JSON with --json; the LCBench, extrapolation and predictor benchmarks write SVG plots with --out.",
+            "Benchmarks: early stopping on LCBench curves (vertical and parallel protocols), extrapolation quality, predictor speed, storage, the in-process scheduler, the worker fleet, tabular workloads, dashboard. Each prints JSON with --json; the LCBench, extrapolation and predictor benchmarks write SVG plots with --out.",
             Subcommands.Select(create => create()));
     }
 }

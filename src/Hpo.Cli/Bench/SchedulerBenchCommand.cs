@@ -12,7 +12,10 @@ using Spectre.Console;
 
 namespace Hpo.Cli.Bench;
 
-/// <summary><c>hpo bench scheduler</c>: sustained end-to-end epoch reports per second on a database.</summary>
+/// <summary>
+/// <c>hpo bench scheduler</c>: epoch reports per second through the in-process <see cref="StoppingCoordinator"/> on a
+/// database, with simulated workers and synthetic curves (not the fleet's path: that is <c>hpo bench fleet</c>).
+/// </summary>
 public static class SchedulerBenchCommand
 {
     /// <summary>Creates the command.</summary>
@@ -28,7 +31,7 @@ public static class SchedulerBenchCommand
         var model = ModelOption.Create();
         var threads = new Option<int>("--threads") { Description = "Torch CPU threads for the LC-PFN.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON on stdout (progress stays on stderr)." };
-        var command = new Command("scheduler", "The scheduler end to end: W simulated workers report epochs; each report persists the value, takes the stopping decision (batched across workers by the coordinator) and persists the decision. Prints sustained reports/s and p50/p99 latency per report. Writes a bench-scheduler-* experiment into the database.")
+        var command = new Command("scheduler", "The in-process scheduler on a database: W simulated workers (tasks in this process, not `hpo worker` processes) report synthetic curves; each report persists the value, takes the decision through the in-process StoppingCoordinator (batched across the simulated workers) and persists the decision. The synthetic curves let most trials stop within a few epochs. Prints reports/s and p50/p99 latency per report. The fleet's own path is `hpo bench fleet`. Writes a bench-scheduler-* experiment into the database.")
         {
             db, migrate, workers, reports, epochs, policy, seed, model, threads, json,
         };

@@ -11,7 +11,7 @@ namespace Hpo.Cli.Bench;
 /// <param name="TrialsStopped">Trials the policy stopped early.</param>
 /// <param name="PolicyCalls">Policy calls (reports that arrived together share one).</param>
 /// <param name="Seconds">Wall-clock time of the timed phase.</param>
-/// <param name="ReportsPerSecond">Sustained end-to-end epoch reports per second.</param>
+/// <param name="ReportsPerSecond">Sustained epoch reports per second through the in-process coordinator.</param>
 /// <param name="P50Milliseconds">Median latency of one report, from the write of the value to the stored decision.</param>
 /// <param name="P99Milliseconds">99th-percentile latency of one report.</param>
 /// <param name="MeanMilliseconds">Mean latency of one report.</param>

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hpo.Cli.Bench;
 
 /// <summary>
-/// The scheduler end to end, as a fleet drives it: simulated workers train trials epoch by epoch and,
+/// The in-process scheduler on a database (not the fleet: see FleetBenchmark): simulated workers train trials epoch by epoch and,
 /// for every epoch, persist the value, get the stopping decision (the product's policy through the
 /// batching <see cref="StoppingCoordinator"/>) and persist the decision; a stopped or finished trial is
 /// closed and the worker claims a new one. It writes a fresh experiment named <c>bench-scheduler-…</c>

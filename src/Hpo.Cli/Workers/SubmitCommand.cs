@@ -22,7 +22,10 @@ public static class SubmitCommand
         var db = new Option<string>("--db") { Description = "The fleet's PostgreSQL database (postgres://user:pass@host:port/db or Host=...;Database=...).", Required = true };
         var migrate = new Option<bool>("--migrate") { Description = "Create or upgrade the Hpo and Hangfire schemas first (otherwise an outdated schema is refused)." };
         var queue = new Option<string>("--queue") { Description = "The Hangfire queue the workers serve.", DefaultValueFactory = _ => HpoWorkerOptions.DefaultQueue };
-        var command = new Command("submit", "Submit an experiment to a worker fleet: create it in the database and enqueue its first wave of trials (start workers with `hpo worker`). Submitting the same file again resumes it.")
+        var command = new Command("submit", "Submit an experiment to a worker fleet: create it in the database and enqueue its first wave of trials (start workers with `hpo worker`). Submitting the same file again resumes it. " +
+            "Before writing anything, submit checks the file (every field, with its JSON path in the error), the search space, the tuner and the policy's settings (every policy, lcpfn included: its delta, minEpochs and horizon), " +
+            "and that the workload can be built here and reports the metric in the stated direction; a bad file exits 2 and nothing is stored. It loads no LC-PFN model: " +
+            "workers decide with the model they were started with (--model, $HPO_LCPFN_MODEL or the default model), the first to decide binds the experiment to its model's SHA-256, and a worker with another model refuses the experiment's trials.")
         {
             file, db, migrate, queue,
         };

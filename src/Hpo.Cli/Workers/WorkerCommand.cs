@@ -35,10 +35,11 @@ public static class WorkerCommand
         var orphaned = new Option<double>("--orphaned-after-seconds") { Description = "A pending trial this old is assumed to have lost its job (e.g. a database restart while it was created) and is enqueued again by the sweep; a duplicate job is harmless (the trial's lease admits one runner).", DefaultValueFactory = _ => defaults.OrphanedPendingAfter.TotalSeconds };
         var epochDelay = new Option<double>("--epoch-delay-ms") { Description = "Simulated training time added to every epoch (demos, chaos tests with the instant LCBench surrogate).", DefaultValueFactory = _ => 0 };
         var migrate = new Option<bool>("--migrate") { Description = "Create or upgrade the Hpo and Hangfire schemas on start." };
-        var model = new Option<string?>("--model") { Description = "LC-PFN model for experiments with the lcpfn policy (default: the installed default model, when present)." };
+        var model = new Option<string?>("--model") { Description = "LC-PFN model for experiments with the lcpfn policy (default: $HPO_LCPFN_MODEL, else the installed default model, when present). Its SHA-256 is recorded with every decision; an experiment is decided by one model only, and a worker with another model refuses its trials." };
+        var otlp = new Option<string?>("--otlp-endpoint") { Description = "Export the fleet's counters (epochs reported, decisions by action, epochs saved, decision latency, queue wait; meter Hpo.Fleet) over OpenTelemetry OTLP to this collector: gRPC (e.g. http://collector:4317), or HTTP when the path ends in /v1/metrics. Off by default." };
         var command = new Command("worker", "Run trials from a fleet's queue (PostgreSQL + Hangfire). Any number of workers on any number of machines share the work; Ctrl+C or SIGTERM stops gracefully and leaves running trials resumable.")
         {
-            db, concurrency, name, queue, lease, heartbeat, invisibility, poll, retries, retryDelay, sweep, orphaned, epochDelay, migrate, model,
+            db, concurrency, name, queue, lease, heartbeat, invisibility, poll, retries, retryDelay, sweep, orphaned, epochDelay, migrate, model, otlp,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -75,9 +76,26 @@ public static class WorkerCommand
                     o.PrepareHangfireSchema = parse.GetValue(migrate);
                     o.EpochDelay = TimeSpan.FromMilliseconds(parse.GetValue(epochDelay));
                 });
+                if (parse.GetValue(model) is { } given && !File.Exists(given))
+                {
+                    await error.WriteLineAsync($"hpo worker: --model: there is no file '{given}'.");
+                    return 2;
+                }
+
                 if ((parse.GetValue(model) ?? DefaultModelLocator.Find()) is { } modelPath)
                 {
-                    builder.Services.AddSingleton<ICurvePredictor>(_ => LcPfnPredictor.Load(modelPath));
+                    builder.Services.AddHpoLcPfnModel(modelPath);
+                }
+
+                if (parse.GetValue(otlp) is { } endpoint)
+                {
+                    if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
+                    {
+                        await error.WriteLineAsync($"hpo worker: --otlp-endpoint: '{endpoint}' is not a URL such as http://collector:4317.");
+                        return 2;
+                    }
+
+                    builder.Services.AddHpoOtlpMetrics(uri, "hpo-worker", parse.GetValue(name) ?? new HpoWorkerOptions().WorkerName);
                 }
 
                 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));

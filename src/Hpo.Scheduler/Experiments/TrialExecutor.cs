@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using System.Net.Sockets;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.SearchSpaces;
 using Hpo.Scheduler.Stopping;
+using Hpo.Scheduler.Stopping.LcPfn;
 using Hpo.Scheduler.Tuning;
 using Hpo.Scheduler.Workloads;
 using Microsoft.Extensions.Logging;
@@ -19,6 +21,13 @@ namespace Hpo.Scheduler.Experiments;
 /// lost its trial to another worker writes nothing more; store writes are idempotent, so a re-run after a
 /// crash neither loses nor duplicates epochs.
 /// </summary>
+/// <remarks>
+/// The executor keeps each experiment's curves in memory and reads only the observations committed since its last
+/// read before each decision, so a decision costs the same at any experiment size; this executor's trials of one
+/// experiment that report at the same moment share one read and one policy call. LC-PFN decisions carry the model's
+/// SHA-256, and an experiment is bound to the first model that decides it: an executor with another model refuses
+/// its trials (<see cref="TrialOutcome.ModelMismatch"/>) without claiming them.
+/// </remarks>
 public sealed partial class TrialExecutor
 {
     private static readonly TimeSpan MinPoll = TimeSpan.FromMilliseconds(50);
@@ -28,6 +37,8 @@ public sealed partial class TrialExecutor
     private readonly IWorkloadProvider _workloads;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ModelFingerprint? _model;
+    private readonly ConcurrentDictionary<long, Lazy<ExperimentDecider>> _deciders = new();
 
     /// <summary>Creates an executor.</summary>
     /// <param name="store">The system of record.</param>
@@ -35,7 +46,8 @@ public sealed partial class TrialExecutor
     /// <param name="workloads">Supplies each experiment's workload.</param>
     /// <param name="timeProvider">The clock for leases, heartbeats and budgets (system clock by default).</param>
     /// <param name="logger">Where takeovers, failures and outages are logged.</param>
-    public TrialExecutor(IExperimentStore store, StoppingPolicyFactory policies, IWorkloadProvider workloads, TimeProvider? timeProvider = null, ILogger<TrialExecutor>? logger = null)
+    /// <param name="model">The LC-PFN model file behind <paramref name="policies"/>' predictor, recorded with every LC-PFN decision; null without one.</param>
+    public TrialExecutor(IExperimentStore store, StoppingPolicyFactory policies, IWorkloadProvider workloads, TimeProvider? timeProvider = null, ILogger<TrialExecutor>? logger = null, ModelFingerprint? model = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(policies);
@@ -45,7 +57,11 @@ public sealed partial class TrialExecutor
         _workloads = workloads;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _model = model;
     }
+
+    /// <summary>How many store reads and policy calls this executor made to decide (each serves one batch of reports).</summary>
+    public long DecisionBatches => _deciders.Values.Where(d => d.IsValueCreated).Sum(d => d.Value.Batches);
 
     /// <summary>
     /// Executes trial <paramref name="trialId"/> until it ends, is taken over, or this attempt's workload fails.
@@ -82,6 +98,12 @@ public sealed partial class TrialExecutor
                         if (trial.IsTerminal)
                         {
                             return Ended(trial, TrialOutcome.AlreadyFinished, 0, $"The trial had already ended as {trial.Status}.");
+                        }
+
+                        if (await CheckModelAsync(trial, cancellationToken).ConfigureAwait(false) is { } refusal)
+                        {
+                            LogModelMismatch(_logger, trialId, refusal);
+                            return Ended(trial, TrialOutcome.ModelMismatch, 0, refusal);
                         }
 
                         var claim = await ClaimAsync(trial, options, cancellationToken).ConfigureAwait(false);
@@ -157,10 +179,10 @@ public sealed partial class TrialExecutor
     {
         var spec = experiment.Spec;
         var settings = ExperimentOptions.FromSettingsJson(spec.SettingsJson);
-        IStoppingPolicy policy;
+        ExperimentDecider decider;
         try
         {
-            policy = _policies.Create(spec.PolicyJson);
+            decider = Decider(experiment);
         }
         catch (HpoValidationException ex)
         {
@@ -180,7 +202,7 @@ public sealed partial class TrialExecutor
             var last = decisions.FirstOrDefault(d => d.Epoch == done);
             if (last is null)
             {
-                (last, totalEpochs) = await DecideAsync(experiment, policy, trial, lease, curve, cancellationToken).ConfigureAwait(false);
+                (last, totalEpochs) = await DecideAsync(decider, trial, lease, curve, cancellationToken).ConfigureAwait(false);
             }
 
             if (last.Action == DecisionAction.Stop)
@@ -248,7 +270,8 @@ public sealed partial class TrialExecutor
 
                 curve.Add(value);
                 progress.Epochs++;
-                (var decision, totalEpochs) = await DecideAsync(experiment, policy, trial, lease, curve, cancellationToken).ConfigureAwait(false);
+                FleetMetrics.EpochsReported.Add(1);
+                (var decision, totalEpochs) = await DecideAsync(decider, trial, lease, curve, cancellationToken).ConfigureAwait(false);
                 await _store.HeartbeatAsync(lease, cancellationToken).ConfigureAwait(false);
                 if (decision.Action == DecisionAction.Stop)
                 {
@@ -260,17 +283,25 @@ public sealed partial class TrialExecutor
         return await FinishAsync(trial, lease, TrialStatus.Completed, null, progress, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(DecisionRecord Decision, long TotalEpochs)> DecideAsync(ExperimentRecord experiment, IStoppingPolicy policy, TrialRecord trial, TrialLease lease, List<double> curve, CancellationToken cancellationToken)
+    private async Task<(DecisionRecord Decision, long TotalEpochs)> DecideAsync(ExperimentDecider decider, TrialRecord trial, TrialLease lease, List<double> curve, CancellationToken cancellationToken)
     {
-        var stored = await StoppingContextLoader.LoadAsync(_store, experiment.Id, cancellationToken).ConfigureAwait(false);
         var report = new TrialCurve(trial.Id, trial.Number, curve.ToArray());
-
-        // The policy must see this trial exactly as it is deciding it, whatever the store's read returned.
-        var curves = stored.Curves.Where(c => c.TrialId != trial.Id).Append(report).ToArray();
-        var context = new StoppingContext(stored.Metric, curves);
         int epoch = curve.Count;
-        var decision = policy.Decide(context, [report], cancellationToken)[0];
-        var record = decision.ToRecord(trial.Id, epoch, policy.Name, _time.GetUtcNow());
+        long started = _time.GetTimestamp();
+        var (decision, totalEpochs) = await decider.DecideAsync(_store, report, cancellationToken).ConfigureAwait(false);
+        FleetMetrics.DecisionDuration.Record(_time.GetElapsedTime(started).TotalMilliseconds);
+        FleetMetrics.Decisions.Add(1, new KeyValuePair<string, object?>("action", decision.Action.ToString()), new KeyValuePair<string, object?>("policy", decider.Policy.Name));
+        if (decision.Action == DecisionAction.Stop)
+        {
+            FleetMetrics.EpochsSaved.Add(decider.Metric.MaxEpochs - epoch);
+        }
+
+        var record = decision.ToRecord(trial.Id, epoch, decider.Policy.Name, _time.GetUtcNow());
+        if (decider.Policy is LcPfnStoppingPolicy)
+        {
+            record = record with { ModelSha256 = _model?.Sha256 };
+        }
+
         try
         {
             await _store.RecordDecisionAsync(lease, record, cancellationToken).ConfigureAwait(false);
@@ -282,7 +313,68 @@ public sealed partial class TrialExecutor
             record = decisions.First(d => d.Epoch == epoch);
         }
 
-        return (record, curves.Sum(c => (long)c.Epoch));
+        return (record, totalEpochs);
+    }
+
+    /// <summary>The experiment's decider, created once per experiment and process.</summary>
+    /// <exception cref="HpoValidationException">The experiment's policy cannot be built here (e.g. lcpfn without a model).</exception>
+    private ExperimentDecider Decider(ExperimentRecord experiment)
+    {
+        var lazy = _deciders.GetOrAdd(experiment.Id, _ => new Lazy<ExperimentDecider>(() => new ExperimentDecider(experiment.Id, MetricSettings.From(experiment.Spec), _policies.Create(experiment.Spec.PolicyJson))));
+        try
+        {
+            return lazy.Value;
+        }
+        catch (HpoValidationException)
+        {
+            // Lazy caches the exception; forget it so that a later trial tries again (and fails the same way, in its own words).
+            _deciders.TryRemove(new KeyValuePair<long, Lazy<ExperimentDecider>>(experiment.Id, lazy));
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Binds the trial's experiment to this executor's LC-PFN model (once per experiment and process), or says why
+    /// this executor must not decide it: another model decides it already.
+    /// </summary>
+    private async Task<string?> CheckModelAsync(TrialRecord trial, CancellationToken cancellationToken)
+    {
+        if (_model is null || (_deciders.TryGetValue(trial.ExperimentId, out var known) && known.IsValueCreated && (known.Value.ModelBound || known.Value.Policy is not LcPfnStoppingPolicy)))
+        {
+            // Nothing to bind, or already checked in this process: no read.
+            return null;
+        }
+
+        var experiment = await _store.GetExperimentAsync(trial.ExperimentId, cancellationToken).ConfigureAwait(false);
+        if (experiment is null || _model is null)
+        {
+            return null;
+        }
+
+        ExperimentDecider decider;
+        try
+        {
+            decider = Decider(experiment);
+        }
+        catch (HpoValidationException)
+        {
+            // The claimed run reports it as the trial's failure.
+            return null;
+        }
+
+        if (decider.ModelBound || decider.Policy is not LcPfnStoppingPolicy)
+        {
+            return null;
+        }
+
+        string bound = await _store.BindDecisionModelAsync(experiment.Id, _model.Sha256, cancellationToken).ConfigureAwait(false);
+        if (bound != _model.Sha256)
+        {
+            return $"Experiment '{experiment.Spec.Name}' is decided by the LC-PFN model with SHA-256 {bound}, but this worker's model '{_model.Path}' has SHA-256 {_model.Sha256}; start every worker of the experiment with the same model (--model or $HPO_LCPFN_MODEL). The trial was left for them.";
+        }
+
+        decider.ModelBound = true;
+        return null;
     }
 
     private string? BudgetSpent(ExperimentRecord experiment, ExperimentOptions settings, long totalEpochs)
@@ -400,6 +492,9 @@ public sealed partial class TrialExecutor
 
         return values;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Trial {TrialId}: refused without claiming it: {Detail}")]
+    private static partial void LogModelMismatch(ILogger logger, long trialId, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId}: the database is failing ({Seconds:F1} s so far); resuming from the last recorded epoch: {Error}")]
     private static partial void LogOutage(ILogger logger, long trialId, double seconds, string error);

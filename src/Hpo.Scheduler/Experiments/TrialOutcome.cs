@@ -26,4 +26,10 @@ public enum TrialOutcome
 
     /// <summary>No such trial.</summary>
     NotFound,
+
+    /// <summary>
+    /// This worker may not decide the trial's experiment: its LC-PFN model differs from the one already deciding it.
+    /// The trial was not claimed; nothing was written.
+    /// </summary>
+    ModelMismatch,
 }

@@ -11,6 +11,7 @@ namespace Hpo.Scheduler.Persistence;
 /// <param name="PredictedHigh">Upper end of that band (metric units).</param>
 /// <param name="Reason">A short human-readable reason.</param>
 /// <param name="DecidedAt">When the decision was taken.</param>
+/// <param name="ModelSha256">The SHA-256 (lower-case hex) of the LC-PFN model file that took the decision; null for policies without a model.</param>
 public sealed record DecisionRecord(
     long TrialId,
     int Epoch,
@@ -21,4 +22,5 @@ public sealed record DecisionRecord(
     double? PredictedLow,
     double? PredictedHigh,
     string? Reason,
-    DateTimeOffset DecidedAt);
+    DateTimeOffset DecidedAt,
+    string? ModelSha256 = null);

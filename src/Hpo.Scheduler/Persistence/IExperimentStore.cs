@@ -74,6 +74,20 @@ public interface IExperimentStore
     /// </summary>
     Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, DateTimeOffset recordedAfter, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The observations of the experiment's trials committed since <paramref name="after"/> (everything when null),
+    /// and the cursor to pass next time. A worker that keeps the experiment's curves in memory reads only what
+    /// changed, so a read costs what was added since the last one, not the experiment's size. An observation may
+    /// come again in a later read (e.g. one committed while the previous read ran); callers ignore repeats.
+    /// </summary>
+    Task<ObservationChanges> ReadObservationChangesAsync(long experimentId, ObservationCursor? after = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Binds the experiment to the LC-PFN model with SHA-256 <paramref name="modelSha256"/> (lower-case hex) unless it
+    /// is bound already, and returns the model the experiment is bound to: a caller whose model differs must not decide.
+    /// </summary>
+    Task<string> BindDecisionModelAsync(long experimentId, string modelSha256, CancellationToken cancellationToken = default);
+
     /// <summary>The best value any trial of the experiment has observed (direction-aware), or null when none.</summary>
     Task<double?> GetBestValueAsync(long experimentId, CancellationToken cancellationToken = default);
 

@@ -27,6 +27,9 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     private readonly List<ExperimentState> _experiments = [];
     private readonly Dictionary<long, TrialState> _trials = [];
     private readonly Dictionary<string, WorkerRecord> _workers = new(StringComparer.Ordinal);
+
+    // Every observation in insertion order; position i holds the observation with commit position i + 1.
+    private readonly List<(TrialState Trial, int Epoch, double Value)> _log = [];
     private long _nextTrialId = 1;
 
     /// <summary>Creates an empty store whose timestamps come from <paramref name="timeProvider"/> (the system clock by default).</summary>
@@ -275,7 +278,10 @@ public sealed class InMemoryExperimentStore : IExperimentStore
             var now = _time.GetUtcNow();
             foreach (var (epoch, value) in pending)
             {
-                t.Curve.TryAdd(epoch, new ObservationRecord(t.Id, epoch, value, now));
+                if (t.Curve.TryAdd(epoch, new ObservationRecord(t.Id, epoch, value, now)))
+                {
+                    _log.Add((t, epoch, value));
+                }
             }
 
             return Task.FromResult<IReadOnlyList<RecordOutcome>>(outcomes);
@@ -313,6 +319,41 @@ public sealed class InMemoryExperimentStore : IExperimentStore
             }
 
             return Task.FromResult<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>>(result);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ObservationChanges> ReadObservationChangesAsync(long experimentId, ObservationCursor? after = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var e = RequireExperiment(experimentId);
+            int from = (int)Math.Clamp(after?.Position ?? 0, 0, _log.Count);
+            var changes = new List<ObservationChange>();
+            for (int i = from; i < _log.Count; i++)
+            {
+                var (trial, epoch, value) = _log[i];
+                if (trial.Experiment == e)
+                {
+                    changes.Add(new ObservationChange(trial.Id, trial.Number, epoch, value));
+                }
+            }
+
+            return Task.FromResult(new ObservationChanges(changes, new ObservationCursor(_log.Count, [])));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<string> BindDecisionModelAsync(long experimentId, string modelSha256, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelSha256);
+        lock (_gate)
+        {
+            var e = RequireExperiment(experimentId);
+            e.ModelSha256 ??= modelSha256;
+            return Task.FromResult(e.ModelSha256);
         }
     }
 
@@ -567,6 +608,8 @@ public sealed class InMemoryExperimentStore : IExperimentStore
         public SearchSpace Space { get; } = space;
 
         public int TrialCount { get; set; }
+
+        public string? ModelSha256 { get; set; }
 
         public bool IsBetter(double a, double b) => Record.Spec.Direction == MetricDirection.Maximize ? a > b : a < b;
     }

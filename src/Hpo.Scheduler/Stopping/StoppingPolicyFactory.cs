@@ -38,6 +38,14 @@ public sealed class StoppingPolicyFactory
         _predictor = predictor;
     }
 
+    /// <summary>
+    /// Checks the policy <paramref name="json"/> describes, every policy type included, without a model: an
+    /// <c>lcpfn</c> policy's settings are checked as <see cref="Create"/> checks them, but no LC-PFN is loaded
+    /// (e.g. <c>hpo submit</c>, whose workers decide with the model they were started with).
+    /// </summary>
+    /// <exception cref="HpoValidationException">The settings are invalid (the message names the field).</exception>
+    public static void Validate(string json) => new StoppingPolicyFactory(Experiments.Files.ValidationPredictor.Instance).Create(json);
+
     /// <summary>The policy <paramref name="json"/> describes.</summary>
     /// <exception cref="HpoValidationException">The settings are invalid (the message names the field), or <c>lcpfn</c> was asked for without a predictor.</exception>
     public IStoppingPolicy Create(string json)

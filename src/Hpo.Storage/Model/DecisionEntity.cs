@@ -24,4 +24,7 @@ internal sealed class DecisionEntity
     public string? Reason { get; set; }
 
     public DateTimeOffset DecidedAt { get; set; }
+
+    /// <summary>SHA-256 of the LC-PFN model file that decided; null for policies without a model.</summary>
+    public string? ModelSha256 { get; set; }
 }

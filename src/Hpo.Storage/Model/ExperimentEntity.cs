@@ -32,6 +32,9 @@ internal sealed class ExperimentEntity
     /// <summary>How many trials were created: the last dense trial number handed out.</summary>
     public int TrialCount { get; set; }
 
+    /// <summary>SHA-256 of the LC-PFN model that decides the experiment, set by the first worker to decide it.</summary>
+    public string? ModelSha256 { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -217,8 +217,8 @@ internal sealed partial class SqlExperimentStore
             await LockCurrentLeaseAsync(s, lease, "record a decision", ct);
             await using var insert = s.Command(
                 """
-                INSERT INTO decisions (trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at)
-                VALUES (@trial, @epoch, @action, @policy, @poi, @median, @low, @high, @reason, @decided)
+                INSERT INTO decisions (trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at, model_sha256)
+                VALUES (@trial, @epoch, @action, @policy, @poi, @median, @low, @high, @reason, @decided, @model)
                 ON CONFLICT (trial_id, epoch) DO NOTHING
                 RETURNING epoch
                 """);
@@ -253,8 +253,8 @@ internal sealed partial class SqlExperimentStore
                 WITH fence AS (
                     SELECT id FROM trials WHERE id = @trial AND lease_token = @token AND status = @running FOR UPDATE
                 )
-                INSERT INTO decisions (trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at)
-                SELECT id, @epoch, @action, @policy, @poi, @median, @low, @high, @reason, @decided FROM fence
+                INSERT INTO decisions (trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at, model_sha256)
+                SELECT id, @epoch, @action, @policy, @poi, @median, @low, @high, @reason, @decided, @model FROM fence
                 ON CONFLICT (trial_id, epoch) DO NOTHING
                 RETURNING epoch
                 """)
@@ -267,7 +267,8 @@ internal sealed partial class SqlExperimentStore
         command
             .With("trial", lease.TrialId).With("epoch", decision.Epoch).With("action", decision.Action).With("policy", decision.Policy)
             .With("poi", decision.ProbabilityOfImprovement).With("median", decision.PredictedMedian).With("low", decision.PredictedLow)
-            .With("high", decision.PredictedHigh).With("reason", decision.Reason).With("decided", s.Dialect.Time(decision.DecidedAt));
+            .With("high", decision.PredictedHigh).With("reason", decision.Reason).With("decided", s.Dialect.Time(decision.DecidedAt))
+            .With("model", decision.ModelSha256);
 
     public Task<IReadOnlyList<DecisionRecord>> GetDecisionsAsync(long trialId, CancellationToken cancellationToken = default) =>
         _executor.ReadAsync<IReadOnlyList<DecisionRecord>>("GetDecisions", async (s, ct) => await ReadDecisionsAsync(s, trialId, null, ct), cancellationToken);
@@ -323,11 +324,11 @@ internal sealed partial class SqlExperimentStore
     }
 
     // The columns ReadDecision reads, in its order; one list for every read of decisions.
-    private const string DecisionColumns = "trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at";
+    private const string DecisionColumns = "trial_id, epoch, action, policy, probability_of_improvement, predicted_median, predicted_low, predicted_high, reason, decided_at, model_sha256";
 
     private static DecisionRecord ReadDecision(DbDataReader r, SqlSession s) => new(
         r.GetInt64(0), r.GetInt32(1), Enum.Parse<DecisionAction>(r.GetString(2)), r.GetString(3),
-        r.GetDoubleOrNull(4), r.GetDoubleOrNull(5), r.GetDoubleOrNull(6), r.GetDoubleOrNull(7), r.GetStringOrNull(8), s.Dialect.ReadTime(r, 9));
+        r.GetDoubleOrNull(4), r.GetDoubleOrNull(5), r.GetDoubleOrNull(6), r.GetDoubleOrNull(7), r.GetStringOrNull(8), s.Dialect.ReadTime(r, 9), r.GetStringOrNull(10));
 
     private static async Task<HashSet<int>> InsertObservationsAsync(SqlSession s, long trialId, List<(int Epoch, double Value)> rows, DateTimeOffset now, CancellationToken ct)
     {

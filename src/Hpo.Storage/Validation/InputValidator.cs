@@ -163,6 +163,10 @@ internal sealed class InputValidator(HpoStorageOptions options)
         }
 
         Text("decision.Reason", decision.Reason);
+        if (decision.ModelSha256 is { } sha && (sha.Length != 64 || !sha.All(char.IsAsciiHexDigitLower)))
+        {
+            throw Fail("decision.ModelSha256", $"'{sha}' is not 64 lower-case hex digits.");
+        }
     }
 
     public void CurveRequest(IReadOnlyCollection<long> trialIds)

@@ -1,6 +1,7 @@
 using Hpo.LcPfn.Inference;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Stopping;
+using Hpo.Scheduler.Stopping.LcPfn;
 using Hpo.Scheduler.Tuning;
 using Hpo.Scheduler.Workloads;
 using Hpo.Workers.Jobs;
@@ -49,7 +50,8 @@ public static class HpoWorkersServiceCollectionExtensions
             sp.GetRequiredService<StoppingPolicyFactory>(),
             sp.GetRequiredService<IWorkloadProvider>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<TrialExecutor>>()));
+            sp.GetRequiredService<ILogger<TrialExecutor>>(),
+            sp.GetService<ModelFingerprint>()));
         services.TryAddSingleton<WorkerIdentity>();
         services.TryAddSingleton<HangfireFleet>();
         services.TryAddSingleton<HpoJobClient>();
@@ -60,6 +62,21 @@ public static class HpoWorkersServiceCollectionExtensions
         services.TryAddTransient<ExperimentJob>();
         services.TryAddSingleton<HpoWorkerService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HpoWorkerService>(sp => sp.GetRequiredService<HpoWorkerService>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the LC-PFN model file at <paramref name="modelPath"/> as the fleet's <see cref="ICurvePredictor"/>
+    /// (loaded on first use) and its <see cref="ModelFingerprint"/>, which the workers record with every LC-PFN decision
+    /// and bind each experiment to. Call before <see cref="AddHpoWorkers"/> resolves anything.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="modelPath"/>.</exception>
+    public static IServiceCollection AddHpoLcPfnModel(this IServiceCollection services, string modelPath)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var fingerprint = ModelFingerprint.Of(modelPath);
+        services.AddSingleton(fingerprint);
+        services.AddSingleton<ICurvePredictor>(_ => LcPfnPredictor.Load(fingerprint.Path));
         return services;
     }
 }

@@ -56,10 +56,12 @@ public sealed partial class ExperimentAdvancer
             var settings = ExperimentOptions.FromSettingsJson(spec.SettingsJson);
             var tuner = _tuners.Create(spec.TunerJson, SearchSpace.FromJson(spec.SearchSpaceJson), settings.Seed);
             long capacity = tuner is IFiniteTuner finite ? finite.Capacity : long.MaxValue;
-            var trials = await ListAllAsync(experimentId, cancellationToken).ConfigureAwait(false);
-            int count = trials.Count;
-            int unfinished = trials.Count(t => !t.IsTerminal);
-            long epochs = trials.Sum(t => (long)t.LastEpoch);
+            // Counts, not the trials themselves: an advance follows every trial's end, so reading every trial here
+            // would cost each advance the experiment's size. Only an epoch budget needs every trial's epochs.
+            int count = (int)(await _store.ListTrialsAsync(experimentId, 1, 1, null, cancellationToken).ConfigureAwait(false)).TotalCount;
+            int unfinished = (int)((await _store.ListTrialsAsync(experimentId, 1, 1, TrialStatus.Pending, cancellationToken).ConfigureAwait(false)).TotalCount
+                + (await _store.ListTrialsAsync(experimentId, 1, 1, TrialStatus.Running, cancellationToken).ConfigureAwait(false)).TotalCount);
+            long epochs = settings.MaxTotalEpochs is null ? 0 : (await ListAllAsync(experimentId, cancellationToken).ConfigureAwait(false)).Sum(t => (long)t.LastEpoch);
             bool budgetLeft = (settings.MaxTotalEpochs is not { } maxEpochs || epochs < maxEpochs)
                 && (settings.MaxWallTime is not { } wall || _time.GetUtcNow() - experiment.CreatedAt < wall);
 

@@ -42,6 +42,11 @@ public sealed partial class TrialJob
     public async Task RunAsync(long trialId, PerformContext? context, CancellationToken cancellationToken)
     {
         int retries = context?.GetJobParameter<int>("RetryCount", allowStale: true) ?? 0;
+        if (retries == 0 && context?.BackgroundJob is { } job)
+        {
+            FleetMetrics.QueueWait.Record(Math.Max(0, (_time.GetUtcNow().UtcDateTime - job.CreatedAt).TotalMilliseconds));
+        }
+
         var result = await _executor.ExecuteAsync(
             trialId,
             new TrialExecutionOptions
@@ -58,6 +63,12 @@ public sealed partial class TrialJob
         if (result.TrialEnded && result.ExperimentId is { } experimentId)
         {
             await InfrastructureRetry.RunAsync(() => _jobs.EnqueueAdvance(experimentId), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (result.Outcome == TrialOutcome.ModelMismatch)
+        {
+            // The trial is untouched (still Pending); a retry may land on a worker with the experiment's model.
+            throw new TrialAttemptFailedException($"Trial {trialId} refused by worker '{_identity.Id}': {result.Detail}");
         }
 
         if (result.Outcome is TrialOutcome.AttemptFailed or TrialOutcome.Failed)

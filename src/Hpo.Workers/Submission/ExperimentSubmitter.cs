@@ -17,16 +17,14 @@ namespace Hpo.Workers.Submission;
 public sealed class ExperimentSubmitter
 {
     private readonly IExperimentStore _store;
-    private readonly StoppingPolicyFactory _policies;
     private readonly TunerFactory _tuners;
     private readonly WorkloadCatalog _workloads;
     private readonly ExperimentAdvancer _advancer;
 
     /// <summary>Creates the submitter.</summary>
-    public ExperimentSubmitter(IExperimentStore store, StoppingPolicyFactory policies, TunerFactory tuners, WorkloadCatalog workloads, ExperimentAdvancer advancer)
+    public ExperimentSubmitter(IExperimentStore store, TunerFactory tuners, WorkloadCatalog workloads, ExperimentAdvancer advancer)
     {
         _store = store;
-        _policies = policies;
         _tuners = tuners;
         _workloads = workloads;
         _advancer = advancer;
@@ -53,7 +51,9 @@ public sealed class ExperimentSubmitter
     {
         var settings = ExperimentOptions.FromSettingsJson(spec.SettingsJson);
         _tuners.Create(spec.TunerJson, SearchSpace.FromJson(spec.SearchSpaceJson), settings.Seed);
-        _policies.Create(spec.PolicyJson);
+        // Every policy is accepted: workers decide with the model they were started with, so an lcpfn policy's
+        // settings are checked here without loading one.
+        StoppingPolicyFactory.Validate(spec.PolicyJson);
         IWorkload workload;
         try
         {

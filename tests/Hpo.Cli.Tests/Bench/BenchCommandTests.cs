@@ -189,6 +189,51 @@ public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyMode
         Assert.Contains("--policy is 'sometimes'", error, StringComparison.Ordinal);
     }
 
+    [PostgresFact]
+    public async Task Fleet_SmallRunOnPostgres_FiguresReadBackFromTheStoredRows()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+
+        var (code, output, error) = await RunAsync(
+            "bench", "fleet", "--db", db.ConnectionString, "--migrate", "--trials", "6", "--workers", "1", "--concurrency", "3",
+            "--policy", "none", "--surrogate", Path.Combine(RepoRoot(), "data", "yahpo-lcbench"), "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(6, root.GetProperty("trials").GetInt32());
+        Assert.Equal(6 * 52, root.GetProperty("observations").GetInt64());
+        Assert.Equal(10, root.GetProperty("decileReportsPerSecond").GetArrayLength());
+        Assert.True(root.GetProperty("reportsPerSecond").GetDouble() > 0);
+        Assert.True(root.GetProperty("decisionP99Milliseconds").GetDouble() >= root.GetProperty("decisionP50Milliseconds").GetDouble());
+        Assert.Equal(0, root.GetProperty("decisionsWithModel").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("--workers", "0", "--workers is 0")]
+    [InlineData("--trials", "0", "--trials is 0")]
+    [InlineData("--policy", "sometimes", "--policy")]
+    public async Task Fleet_BadOption_ExitsTwoNamingIt(string option, string value, string expected)
+    {
+        var (code, _, error) = await RunAsync("bench", "fleet", "--db", "Host=127.0.0.1;Database=unused", option, value);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Hpo.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Hpo.sln above {AppContext.BaseDirectory}.");
+    }
+
     /// <summary>A 100-epoch model trained for two steps (LCBench curves have 52 epochs).</summary>
     public sealed class TinyModelFile : IAsyncLifetime
     {

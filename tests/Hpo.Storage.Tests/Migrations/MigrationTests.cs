@@ -16,6 +16,9 @@ public sealed class MigrationTests : IDisposable
 {
     private static readonly string[] Tables = ["decisions", "experiments", "observations", "trials", "workers"];
 
+    // Every migration, oldest first, as an empty database gets them.
+    private static readonly string[] AllMigrations = ["InitialSchema", "FleetModelAndChangeFeed"];
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "hpo-migration-tests", Guid.NewGuid().ToString("N"));
 
     [Theory]
@@ -40,10 +43,10 @@ public sealed class MigrationTests : IDisposable
         var again = await database.MigrateAsync();
         var status = await database.GetSchemaStatusAsync();
 
-        Assert.Equal(["InitialSchema"], applied);
+        Assert.Equal(AllMigrations, applied);
         Assert.Empty(again);
         Assert.True(status.IsUpToDate);
-        Assert.Equal("InitialSchema", status.CurrentMigration);
+        Assert.Equal(AllMigrations[^1], status.CurrentMigration);
         Assert.StartsWith("SQLite 3.", status.ServerVersion, StringComparison.Ordinal);
         Assert.Equal(Tables, await SqliteTablesAsync(database.Connection));
     }
@@ -85,7 +88,7 @@ public sealed class MigrationTests : IDisposable
         }
 
         Assert.Empty(await SqliteTablesAsync(database.Connection));
-        Assert.Equal(["InitialSchema"], await database.MigrateAsync());
+        Assert.Equal(AllMigrations, await database.MigrateAsync());
         Assert.Equal(Tables, await SqliteTablesAsync(database.Connection));
     }
 
@@ -96,7 +99,7 @@ public sealed class MigrationTests : IDisposable
         var database = HpoDatabase.For(db.ConnectionString);
 
         Assert.Equal("not migrated (run 'hpo db migrate')", (await database.GetSchemaStatusAsync()).Describe());
-        Assert.Equal(["InitialSchema"], await database.MigrateAsync());
+        Assert.Equal(AllMigrations, await database.MigrateAsync());
         Assert.Equal(Tables, await PostgresTablesAsync(db.ConnectionString));
         await using (var context = HpoDbContextFactory.Create(database.Connection))
         {
@@ -104,7 +107,7 @@ public sealed class MigrationTests : IDisposable
         }
 
         Assert.Empty(await PostgresTablesAsync(db.ConnectionString));
-        Assert.Equal(["InitialSchema"], await database.MigrateAsync());
+        Assert.Equal(AllMigrations, await database.MigrateAsync());
         var status = await database.GetSchemaStatusAsync();
         Assert.True(status.IsUpToDate);
         Assert.StartsWith("PostgreSQL ", status.ServerVersion, StringComparison.Ordinal);

@@ -16,12 +16,21 @@ public sealed class ChaosTests(ITestOutputHelper output)
 {
     private const string Asha = """{"type":"asha","eta":3,"minResource":4}""";
 
-    [PostgresFact]
-    public async Task Fleet_WorkerKilledRepeatedly_LosesAndDuplicatesNothing()
+    /// <summary>
+    /// The LC-PFN deciding, with the workers' default model; its first decision at epoch 10 so that faults still land
+    /// in the middle of trials (with the default 2 most LCBench trials end within a few epochs).
+    /// </summary>
+    internal const string LcPfn = """{"type":"lcpfn","delta":0.05,"minEpochs":10}""";
+
+    [PostgresTheory]
+    [InlineData("""{"type":"none"}""", 10)]
+    [InlineData(LcPfn, 16)]
+    public async Task Fleet_WorkerKilledRepeatedly_LosesAndDuplicatesNothing(string policy, int trials)
     {
         await using var db = await PostgresTestDatabase.CreateAsync();
-        // No early stopping: every trial trains all 52 epochs, so every kill lands in the middle of trials.
-        string file = ExperimentFiles.WriteLcBench("chaos", trials: 10, concurrency: 6, """{"type":"none"}""");
+        // Without early stopping every trial trains all 52 epochs, so every kill lands in the middle of trials; the
+        // LC-PFN run has more trials so that it lasts as long.
+        string file = ExperimentFiles.WriteLcBench("chaos", trials, concurrency: 6, policy);
         var (code, submitted) = await WorkerProcess.RunAsync(TimeSpan.FromSeconds(90), "submit", file, "--db", db.ConnectionString, "--migrate");
         Assert.True(code == 0, submitted);
         output.WriteLine(submitted);
@@ -79,9 +88,10 @@ public sealed class ChaosTests(ITestOutputHelper output)
             }
 
             var audit = await FleetHarness.AuditAsync(db.ConnectionString, experiment.Id);
-            output.WriteLine($"chaos: {kills} SIGKILLs over {elapsed.TotalSeconds:F1} s; {audit}");
-            FleetHarness.AssertIntact(audit, expectedTrials: 10);
-            Assert.Equal(10, audit.Completed);
+            output.WriteLine($"chaos ({policy}): {kills} SIGKILLs over {elapsed.TotalSeconds:F1} s; {audit}");
+            FleetHarness.AssertIntact(audit, expectedTrials: trials);
+            Assert.Equal(0, audit.Failed);
+            await AssertDecidedByAsync(db.ConnectionString, experiment.Id, policy, audit);
             Assert.True(kills >= 2, $"Only {kills} kills landed before the experiment finished; the run was too short to test anything.");
             Assert.True(audit.ReExecutions >= 1, "No kill interrupted a trial.");
         }
@@ -101,11 +111,13 @@ public sealed class ChaosTests(ITestOutputHelper output)
         }
     }
 
-    [PostgresFact]
-    public async Task StaleWorker_PausedPastItsLease_WritesNothingAfterTakeover()
+    [PostgresTheory]
+    [InlineData("""{"type":"none"}""")]
+    [InlineData(LcPfn)]
+    public async Task StaleWorker_PausedPastItsLease_WritesNothingAfterTakeover(string policy)
     {
         await using var db = await PostgresTestDatabase.CreateAsync();
-        string file = ExperimentFiles.WriteLcBench("stale", trials: 1, concurrency: 1, """{"type":"none"}""");
+        string file = ExperimentFiles.WriteLcBench("stale", trials: 1, concurrency: 1, policy);
         var (code, submitted) = await WorkerProcess.RunAsync(TimeSpan.FromSeconds(90), "submit", file, "--db", db.ConnectionString, "--migrate");
         Assert.True(code == 0, submitted);
         await using var observer = FleetHarness.Worker(db.ConnectionString, "observer");
@@ -138,7 +150,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
             var audit = await FleetHarness.AuditAsync(db.ConnectionString, experiment.Id);
             output.WriteLine(audit.ToString());
             FleetHarness.AssertIntact(audit, expectedTrials: 1);
-            Assert.Equal(1, audit.Completed);
+            Assert.Equal(0, audit.Failed);
+            await AssertDecidedByAsync(db.ConnectionString, experiment.Id, policy, audit);
             output.WriteLine("stale-a after SIGCONT: " + string.Join(" | ", a.Output.Split('\n').Where(l => l.Contains("Job 1 ", StringComparison.Ordinal) || l.Contains("Trial", StringComparison.Ordinal)).Skip(1)));
         }
         catch
@@ -263,5 +276,36 @@ public sealed class ChaosTests(ITestOutputHelper output)
             output.WriteLine($"---- {worker.Name} ----");
             output.WriteLine(string.Join('\n', worker.Output.Split('\n').TakeLast(40)));
         }
+    }
+
+    /// <summary>
+    /// Without stopping every trial completes; with the LC-PFN every trial ended Completed or Stopped and every decision
+    /// from its first decision epoch on was taken by the model, its probability and the model's SHA-256 recorded.
+    /// </summary>
+    internal static async Task AssertDecidedByAsync(string connection, long experimentId, string policy, RunAudit audit)
+    {
+        if (!policy.Contains("lcpfn", StringComparison.Ordinal))
+        {
+            Assert.Equal(audit.Trials, audit.Completed);
+            return;
+        }
+
+        Assert.Equal(audit.Trials, audit.Completed + audit.Stopped);
+        await using var db = new NpgsqlConnection(connection);
+        await db.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT COUNT(*) FILTER (WHERE d.model_sha256 IS NOT NULL AND d.probability_of_improvement IS NOT NULL),
+                   COUNT(*) FILTER (WHERE d.epoch >= 10 AND d.epoch < 52 AND (d.model_sha256 IS NULL OR d.probability_of_improvement IS NULL)),
+                   COUNT(DISTINCT d.model_sha256), MIN(d.policy), MAX(d.policy)
+            FROM decisions d JOIN trials t ON t.id = d.trial_id WHERE t.experiment_id = @e
+            """, db);
+        command.Parameters.AddWithValue("e", experimentId);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.True(reader.GetInt64(0) > 0, "No decision was taken by the LC-PFN.");
+        Assert.Equal(0, reader.GetInt64(1));
+        Assert.Equal(1, reader.GetInt64(2));
+        Assert.Equal(("lcpfn", "lcpfn"), (reader.GetString(3), reader.GetString(4)));
     }
 }

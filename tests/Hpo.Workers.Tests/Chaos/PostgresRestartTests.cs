@@ -26,9 +26,10 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
     /// workers must keep taking new jobs after each outage.
     /// </summary>
     [PostgresTheory]
-    [InlineData(10, 2)]
-    [InlineData(3, 3)]
-    public async Task Fleet_PostgresRestartMidRun_CompletesWithoutLosingEpochs(int leaseSeconds, int workerConcurrency)
+    [InlineData(10, 2, """{"type":"none"}""")]
+    [InlineData(3, 3, """{"type":"none"}""")]
+    [InlineData(10, 2, ChaosTests.LcPfn)]
+    public async Task Fleet_PostgresRestartMidRun_CompletesWithoutLosingEpochs(int leaseSeconds, int workerConcurrency, string policy)
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var ct = bound.Token;
@@ -37,8 +38,8 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
         await cluster.CreateDatabaseAsync("hpo", ct);
         string connection = cluster.ConnectionString("hpo");
 
-        // No early stopping: every trial trains all 52 epochs, so both outages land in the middle of trials.
-        string file = ExperimentFiles.WriteLcBench("restart", Trials, concurrency: 4, """{"type":"none"}""");
+        // No early stopping (or the LC-PFN from epoch 10): both outages land in the middle of trials.
+        string file = ExperimentFiles.WriteLcBench("restart", Trials, concurrency: 4, policy);
         WorkerProcess[] workers = [];
         try
         {
@@ -81,11 +82,11 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
             var serversAfter = await ProcessingServersAsync(connection, lastStateBeforeResume, ct);
             long trialJobRuns = await ScalarAsync(connection, "SELECT COUNT(*) FROM hangfire.state s JOIN hangfire.job j ON j.id = s.jobid WHERE s.name = 'Processing' AND j.invocationdata::text LIKE '%TrialJob%'", ct);
             long failedJobs = await ScalarAsync(connection, "SELECT COUNT(*) FROM hangfire.job WHERE statename = 'Failed'", ct);
-            output.WriteLine($"lease {leaseSeconds} s, {workerConcurrency} slots per worker: {audit}; {trialJobRuns} trial job runs for {Trials} trials, {failedJobs} failed Hangfire jobs");
+            output.WriteLine($"{policy}, lease {leaseSeconds} s, {workerConcurrency} slots per worker: {audit}; {trialJobRuns} trial job runs for {Trials} trials, {failedJobs} failed Hangfire jobs");
             output.WriteLine($"Hangfire servers before: {string.Join(", ", serversBefore)}; after the stop/start: {string.Join(", ", serversAfter)}");
 
             FleetHarness.AssertIntact(audit, expectedTrials: Trials);
-            Assert.Equal(Trials, audit.Completed);
+            await ChaosTests.AssertDecidedByAsync(connection, experiment.Id, policy, audit);
             Assert.Equal(0, audit.Failed);
             Assert.Equal(0, failedJobs);
 

@@ -21,6 +21,7 @@ internal sealed class DecisionEntityConfiguration(ModelDialect dialect) : IEntit
         builder.HasKey(d => new { d.TrialId, d.Epoch });
         builder.Property(d => d.Action).HasConversion<string>().HasMaxLength(16);
         builder.Property(d => d.Policy).HasMaxLength(64).IsRequired();
+        builder.Property(d => d.ModelSha256).HasMaxLength(64);
         builder.HasOne<TrialEntity>().WithMany().HasForeignKey(d => d.TrialId).OnDelete(DeleteBehavior.Cascade);
     }
 }

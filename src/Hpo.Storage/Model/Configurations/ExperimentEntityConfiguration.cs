@@ -29,6 +29,7 @@ internal sealed class ExperimentEntityConfiguration(ModelDialect dialect) : IEnt
         builder.Property(e => e.Tuner).HasColumnType(dialect.JsonColumnType).IsRequired();
         builder.Property(e => e.Policy).HasColumnType(dialect.JsonColumnType).IsRequired();
         builder.Property(e => e.Settings).HasColumnType(dialect.JsonColumnType);
+        builder.Property(e => e.ModelSha256).HasMaxLength(64);
         builder.HasIndex(e => e.Name).IsUnique();
 
         // The dashboard lists experiments newest first.

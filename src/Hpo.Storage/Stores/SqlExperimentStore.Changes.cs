@@ -1,0 +1,81 @@
+using System.Globalization;
+using Hpo.Scheduler.Persistence;
+
+namespace Hpo.Storage.Stores;
+
+/// <summary>What changed in an experiment since a worker last looked, and the model that decides it.</summary>
+internal sealed partial class SqlExperimentStore
+{
+    public async Task<ObservationChanges> ReadObservationChangesAsync(long experimentId, ObservationCursor? after = null, CancellationToken cancellationToken = default)
+    {
+        _ = await GetExperimentFactsAsync(experimentId, cancellationToken);
+        var position = after?.Position ?? 0;
+        var inFlight = after?.InFlight ?? [];
+        return await _executor.ReadAsync("ReadObservationChanges", async (s, ct) =>
+        {
+            // One statement, so the rows and the cursor come from one snapshot. PostgreSQL: observations carry the id of
+            // the transaction that wrote them (tx); every transaction below the snapshot's xmax and not in its in-progress
+            // list has committed and is visible now, so the next read needs only tx >= xmax or tx among those still in
+            // progress. SQLite has one writer at a time, so the rowid order is the commit order.
+            await using var select = s.Dialect.Provider == Connections.DatabaseProvider.PostgreSql
+                ? s.Command(
+                    """
+                    WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s)
+                    SELECT CAST(CAST(pg_snapshot_xmax(snap.s) AS text) AS bigint),
+                           ARRAY(SELECT CAST(CAST(x AS text) AS bigint) FROM pg_snapshot_xip(snap.s) x),
+                           c.trial_id, c.number, c.epoch, c.value
+                    FROM snap LEFT JOIN (
+                        SELECT o.trial_id, t.number, o.epoch, o.value
+                        FROM observations o JOIN trials t ON t.id = o.trial_id
+                        WHERE t.experiment_id = @experiment AND (o.tx >= @position OR o.tx = ANY(@in_flight))
+                    ) c ON true
+                    ORDER BY c.trial_id, c.epoch
+                    """).With("experiment", experimentId).With("position", position).With("in_flight", inFlight.ToArray())
+                : s.Command(
+                    """
+                    SELECT m.top, NULL, c.trial_id, c.number, c.epoch, c.value
+                    FROM (SELECT COALESCE(MAX(rowid), 0) AS top FROM observations) m LEFT JOIN (
+                        SELECT o.rowid AS rid, o.trial_id, t.number, o.epoch, o.value
+                        FROM observations o JOIN trials t ON t.id = o.trial_id
+                        WHERE t.experiment_id = @experiment AND o.rowid > @position
+                    ) c ON c.rid <= m.top
+                    ORDER BY c.trial_id, c.epoch
+                    """).With("experiment", experimentId).With("position", position);
+            long next = position;
+            IReadOnlyList<long> open = [];
+            var changes = new List<ObservationChange>();
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                next = reader.GetInt64(0);
+                if (!reader.IsDBNull(1))
+                {
+                    open = reader.GetFieldValue<long[]>(1);
+                }
+
+                if (!reader.IsDBNull(2))
+                {
+                    changes.Add(new ObservationChange(reader.GetInt64(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetDouble(5)));
+                }
+            }
+
+            return new ObservationChanges(changes, new ObservationCursor(next, open));
+        }, cancellationToken);
+    }
+
+    public async Task<string> BindDecisionModelAsync(long experimentId, string modelSha256, CancellationToken cancellationToken = default)
+    {
+        if (modelSha256 is null || modelSha256.Length != 64 || !modelSha256.All(char.IsAsciiHexDigitLower))
+        {
+            throw new HpoValidationException(string.Create(CultureInfo.InvariantCulture, $"Field 'modelSha256' is '{modelSha256}'; it must be 64 lower-case hex digits."));
+        }
+
+        var bound = await _executor.WriteAsync("BindDecisionModel", idempotent: true, async (s, ct) =>
+        {
+            await using var update = s.Command("UPDATE experiments SET model_sha256 = COALESCE(model_sha256, @sha) WHERE id = @id RETURNING model_sha256")
+                .With("sha", modelSha256).With("id", experimentId);
+            return await update.ExecuteScalarAsync(ct) as string;
+        }, cancellationToken);
+        return bound ?? throw new NotFoundException($"Experiment {experimentId} does not exist.");
+    }
+}

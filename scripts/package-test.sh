@@ -71,6 +71,7 @@ dotnet add package Hpo.LcPfn --version "$version" >/dev/null
 dotnet add package Microsoft.Extensions.DependencyInjection --version 10.0.15 >/dev/null
 cat >Program.cs <<'EOF'
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.Scheduler.DependencyInjection;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Persistence;

@@ -1,3 +1,4 @@
+using Hpo.LcPfn.DependencyInjection;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -46,7 +47,11 @@ internal sealed class DashboardBenchmark(DashboardBenchSettings settings, TextWr
         await using WebApplication app = DashboardApplication.Create(
             ["http://127.0.0.1:0"],
             o => o.ModelPath = settings.ModelPath,
-            s => DashboardStorage.Register(s, settings.Connection));
+            s =>
+            {
+                DashboardStorage.Register(s, settings.Connection);
+                s.AddHpoLcPfn();
+            });
         await app.StartAsync(cancellationToken);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var http = new HttpClient { BaseAddress = new Uri(address + "/"), Timeout = TimeSpan.FromMinutes(2) };

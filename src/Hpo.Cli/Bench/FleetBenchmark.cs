@@ -1,8 +1,9 @@
+using Hpo.Workloads.DependencyInjection;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Hpo.Scheduler.Persistence;
-using Hpo.Scheduler.Workloads.LcBench;
+using Hpo.Workloads.LcBench;
 using Hpo.Storage.Configuration;
 using Hpo.Storage.Connections;
 using Hpo.Storage.Schema;
@@ -35,6 +36,7 @@ internal sealed class FleetBenchmark(FleetBenchSettings settings, TextWriter pro
                 o.ApplicationName = "hpo bench fleet";
                 o.MigrateOnStart = settings.Migrate;
             })
+            .AddHpoWorkloads()
             .AddHpoWorkers(o => o.PrepareHangfireSchema = settings.Migrate)
             .BuildServiceProvider();
         var database = services.GetRequiredService<HpoDatabase>();

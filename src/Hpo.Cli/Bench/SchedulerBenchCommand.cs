@@ -5,6 +5,7 @@ using System.Text.Json;
 using Hpo.Cli.Database;
 using Hpo.Cli.LcPfn;
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.LcPfn.Runtime;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Stopping;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Stopping;
 using Hpo.Scheduler.Tuning;

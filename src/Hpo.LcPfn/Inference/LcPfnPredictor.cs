@@ -1,3 +1,4 @@
+using Hpo.Scheduler.Prediction;
 using System.Buffers;
 using System.Globalization;
 using Hpo.LcPfn.Distribution;

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Hpo.Examples.AutoMl;
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.Scheduler.AutoMl;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.SearchSpaces;
 using Hpo.Scheduler.Stopping;
 using Hpo.Scheduler.Tuning;
-using Hpo.Scheduler.Workloads.Datasets;
-using Hpo.Scheduler.Workloads.MlNet;
+using Hpo.Workloads.Datasets;
+using Hpo.Workloads.MlNet;
 using Microsoft.ML;
 using Microsoft.ML.SearchSpace;
 using Xunit.Abstractions;

@@ -1,4 +1,4 @@
-using Hpo.Scheduler.Benchmarks.Extrapolation;
+using Hpo.Benchmarks.Extrapolation;
 
 namespace Hpo.Scheduler.Tests.Benchmarks;
 

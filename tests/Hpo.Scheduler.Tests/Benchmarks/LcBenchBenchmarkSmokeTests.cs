@@ -1,9 +1,10 @@
 using Hpo.LcPfn.Inference;
-using Hpo.Scheduler.Benchmarks;
-using Hpo.Scheduler.Benchmarks.Extrapolation;
-using Hpo.Scheduler.Benchmarks.Speed;
+using Hpo.Scheduler.Prediction;
+using Hpo.Benchmarks;
+using Hpo.Benchmarks.Extrapolation;
+using Hpo.Benchmarks.Speed;
 using Hpo.Scheduler.Tests.TestDoubles;
-using Hpo.Scheduler.Workloads.LcBench;
+using Hpo.Workloads.LcBench;
 
 namespace Hpo.Scheduler.Tests.Benchmarks;
 

@@ -1,5 +1,6 @@
 using Hpo.LcPfn.Inference;
-using Hpo.Scheduler.Benchmarks;
+using Hpo.Scheduler.Prediction;
+using Hpo.Benchmarks;
 using Hpo.Scheduler.Tests.TestDoubles;
 
 namespace Hpo.Scheduler.Tests.Benchmarks;

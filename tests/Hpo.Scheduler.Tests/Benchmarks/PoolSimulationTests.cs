@@ -1,4 +1,4 @@
-using Hpo.Scheduler.Benchmarks;
+using Hpo.Benchmarks;
 
 namespace Hpo.Scheduler.Tests.Benchmarks;
 

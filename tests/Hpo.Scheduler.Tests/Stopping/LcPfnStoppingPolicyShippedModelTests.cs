@@ -1,4 +1,5 @@
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Stopping;
 using Hpo.Scheduler.Stopping.LcPfn;

@@ -1,4 +1,5 @@
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.LcPfn.Model;
 using Hpo.LcPfn.Training;
 using Hpo.Testing;

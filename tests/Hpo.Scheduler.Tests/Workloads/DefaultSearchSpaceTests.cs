@@ -1,3 +1,4 @@
+using Hpo.Workloads;
 using System.Text.Json;
 using Hpo.Scheduler.SearchSpaces;
 using Hpo.Scheduler.Workloads;
@@ -10,13 +11,13 @@ public sealed class DefaultSearchSpaceTests
 {
     // LCBench has no built-in default space: its space is read from the surrogate's config_space.json
     // (covered by the LCBench tests).
-    public static TheoryData<string> Types => [.. WorkloadRegistry.CreateDefault().Types.Where(t => WorkloadRegistry.CreateDefault().GetDefaultSearchSpace(t) is not null)];
+    public static TheoryData<string> Types => [.. BuiltInWorkloads.CreateRegistry().Types.Where(t => BuiltInWorkloads.CreateRegistry().GetDefaultSearchSpace(t) is not null)];
 
     [Theory]
     [MemberData(nameof(Types))]
     public void DefaultSearchSpace_EveryEntry_FollowsTheSearchSpaceForm(string type)
     {
-        using var document = JsonDocument.Parse(WorkloadRegistry.CreateDefault().GetDefaultSearchSpace(type)!);
+        using var document = JsonDocument.Parse(BuiltInWorkloads.CreateRegistry().GetDefaultSearchSpace(type)!);
 
         foreach (var entry in document.RootElement.EnumerateObject())
         {
@@ -53,7 +54,7 @@ public sealed class DefaultSearchSpaceTests
     [MemberData(nameof(Types))]
     public async Task DefaultSearchSpace_LowAndHighCorners_AreAcceptedByTheWorkload(string type)
     {
-        var registry = WorkloadRegistry.CreateDefault();
+        var registry = BuiltInWorkloads.CreateRegistry();
         var workload = registry.Create(SettingsFor(type));
         using var document = JsonDocument.Parse(registry.GetDefaultSearchSpace(type)!);
 

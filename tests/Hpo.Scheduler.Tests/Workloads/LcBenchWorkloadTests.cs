@@ -5,7 +5,7 @@ using Hpo.Scheduler.SearchSpaces;
 using Hpo.Scheduler.Stopping.Patience;
 using Hpo.Scheduler.Tests.TestDoubles;
 using Hpo.Scheduler.Tuning;
-using Hpo.Scheduler.Workloads.LcBench;
+using Hpo.Workloads.LcBench;
 using Xunit.Abstractions;
 
 namespace Hpo.Scheduler.Tests.Workloads;

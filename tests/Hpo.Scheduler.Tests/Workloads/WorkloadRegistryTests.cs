@@ -1,7 +1,8 @@
+using Hpo.Workloads;
 using Hpo.Scheduler.SearchSpaces;
 using Hpo.Scheduler.Workloads;
-using Hpo.Scheduler.Workloads.Digits;
-using Hpo.Scheduler.Workloads.MlNet;
+using Hpo.Workloads.Digits;
+using Hpo.Workloads.MlNet;
 
 namespace Hpo.Scheduler.Tests.Workloads;
 
@@ -10,7 +11,7 @@ public sealed class WorkloadRegistryTests
     [Fact]
     public void Types_Default_ListsTheBuiltInWorkloads()
     {
-        Assert.Equal(["digits-mlp", "lcbench", "mlnet-breast-cancer", "mlnet-digits", "tabular-mlnet", "tabular-mlp"], WorkloadRegistry.CreateDefault().Types);
+        Assert.Equal(["digits-mlp", "lcbench", "mlnet-breast-cancer", "mlnet-digits", "tabular-mlnet", "tabular-mlp"], BuiltInWorkloads.CreateRegistry().Types);
     }
 
     [Theory]
@@ -21,7 +22,7 @@ public sealed class WorkloadRegistryTests
     [InlineData("mlnet-digits", typeof(MlNetDigitsWorkload))]
     public void Create_KnownType_CreatesThatWorkload(string json, Type expected)
     {
-        var workload = WorkloadRegistry.CreateDefault().Create(json);
+        var workload = BuiltInWorkloads.CreateRegistry().Create(json);
 
         Assert.IsType(expected, workload);
         Assert.Equal("val_accuracy", workload.MetricName);
@@ -31,7 +32,7 @@ public sealed class WorkloadRegistryTests
     [Fact]
     public void Create_UnknownType_ThrowsListingKnownTypes()
     {
-        var ex = Assert.Throws<ArgumentException>(() => WorkloadRegistry.CreateDefault().Create("""{"type":"digits-cnn"}"""));
+        var ex = Assert.Throws<ArgumentException>(() => BuiltInWorkloads.CreateRegistry().Create("""{"type":"digits-cnn"}"""));
 
         Assert.StartsWith("Unknown workload type 'digits-cnn'; known types: digits-mlp, lcbench, mlnet-breast-cancer, mlnet-digits, tabular-mlnet, tabular-mlp.", ex.Message, StringComparison.Ordinal);
     }
@@ -43,7 +44,7 @@ public sealed class WorkloadRegistryTests
     [InlineData("""{"type":"mlnet-breast-cancer","dataset":""}""", "setting 'dataset' is empty")]
     public void Create_BadSetting_ThrowsNamingIt(string json, string expected)
     {
-        var ex = Assert.Throws<ArgumentException>(() => WorkloadRegistry.CreateDefault().Create(json));
+        var ex = Assert.Throws<ArgumentException>(() => BuiltInWorkloads.CreateRegistry().Create(json));
 
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
@@ -51,7 +52,7 @@ public sealed class WorkloadRegistryTests
     [Fact]
     public void Register_NewType_IsOneLineAndCreatesFromItsSettings()
     {
-        var registry = WorkloadRegistry.CreateDefault().Register("constant", s => new ConstantWorkload(s.GetDouble("value") ?? 0.5));
+        var registry = BuiltInWorkloads.CreateRegistry().Register("constant", s => new ConstantWorkload(s.GetDouble("value") ?? 0.5));
 
         var workload = registry.Create("""{"type":"constant","value":0.7}""");
 
@@ -62,7 +63,7 @@ public sealed class WorkloadRegistryTests
     [Fact]
     public void Register_ExistingType_Throws()
     {
-        var ex = Assert.Throws<ArgumentException>(() => WorkloadRegistry.CreateDefault().Register("digits-mlp", _ => new ConstantWorkload(0)));
+        var ex = Assert.Throws<ArgumentException>(() => BuiltInWorkloads.CreateRegistry().Register("digits-mlp", _ => new ConstantWorkload(0)));
 
         Assert.Contains("'digits-mlp' is already registered", ex.Message, StringComparison.Ordinal);
     }
@@ -70,7 +71,7 @@ public sealed class WorkloadRegistryTests
     [Fact]
     public void GetDefaultSearchSpace_BuiltIn_IsTheWorkloadsConstant()
     {
-        var registry = WorkloadRegistry.CreateDefault();
+        var registry = BuiltInWorkloads.CreateRegistry();
 
         Assert.Equal(DigitsMlpWorkload.DefaultSearchSpaceJson, registry.GetDefaultSearchSpace("digits-mlp"));
         Assert.Equal(MlNetDigitsWorkload.DefaultSearchSpaceJson, registry.GetDefaultSearchSpace("mlnet-digits"));
@@ -103,7 +104,7 @@ public sealed class WorkloadRegistryTests
     {
         string json = $$"""{"type":"lcbench","surrogate":{{System.Text.Json.JsonSerializer.Serialize(Hpo.Scheduler.Tests.TestDoubles.RepoPaths.LcBench)}},"task":"3945"}""";
 
-        var workload = Assert.IsType<Hpo.Scheduler.Workloads.LcBench.LcBenchWorkload>(WorkloadRegistry.CreateDefault().Create(json));
+        var workload = Assert.IsType<Hpo.Workloads.LcBench.LcBenchWorkload>(BuiltInWorkloads.CreateRegistry().Create(json));
         using (workload)
         {
             Assert.Equal("3945", workload.TaskId);
@@ -113,7 +114,7 @@ public sealed class WorkloadRegistryTests
     [Fact]
     public void Create_LcBenchMissingFolder_NamesTheSetting()
     {
-        var ex = Assert.Throws<ArgumentException>(() => WorkloadRegistry.CreateDefault().Create("""{"type":"lcbench","surrogate":"/nonexistent/lcbench","task":"3945"}"""));
+        var ex = Assert.Throws<ArgumentException>(() => BuiltInWorkloads.CreateRegistry().Create("""{"type":"lcbench","surrogate":"/nonexistent/lcbench","task":"3945"}"""));
         Assert.Contains("'surrogate'", ex.Message, StringComparison.Ordinal);
     }
 }

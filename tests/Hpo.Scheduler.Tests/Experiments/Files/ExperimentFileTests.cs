@@ -4,7 +4,7 @@ using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.SearchSpaces;
 using Hpo.Scheduler.Stopping;
 using Hpo.Scheduler.Tests.TestDoubles;
-using Hpo.Scheduler.Workloads.Digits;
+using Hpo.Workloads.Digits;
 
 namespace Hpo.Scheduler.Tests.Experiments.Files;
 

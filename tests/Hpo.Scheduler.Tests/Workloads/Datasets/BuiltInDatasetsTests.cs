@@ -1,4 +1,4 @@
-using Hpo.Scheduler.Workloads.Datasets;
+using Hpo.Workloads.Datasets;
 
 namespace Hpo.Scheduler.Tests.Workloads.Datasets;
 

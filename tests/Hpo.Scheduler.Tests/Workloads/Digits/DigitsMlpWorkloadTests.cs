@@ -1,7 +1,7 @@
 using Hpo.Scheduler.SearchSpaces;
 using Hpo.Scheduler.Workloads;
-using Hpo.Scheduler.Workloads.Datasets;
-using Hpo.Scheduler.Workloads.Digits;
+using Hpo.Workloads.Datasets;
+using Hpo.Workloads.Digits;
 using TorchSharp;
 using static Hpo.Scheduler.Tests.Workloads.WorkloadTestHelpers;
 

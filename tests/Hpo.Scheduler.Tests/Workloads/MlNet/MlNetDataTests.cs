@@ -1,5 +1,5 @@
-using Hpo.Scheduler.Workloads.Datasets;
-using Hpo.Scheduler.Workloads.MlNet;
+using Hpo.Workloads.Datasets;
+using Hpo.Workloads.MlNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,5 +1,5 @@
 using Hpo.Scheduler.SearchSpaces;
-using Hpo.Scheduler.Workloads.MlNet;
+using Hpo.Workloads.MlNet;
 using static Hpo.Scheduler.Tests.Workloads.WorkloadTestHelpers;
 
 namespace Hpo.Scheduler.Tests.Workloads.MlNet;

@@ -1,5 +1,6 @@
+using Hpo.Workloads;
 using Hpo.Scheduler.Workloads;
-using Hpo.Scheduler.Workloads.Tabular;
+using Hpo.Workloads.Tabular;
 using Hpo.Testing;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -119,7 +120,7 @@ public sealed class TabularWorkloadTests
     [InlineData("""{"type":"tabular-mlp","dataset":"/no/such/file.csv","label":"y","threads":0}""", "setting 'threads' must be in [1, 64]")]
     public void Registry_BadSettings_ErrorNamesTheSetting(string json, string problem)
     {
-        var ex = Assert.ThrowsAny<ArgumentException>(() => WorkloadRegistry.CreateDefault().Create(json));
+        var ex = Assert.ThrowsAny<ArgumentException>(() => BuiltInWorkloads.CreateRegistry().Create(json));
 
         Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
     }
@@ -129,7 +130,7 @@ public sealed class TabularWorkloadTests
     {
         string json = $$"""{"type":"tabular-mlnet","dataset":{{System.Text.Json.JsonSerializer.Serialize(TabularFiles.Iris)}},"label":"species","validation":"/no/such/validation.csv"}""";
 
-        var ex = Assert.Throws<ArgumentException>(() => WorkloadRegistry.CreateDefault().Create(json));
+        var ex = Assert.Throws<ArgumentException>(() => BuiltInWorkloads.CreateRegistry().Create(json));
 
         Assert.Contains("setting 'validation': '/no/such/validation.csv': the file does not exist", ex.Message, StringComparison.Ordinal);
     }
@@ -139,7 +140,7 @@ public sealed class TabularWorkloadTests
     {
         string json = $$"""{"type":"tabular-mlnet","dataset":{{System.Text.Json.JsonSerializer.Serialize(TabularFiles.Iris)}},"label":"species","ignore":"sepal_length, sepal_width"}""";
 
-        var workload = Assert.IsType<TabularMlNetWorkload>(WorkloadRegistry.CreateDefault().Create(json));
+        var workload = Assert.IsType<TabularMlNetWorkload>(BuiltInWorkloads.CreateRegistry().Create(json));
 
         Assert.Equal(2, workload.FeatureCount);
     }
@@ -147,7 +148,7 @@ public sealed class TabularWorkloadTests
     [Fact]
     public void Registry_DefaultSearchSpaces_CoverTheTabularWorkloads()
     {
-        var registry = WorkloadRegistry.CreateDefault();
+        var registry = BuiltInWorkloads.CreateRegistry();
 
         Assert.Contains("l2_regularization", registry.GetDefaultSearchSpace(TabularMlNetWorkload.TypeName), StringComparison.Ordinal);
         Assert.Contains("batch_size", registry.GetDefaultSearchSpace(TabularMlpWorkload.TypeName), StringComparison.Ordinal);

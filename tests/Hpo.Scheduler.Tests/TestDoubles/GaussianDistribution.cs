@@ -1,4 +1,3 @@
-using Hpo.LcPfn.Inference;
 using Hpo.Scheduler.Prediction;
 
 namespace Hpo.Scheduler.Tests.TestDoubles;

@@ -1,3 +1,4 @@
+using Hpo.Benchmarks.Tabular;
 using Hpo.Workloads;
 using System.CommandLine;
 using System.Diagnostics;

@@ -5,10 +5,10 @@ using Hpo.Storage.Connections;
 using Hpo.Workers.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Hpo.Cli.Dashboard;
+namespace Hpo.Workers.Dashboard.Hosting;
 
 /// <summary>What the dashboard reads for a <c>--db</c> value: Hpo's store, and Hangfire's jobs when the database is PostgreSQL.</summary>
-internal static class DashboardStorage
+public static class DashboardStorage
 {
     /// <summary>The name the dashboard's connections carry in <c>pg_stat_activity</c>.</summary>
     public const string ApplicationName = "hpo dashboard";

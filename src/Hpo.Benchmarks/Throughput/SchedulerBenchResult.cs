@@ -1,4 +1,4 @@
-namespace Hpo.Cli.Bench;
+namespace Hpo.Benchmarks.Throughput;
 
 /// <summary>The figures of <see cref="SchedulerBenchmark"/>.</summary>
 /// <param name="Provider">PostgreSql or Sqlite.</param>

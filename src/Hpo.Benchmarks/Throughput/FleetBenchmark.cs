@@ -12,7 +12,7 @@ using Hpo.Workers.Submission;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace Hpo.Cli.Bench;
+namespace Hpo.Benchmarks.Throughput;
 
 /// <summary>
 /// The fleet as users run it: submits an LCBench-surrogate experiment, starts real <c>hpo worker</c> processes on

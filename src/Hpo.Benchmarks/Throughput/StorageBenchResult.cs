@@ -1,4 +1,4 @@
-namespace Hpo.Cli.Bench;
+namespace Hpo.Benchmarks.Throughput;
 
 /// <summary>What <c>hpo bench storage</c> measured (printed as JSON with <c>--json</c>).</summary>
 internal sealed record StorageBenchResult(

@@ -1,4 +1,4 @@
-namespace Hpo.Cli.Bench;
+namespace Hpo.Benchmarks.Throughput;
 
 /// <summary>What <c>hpo bench dashboard</c> measured, in the order the JSON prints it.</summary>
 /// <param name="Database">The provider and redacted connection.</param>

@@ -5,7 +5,7 @@ using Hpo.Storage.Configuration;
 using Hpo.Storage.Schema;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Hpo.Cli.Bench;
+namespace Hpo.Benchmarks.Throughput;
 
 /// <summary>
 /// Measures the store as workers use it: observation writes one by one and batched (each writer on its own

@@ -1,4 +1,4 @@
-namespace Hpo.Cli.Bench;
+namespace Hpo.Benchmarks.Throughput;
 
 /// <summary>Settings of <c>hpo bench dashboard</c>.</summary>
 internal sealed record DashboardBenchSettings(

@@ -2,7 +2,6 @@ using Hpo.LcPfn.DependencyInjection;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Hpo.Cli.Dashboard;
 using Hpo.Scheduler.Persistence;
 using Hpo.Storage.Configuration;
 using Hpo.Storage.Schema;
@@ -12,7 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Hpo.Cli.Bench;
+namespace Hpo.Benchmarks.Throughput;
 
 /// <summary>
 /// Measures the dashboard at scale: writes an experiment of many trials through the store's API (most stopped

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Hpo.Cli.Bench;
+namespace Hpo.Benchmarks.Tabular;
 
 /// <summary>
 /// Writes a seeded synthetic binary-classification CSV for <c>hpo bench tabular</c>: numeric columns drawn

@@ -1,4 +1,4 @@
-namespace Hpo.Cli.Bench;
+namespace Hpo.Benchmarks.Throughput;
 
 /// <summary>The sizes of one <c>hpo bench storage</c> run.</summary>
 /// <param name="Connection">The database (see <c>HpoConnection.Parse</c>).</param>

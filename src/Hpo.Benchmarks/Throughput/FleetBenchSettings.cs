@@ -1,4 +1,4 @@
-namespace Hpo.Cli.Bench;
+namespace Hpo.Benchmarks.Throughput;
 
 /// <summary>What <c>hpo bench fleet</c> runs.</summary>
 /// <param name="Connection">The fleet's PostgreSQL database.</param>

@@ -1,4 +1,4 @@
-namespace Hpo.Cli.Bench;
+namespace Hpo.Benchmarks.Throughput;
 
 /// <summary>The figures of <see cref="FleetBenchmark"/>, all read back from the database after the run.</summary>
 /// <param name="ServerVersion">The PostgreSQL server's version.</param>

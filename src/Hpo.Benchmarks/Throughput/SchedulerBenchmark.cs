@@ -9,7 +9,7 @@ using Hpo.Storage.Configuration;
 using Hpo.Storage.Schema;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Hpo.Cli.Bench;
+namespace Hpo.Benchmarks.Throughput;
 
 /// <summary>
 /// The in-process scheduler on a database (not the fleet: see FleetBenchmark): simulated workers train trials epoch by epoch and,

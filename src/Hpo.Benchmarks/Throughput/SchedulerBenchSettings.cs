@@ -1,4 +1,4 @@
-namespace Hpo.Cli.Bench;
+namespace Hpo.Benchmarks.Throughput;
 
 /// <summary>Settings of <see cref="SchedulerBenchmark"/>.</summary>
 /// <param name="Connection">The database (PostgreSQL for the fleet figure; SQLite works too).</param>

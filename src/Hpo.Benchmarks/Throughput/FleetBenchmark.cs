@@ -88,8 +88,8 @@ internal sealed class FleetBenchmark(FleetBenchSettings settings, TextWriter pro
 
     private WorkerProcess StartWorker(int index)
     {
-        // The same hpo that runs this benchmark: the apphost itself, or this assembly under dotnet (`dotnet hpo.dll`, or a
-        // test host).
+        // The same hpo that runs this benchmark: the apphost itself, or hpo.dll beside this assembly under dotnet
+        // (`dotnet hpo.dll`, or a test host).
         string? process = Environment.ProcessPath;
         bool apphost = process is not null && Path.GetFileNameWithoutExtension(process) == "hpo";
         var info = new ProcessStartInfo(apphost ? process! : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -100,7 +100,7 @@ internal sealed class FleetBenchmark(FleetBenchSettings settings, TextWriter pro
         };
         if (!apphost)
         {
-            info.ArgumentList.Add(typeof(FleetBenchmark).Assembly.Location);
+            info.ArgumentList.Add(Path.Combine(Path.GetDirectoryName(typeof(FleetBenchmark).Assembly.Location)!, "hpo.dll"));
         }
 
         string name = $"bench-{Environment.ProcessId}-w{index}";

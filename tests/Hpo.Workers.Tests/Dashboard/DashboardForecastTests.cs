@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Hpo.Scheduler.Persistence;
 using Hpo.Workers.Dashboard.Api;
 using Hpo.Workers.Dashboard.Forecasts;
 using Hpo.Workers.Tests.Chaos;
@@ -119,6 +120,36 @@ public sealed class DashboardForecastTests : IAsyncLifetime
         Assert.True(json.RootElement.GetProperty("available").GetBoolean());
         Assert.Equal(64, json.RootElement.GetProperty("model").GetString()!.Length);
         Assert.Equal("lcpfn-default.lcpfn", json.RootElement.GetProperty("fileName").GetString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Forecast_TrialDecidedByAnotherModel_Answers409NamingBothUnlessItIsThisModel(bool sameModel)
+    {
+        string mine = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(ModelPath)));
+        string deciding = sameModel ? mine : new string('a', 64);
+        TrialRecord running = (await _seed.Store.GetTrialAsync(_seed.Running.Id))!;
+        int epoch = running.LastEpoch + 1;
+        await _seed.Store.RecordObservationAsync(_seed.RunningLease, epoch, 0.5);
+        await _seed.Store.RecordDecisionAsync(_seed.RunningLease, new DecisionRecord(running.Id, epoch, DecisionAction.Continue, "lcpfn", 0.4, 0.6, 0.5, 0.7, null, _seed.Time.GetUtcNow(), deciding));
+
+        using HttpResponseMessage response = await _client.GetAsync(new Uri($"/api/trials/{running.Id}/forecast", UriKind.Relative));
+        using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        if (sameModel)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(mine, body.RootElement.GetProperty("model").GetString());
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Equal("model_mismatch", body.RootElement.GetProperty("error").GetString());
+            string message = body.RootElement.GetProperty("message").GetString()!;
+            Assert.Contains(deciding, message, StringComparison.Ordinal);
+            Assert.Contains(mine, message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

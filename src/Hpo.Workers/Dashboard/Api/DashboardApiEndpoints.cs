@@ -103,6 +103,14 @@ internal static class DashboardApiEndpoints
                 return Error(StatusCodes.Status404NotFound, "no_model", DashboardForecaster.NoModelMessage);
             }
 
+            if (await queries.GetDecidingModelAsync(trialId, http.RequestAborted) is { } deciding && deciding != forecaster.ModelSha256)
+            {
+                return Error(
+                    StatusCodes.Status409Conflict,
+                    "model_mismatch",
+                    $"Trial {trialId} was decided by the LC-PFN model {deciding}, but this dashboard holds {forecaster.ModelSha256}; start hpo dashboard with --model set to the workers' model to see its forecast.");
+            }
+
             return await queries.GetForecastAsync(trialId, http.RequestAborted) is { } forecast
                 ? Json(forecast)
                 : TrialNotFound(trialId);

@@ -97,6 +97,17 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
         DateTimeOffset.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out cursor);
 
     /// <summary>The LC-PFN's forecast for the trial; null when the trial does not exist. Needs <see cref="DashboardForecaster.Available"/>.</summary>
+    /// <summary>
+    /// The SHA-256 of the LC-PFN model that took the trial's latest model-backed decision, or null when no such
+    /// decision exists (another policy, or none yet). The forecast must come from that model: a dashboard started
+    /// with another one would show a belief the scheduler never held.
+    /// </summary>
+    public async Task<string?> GetDecidingModelAsync(long trialId, CancellationToken cancellationToken = default)
+    {
+        var decisions = await store.GetDecisionsAsync(trialId, cancellationToken);
+        return decisions.LastOrDefault(d => d.ModelSha256 is not null)?.ModelSha256;
+    }
+
     public async Task<ForecastResponse?> GetForecastAsync(long trialId, CancellationToken cancellationToken = default)
     {
         TrialRecord? trial = await store.GetTrialAsync(trialId, cancellationToken);

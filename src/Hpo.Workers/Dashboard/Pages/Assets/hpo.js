@@ -112,7 +112,9 @@
       } catch {
         // Not JSON: keep the status line.
       }
-      throw new Error(message);
+      const error = new Error(message);
+      error.status = response.status;
+      throw error;
     }
     return response.json();
   }
@@ -459,7 +461,14 @@
   const forecasts = new Map();
   async function forecastFor(trialId, lastEpoch) {
     const key = `${trialId}@${lastEpoch}`;
-    if (!forecasts.has(key)) forecasts.set(key, getJson(`/api/trials/${trialId}/forecast`).catch((e) => { forecasts.delete(key); throw e; }));
+    // 409: another LC-PFN model decided this trial; the page shows its curve without a fan rather than failing.
+    if (!forecasts.has(key)) {
+      forecasts.set(key, getJson(`/api/trials/${trialId}/forecast`).catch((e) => {
+        if (e.status === 409) return { epochs: [], mismatch: e.message };
+        forecasts.delete(key);
+        throw e;
+      }));
+    }
     return forecasts.get(key);
   }
 

@@ -3,7 +3,8 @@
 # folders that know nothing of this repository,
 #   1. creates a console app (`dotnet new console`), adds the Hpo.Scheduler and Hpo.LcPfn packages from
 #      the feed, and runs a 10-trial tuning of a small synthetic workload with LC-PFN early stopping
-#      (the default model and, on Debian 12, the libstdc++ fix come from the Hpo.LcPfn package alone);
+#      (the default model and, on Debian 12, the libstdc++ fix come from the Hpo.LcPfn package alone), and
+#      checks that Hpo.Scheduler, Hpo.Storage and Hpo.Workers depend on no ML package;
 #   2. installs the `hpo` tool from the feed (`dotnet tool install --tool-path`) and runs `hpo doctor`
 #      and a short `hpo demo` in an empty folder;
 #   3. copies the working tree as a fresh clone would have it (tracked and new files, nothing ignored:
@@ -48,10 +49,16 @@ start=$SECONDS
 log "building and packing $version to $feed"
 dotnet build "$repo/eng/Hpo.Packages.slnf" -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { tail -n 40 "$work/build.log" >&2; exit 1; }
 dotnet pack "$repo/eng/Hpo.Packages.slnf" -c Release --no-build -o "$feed" -p:Version="$version" -v quiet -nologo >"$work/pack.log" 2>&1 || { tail -n 40 "$work/pack.log" >&2; exit 1; }
-for id in Hpo.LcPfn Hpo.Scheduler Hpo.Storage Hpo.Workers hpo; do
+for id in Hpo.Scheduler Hpo.LcPfn Hpo.Workloads Hpo.Storage Hpo.Workers hpo; do
   [ -f "$feed/$id.$version.nupkg" ] || { log "missing package $id.$version.nupkg"; ls "$feed" >&2; exit 1; }
 done
 log "packed in $((SECONDS - start)) s: $(cd "$feed" && ls | tr '\n' ' ')"
+# The core and the store carry no ML stack: no TorchSharp, ML.NET, ONNX Runtime or Hpo.LcPfn among their
+# package dependencies (the LC-PFN is a plug-in the application adds).
+for id in Hpo.Scheduler Hpo.Storage Hpo.Workers; do
+  ml="$(unzip -p "$feed/$id.$version.nupkg" "$id.nuspec" | grep -oE 'id="(TorchSharp|libtorch[^"]*|Microsoft\.ML[^"]*|Hpo\.LcPfn|Hpo\.Workloads)"' || true)"
+  [ -z "$ml" ] || { log "$id depends on the ML stack: $ml"; exit 1; }
+done
 
 # 1. A console app that knows only the feed.
 app="$work/app"
@@ -70,7 +77,8 @@ dotnet add package Hpo.Scheduler --version "$version" >/dev/null
 dotnet add package Hpo.LcPfn --version "$version" >/dev/null
 dotnet add package Microsoft.Extensions.DependencyInjection --version 10.0.15 >/dev/null
 cat >Program.cs <<'EOF'
-using Hpo.LcPfn.Inference;
+using Hpo.LcPfn.DependencyInjection;
+using Hpo.LcPfn.Models;
 using Hpo.Scheduler.DependencyInjection;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Persistence;
@@ -79,11 +87,11 @@ using Hpo.Scheduler.Stopping;
 using Hpo.Scheduler.Workloads;
 using Microsoft.Extensions.DependencyInjection;
 
-// The default model comes with the Hpo.LcPfn package (models/ beside this app).
-using var predictor = LcPfnPredictor.LoadDefault();
+// The default model comes with the Hpo.LcPfn package (models/ beside this app); AddHpoLcPfn plugs it
+// into the scheduler's lcpfn policy.
 var services = new ServiceCollection();
-services.AddSingleton<IExperimentStore>(new InMemoryExperimentStore());
-services.AddSingleton<ICurvePredictor>(predictor);
+services.AddHpoInMemoryStore();
+services.AddHpoLcPfn(DefaultModelLocator.Require());
 services.AddHpoScheduler();
 await using var provider = services.BuildServiceProvider();
 var runner = provider.GetRequiredService<ExperimentRunner>();

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Hpo.Scheduler.Benchmarks;
+using Hpo.Benchmarks;
 
 namespace Hpo.Cli.Bench;
 

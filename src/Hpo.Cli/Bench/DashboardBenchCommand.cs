@@ -1,3 +1,4 @@
+using Hpo.Benchmarks.Throughput;
 using System.CommandLine;
 using System.Data.Common;
 using System.Globalization;

@@ -3,10 +3,11 @@ using System.Globalization;
 using System.Text.Json;
 using Hpo.Cli.LcPfn;
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.LcPfn.Runtime;
-using Hpo.Scheduler.Benchmarks;
-using Hpo.Scheduler.Benchmarks.Plotting;
-using Hpo.Scheduler.Workloads.LcBench;
+using Hpo.Benchmarks;
+using Hpo.Benchmarks.Plotting;
+using Hpo.Workloads.LcBench;
 using Spectre.Console;
 
 namespace Hpo.Cli.Bench;

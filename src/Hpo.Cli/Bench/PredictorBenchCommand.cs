@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using Hpo.Cli.LcPfn;
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.LcPfn.Runtime;
-using Hpo.Scheduler.Benchmarks.Plotting;
-using Hpo.Scheduler.Benchmarks.Speed;
+using Hpo.Benchmarks.Plotting;
+using Hpo.Benchmarks.Speed;
 using Hpo.Scheduler.Stopping.LcPfn;
 using Spectre.Console;
 

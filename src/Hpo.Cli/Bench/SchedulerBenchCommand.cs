@@ -1,3 +1,4 @@
+using Hpo.Benchmarks.Throughput;
 using System.CommandLine;
 using System.Data.Common;
 using System.Globalization;
@@ -5,6 +6,7 @@ using System.Text.Json;
 using Hpo.Cli.Database;
 using Hpo.Cli.LcPfn;
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.LcPfn.Runtime;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Stopping;

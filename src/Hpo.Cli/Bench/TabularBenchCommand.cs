@@ -1,3 +1,5 @@
+using Hpo.Benchmarks.Tabular;
+using Hpo.Workloads;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -6,9 +8,10 @@ using System.Text.Json.Nodes;
 using Hpo.Cli.Experiments;
 using Hpo.Cli.LcPfn;
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Experiments.Files;
-using Hpo.Scheduler.Workloads.Tabular;
+using Hpo.Workloads.Tabular;
 
 namespace Hpo.Cli.Bench;
 
@@ -64,11 +67,11 @@ public static class TabularBenchCommand
                     ["concurrency"] = parse.GetValue(concurrency),
                     ["seed"] = parse.GetValue(seed),
                 };
-                var definition = ExperimentFile.Parse(file.ToJsonString());
+                var definition = ExperimentFile.Parse(file.ToJsonString(), BuiltInWorkloads.CreateRegistry());
 
                 await output.Error.WriteLineAsync("Loading and encoding it ...").ConfigureAwait(false);
                 var load = Stopwatch.StartNew();
-                var created = definition.CreateWorkload();
+                var created = definition.CreateWorkload(BuiltInWorkloads.CreateRegistry());
                 load.Stop();
                 double afterLoad = WorkingSetMb();
                 try

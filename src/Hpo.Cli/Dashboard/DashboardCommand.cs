@@ -1,3 +1,4 @@
+using Hpo.LcPfn.DependencyInjection;
 using System.CommandLine;
 using System.Data.Common;
 using Hpo.Cli.LcPfn;
@@ -97,7 +98,11 @@ public static class DashboardCommand
                 app = DashboardApplication.Create(
                     listen,
                     options => DashboardCommandLine.CopyTo(settings, options),
-                    services => DashboardStorage.Register(services, database));
+                    services =>
+                    {
+                        DashboardStorage.Register(services, database);
+                        services.AddHpoLcPfn();
+                    });
             }
             catch (ArgumentException ex)
             {

@@ -1,9 +1,10 @@
+using Hpo.Workloads;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Hpo.Scheduler.Experiments.Files;
 using Hpo.Scheduler.Persistence;
-using Hpo.Scheduler.Workloads.Digits;
+using Hpo.Workloads.Digits;
 using Hpo.Storage.Connections;
 
 namespace Hpo.Cli.Experiments;
@@ -84,7 +85,7 @@ public static class DemoCommand
         };
         try
         {
-            return ExperimentFile.Parse(file.ToJsonString());
+            return ExperimentFile.Parse(file.ToJsonString(), BuiltInWorkloads.CreateRegistry());
         }
         catch (ExperimentFileException ex)
         {

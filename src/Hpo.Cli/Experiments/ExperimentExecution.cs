@@ -1,6 +1,8 @@
+using Hpo.Workloads;
 using System.Globalization;
 using Hpo.Cli.LcPfn;
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.LcPfn.Models;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Experiments.Files;
@@ -29,7 +31,7 @@ internal static class ExperimentExecution
         options.BestModelPath = saveModel ? ModelPathFor(db, spec.Name) : null;
 
         // Check the workload and the model before the database is created, so bad input leaves no file behind.
-        var workload = definition.CreateWorkload();
+        var workload = definition.CreateWorkload(BuiltInWorkloads.CreateRegistry());
         try
         {
             var (predictor, modelPath) = definition.NeedsPredictor ? LoadPredictor(model, definition.PolicyType) : (null, null);

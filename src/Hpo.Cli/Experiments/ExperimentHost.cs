@@ -1,4 +1,5 @@
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.Scheduler.DependencyInjection;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Persistence;

@@ -1,3 +1,4 @@
+using Hpo.Workloads;
 using System.CommandLine;
 using Hpo.Scheduler.Experiments.Files;
 using Hpo.Scheduler.Persistence;
@@ -28,7 +29,7 @@ public static class RunCommand
             ExperimentDefinition definition;
             try
             {
-                definition = await ExperimentFile.LoadAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+                definition = await ExperimentFile.LoadAsync(path, BuiltInWorkloads.CreateRegistry(), cancellationToken).ConfigureAwait(false);
             }
             catch (ExperimentFileException ex)
             {

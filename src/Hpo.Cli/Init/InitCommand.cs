@@ -1,3 +1,4 @@
+using Hpo.Workloads;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -5,7 +6,7 @@ using System.Text.Json.Nodes;
 using Hpo.Cli.LcPfn;
 using Hpo.Scheduler.Experiments.Files;
 using Hpo.Scheduler.Stopping;
-using Hpo.Scheduler.Workloads.Tabular;
+using Hpo.Workloads.Tabular;
 
 namespace Hpo.Cli.Init;
 
@@ -69,7 +70,7 @@ public static class InitCommand
             string json = file.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
             // The file must be one that hpo run accepts; a mistake here is a bug, not bad input.
-            ExperimentFile.Parse(json);
+            ExperimentFile.Parse(json, BuiltInWorkloads.CreateRegistry());
             await File.WriteAllTextAsync(path, json + Environment.NewLine, cancellationToken).ConfigureAwait(false);
             await PrintAsync(io.Out, schema, file, path).ConfigureAwait(false);
             return 0;

@@ -1,4 +1,4 @@
-using Hpo.Scheduler.Workloads.Tabular;
+using Hpo.Workloads.Tabular;
 
 namespace Hpo.Cli.Init;
 

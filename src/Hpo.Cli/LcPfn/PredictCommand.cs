@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.LcPfn.Runtime;
 using Spectre.Console;
 

@@ -1,3 +1,4 @@
+using Hpo.Workloads.DependencyInjection;
 using System.CommandLine;
 using System.Data.Common;
 using Hpo.Scheduler.Experiments.Files;
@@ -41,6 +42,7 @@ public static class SubmitCommand
                     o.Connection = parse.GetValue(db)!;
                     o.MigrateOnStart = parse.GetValue(migrate);
                 });
+                services.AddHpoWorkloads();
                 services.AddHpoWorkers(o =>
                 {
                     o.Queue = parse.GetValue(queue)!;

@@ -1,8 +1,11 @@
+using Hpo.LcPfn.DependencyInjection;
+using Hpo.Workloads.DependencyInjection;
 using System.CommandLine;
 using System.Data.Common;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.LcPfn.Models;
 using Hpo.Scheduler.Persistence;
 using Hpo.Storage.Configuration;
@@ -60,6 +63,7 @@ public static class WorkerCommand
                     o.Connection = parse.GetValue(db)!;
                     o.MigrateOnStart = parse.GetValue(migrate);
                 });
+                builder.Services.AddHpoWorkloads();
                 builder.Services.AddHpoWorkers(o =>
                 {
                     o.Concurrency = parse.GetValue(concurrency);
@@ -84,7 +88,7 @@ public static class WorkerCommand
 
                 if ((parse.GetValue(model) ?? DefaultModelLocator.Find()) is { } modelPath)
                 {
-                    builder.Services.AddHpoLcPfnModel(modelPath);
+                    builder.Services.AddHpoLcPfn(modelPath);
                 }
 
                 if (parse.GetValue(otlp) is { } endpoint)

@@ -1,4 +1,5 @@
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 
 namespace Hpo.LcPfn.Distribution;
 

@@ -1,3 +1,4 @@
+using Hpo.Scheduler.Prediction;
 using System.Buffers;
 using System.Globalization;
 using Hpo.LcPfn.Distribution;
@@ -264,7 +265,7 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
 
         if (query.Observed.Count > MaxEpochs)
         {
-            throw new ArgumentException($"Query {index} has {query.Observed.Count} observed epochs but the model covers only {MaxEpochs}; map longer curves with EpochMapping first.", nameof(query));
+            throw new ArgumentException($"Query {index} has {query.Observed.Count} observed epochs but the model covers only {MaxEpochs}; map longer curves onto the model's epochs with EpochMap (Hpo.Scheduler.Stopping.LcPfn) first.", nameof(query));
         }
 
         for (int j = 0; j < query.Observed.Count; j++)
@@ -278,7 +279,7 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
             if (y < MinValue || y > MaxValue)
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"Query {index}: the value at epoch {j + 1} is {y}, outside the range this model supports ([{MinValue:G4}, {MaxValue:G4}]); normalise the metric into [0, 1] (higher is better) with MetricNormalizer first."), nameof(query));
+                    $"Query {index}: the value at epoch {j + 1} is {y}, outside the range this model supports ([{MinValue:G4}, {MaxValue:G4}]); normalise the metric into [0, 1] (higher is better) with MetricScale (Hpo.Scheduler.Stopping.LcPfn) first."), nameof(query));
             }
         }
 
@@ -296,7 +297,7 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
 
             if (epoch > MaxEpochs)
             {
-                throw new ArgumentException($"Query {index} asks for epoch {epoch}, outside the model's range 1..{MaxEpochs}; map longer curves with EpochMapping first.", nameof(query));
+                throw new ArgumentException($"Query {index} asks for epoch {epoch}, outside the model's range 1..{MaxEpochs}; map longer curves onto the model's epochs with EpochMap (Hpo.Scheduler.Stopping.LcPfn) first.", nameof(query));
             }
         }
     }

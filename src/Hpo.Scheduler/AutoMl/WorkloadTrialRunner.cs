@@ -1,3 +1,4 @@
+using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Stopping;
 using Hpo.Scheduler.Tuning;
 using Hpo.Scheduler.Workloads;
@@ -48,16 +49,25 @@ public sealed class WorkloadTrialRunner : IEpochTrialRunner
         var run = await _workload.StartAsync(settings.Parameter, SeedMixer.Mix(_seed, settings.TrialId), 0, ct).ConfigureAwait(false);
         await using (run.ConfigureAwait(false))
         {
-            for (int epoch = 1; epoch <= _metric.MaxEpochs && stop is null; epoch++)
-            {
-                double value = await run.TrainEpochAsync(epoch, ct).ConfigureAwait(false);
-                curve.Add(value);
-                var decision = await reporter.ReportAsync(epoch, value, ct).ConfigureAwait(false);
-                if (decision.ShouldStop)
+            var steps = new TrialEpochSteps(
+                () => null,
+                (_, value, _) =>
                 {
-                    stop = decision;
-                }
-            }
+                    curve.Add(value);
+                    return Task.FromResult(value);
+                },
+                async (epoch, value, token) =>
+                {
+                    var decision = await reporter.ReportAsync(epoch, value, token).ConfigureAwait(false);
+                    if (decision.ShouldStop)
+                    {
+                        stop = decision;
+                    }
+
+                    return decision.ShouldStop;
+                },
+                WorkloadFailuresEndTheTrial: false);
+            await TrialEpochLoop.RunAsync(run, 1, _metric.MaxEpochs, steps, ct).ConfigureAwait(false);
 
             // Read before the run is disposed; the runs that hand back a model leave it alive for the caller.
             model = (run as ITrainedModelRun)?.Model;

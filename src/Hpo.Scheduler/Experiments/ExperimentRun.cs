@@ -260,46 +260,40 @@ internal sealed partial class ExperimentRun
             return;
         }
 
-        await using (run.ConfigureAwait(false))
-        {
-            for (int epoch = resume + 1; epoch <= _spec.MaxEpochs; epoch++)
+        DecisionRecord? decision = null;
+        var steps = new TrialEpochSteps(
+            ReserveEpoch,
+            async (epoch, value, ct) =>
             {
-                if (ReserveEpoch() is { } spent)
-                {
-                    await FinishAsync(trial, lease, TrialStatus.Stopped, spent, curve, null, startedAt, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
-                double value;
-                try
-                {
-                    value = await run.TrainEpochAsync(epoch, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    await FailAsync(trial, lease, $"epoch {epoch}: {ex.GetType().Name}: {ex.Message}", cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
-                if (!double.IsFinite(value))
-                {
-                    await FailAsync(trial, lease, string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}: the workload reported {value}"), cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
-                await _store.RecordObservationAsync(lease, epoch, value, cancellationToken).ConfigureAwait(false);
+                await _store.RecordObservationAsync(lease, epoch, value, ct).ConfigureAwait(false);
                 curve.Add(value);
                 if (NoteValue(value, trial.Number) && _options.BestModelPath is { } modelPath && run is ITrainedModelRun trained)
                 {
-                    await SaveBestModelAsync(modelGate, trained, trial.Number, value, modelPath, cancellationToken).ConfigureAwait(false);
+                    await SaveBestModelAsync(modelGate, trained, trial.Number, value, modelPath, ct).ConfigureAwait(false);
                 }
 
-                var decision = await DecideAsync(trial, lease, coordinator, epoch, value, cancellationToken).ConfigureAwait(false);
-                if (decision.Action == DecisionAction.Stop)
-                {
-                    await FinishAsync(trial, lease, TrialStatus.Stopped, decision.Reason, curve, decision, startedAt, cancellationToken).ConfigureAwait(false);
+                return value;
+            },
+            async (epoch, value, ct) =>
+            {
+                decision = await DecideAsync(trial, lease, coordinator, epoch, value, ct).ConfigureAwait(false);
+                return decision.Action == DecisionAction.Stop;
+            },
+            WorkloadFailuresEndTheTrial: true);
+        await using (run.ConfigureAwait(false))
+        {
+            var outcome = await TrialEpochLoop.RunAsync(run, resume + 1, _spec.MaxEpochs, steps, cancellationToken).ConfigureAwait(false);
+            switch (outcome.End)
+            {
+                case TrialEpochEnd.Failed:
+                    await FailAsync(trial, lease, outcome.Detail!, cancellationToken).ConfigureAwait(false);
                     return;
-                }
+                case TrialEpochEnd.StoppedByBudget:
+                    await FinishAsync(trial, lease, TrialStatus.Stopped, outcome.Detail, curve, null, startedAt, cancellationToken).ConfigureAwait(false);
+                    return;
+                case TrialEpochEnd.StoppedByPolicy:
+                    await FinishAsync(trial, lease, TrialStatus.Stopped, decision!.Reason, curve, decision, startedAt, cancellationToken).ConfigureAwait(false);
+                    return;
             }
         }
 

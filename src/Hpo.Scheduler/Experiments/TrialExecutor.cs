@@ -232,51 +232,46 @@ public sealed partial class TrialExecutor
             return await WorkloadFailedAsync(trial, lease, options, $"start: {ex.GetType().Name}: {ex.Message}", progress, cancellationToken).ConfigureAwait(false);
         }
 
-        await using (run.ConfigureAwait(false))
-        {
-            for (int epoch = done + 1; epoch <= spec.MaxEpochs; epoch++)
+        DecisionRecord? decision = null;
+        var steps = new TrialEpochSteps(
+            () => BudgetSpent(experiment, settings, totalEpochs),
+            async (epoch, value, ct) =>
             {
-                if (BudgetSpent(experiment, settings, totalEpochs) is { } spent)
-                {
-                    return await FinishAsync(trial, lease, TrialStatus.Stopped, spent, progress, cancellationToken).ConfigureAwait(false);
-                }
-
-                double value;
                 try
                 {
-                    value = await run.TrainEpochAsync(epoch, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    return await WorkloadFailedAsync(trial, lease, options, $"epoch {epoch}: {ex.GetType().Name}: {ex.Message}", progress, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (!double.IsFinite(value))
-                {
-                    return await WorkloadFailedAsync(trial, lease, options, string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}: the workload reported {value}"), progress, cancellationToken).ConfigureAwait(false);
-                }
-
-                try
-                {
-                    await _store.RecordObservationAsync(lease, epoch, value, cancellationToken).ConfigureAwait(false);
+                    await _store.RecordObservationAsync(lease, epoch, value, ct).ConfigureAwait(false);
                 }
                 catch (ObservationConflictException ex)
                 {
                     // An earlier attempt recorded this epoch with another value (a non-deterministic workload); the first value is the record.
                     LogConflict(_logger, trial.Id, epoch, ex.Message);
-                    var again = await _store.GetCurvesAsync([trial.Id], cancellationToken).ConfigureAwait(false);
+                    var again = await _store.GetCurvesAsync([trial.Id], ct).ConfigureAwait(false);
                     value = again[trial.Id].First(o => o.Epoch == epoch).Value;
                 }
 
                 curve.Add(value);
                 progress.Epochs++;
                 FleetMetrics.EpochsReported.Add(1);
-                (var decision, totalEpochs) = await DecideAsync(decider, trial, lease, curve, cancellationToken).ConfigureAwait(false);
-                await _store.HeartbeatAsync(lease, cancellationToken).ConfigureAwait(false);
-                if (decision.Action == DecisionAction.Stop)
-                {
-                    return await FinishAsync(trial, lease, TrialStatus.Stopped, decision.Reason, progress, cancellationToken).ConfigureAwait(false);
-                }
+                return value;
+            },
+            async (epoch, value, ct) =>
+            {
+                (decision, totalEpochs) = await DecideAsync(decider, trial, lease, curve, ct).ConfigureAwait(false);
+                await _store.HeartbeatAsync(lease, ct).ConfigureAwait(false);
+                return decision.Action == DecisionAction.Stop;
+            },
+            WorkloadFailuresEndTheTrial: true);
+        await using (run.ConfigureAwait(false))
+        {
+            var outcome = await TrialEpochLoop.RunAsync(run, done + 1, spec.MaxEpochs, steps, cancellationToken).ConfigureAwait(false);
+            switch (outcome.End)
+            {
+                case TrialEpochEnd.Failed:
+                    return await WorkloadFailedAsync(trial, lease, options, outcome.Detail!, progress, cancellationToken).ConfigureAwait(false);
+                case TrialEpochEnd.StoppedByBudget:
+                    return await FinishAsync(trial, lease, TrialStatus.Stopped, outcome.Detail, progress, cancellationToken).ConfigureAwait(false);
+                case TrialEpochEnd.StoppedByPolicy:
+                    return await FinishAsync(trial, lease, TrialStatus.Stopped, decision!.Reason, progress, cancellationToken).ConfigureAwait(false);
             }
         }
 

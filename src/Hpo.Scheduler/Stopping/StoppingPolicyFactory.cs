@@ -1,4 +1,4 @@
-using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.Scheduler.Configuration;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Stopping.Asha;

@@ -2,8 +2,8 @@ namespace Hpo.Scheduler.Workloads;
 
 /// <summary>
 /// Creates workloads by type name from their JSON settings (<see cref="WorkloadSettings"/>).
-/// <see cref="CreateDefault"/> knows every built-in workload; a new workload is one
-/// <see cref="Register"/> line there.
+/// Hpo.Workloads' <c>BuiltInWorkloads.CreateRegistry()</c> (and <c>services.AddHpoWorkloads()</c>) knows every
+/// built-in workload; a new workload is one <see cref="Register"/> call.
 /// </summary>
 public sealed class WorkloadRegistry
 {
@@ -11,15 +11,6 @@ public sealed class WorkloadRegistry
 
     /// <summary>The registered type names, sorted.</summary>
     public IReadOnlyList<string> Types => [.. _entries.Keys.Order(StringComparer.Ordinal)];
-
-    /// <summary>A registry of the built-in workloads.</summary>
-    public static WorkloadRegistry CreateDefault() => new WorkloadRegistry()
-        .Register(Digits.DigitsMlpWorkload.TypeName, Digits.DigitsMlpWorkload.FromSettings, Digits.DigitsMlpWorkload.DefaultSearchSpaceJson)
-        .Register(MlNet.MlNetDigitsWorkload.TypeName, MlNet.MlNetDigitsWorkload.FromSettings, MlNet.MlNetDigitsWorkload.DefaultSearchSpaceJson)
-        .Register(MlNet.MlNetBreastCancerWorkload.TypeName, MlNet.MlNetBreastCancerWorkload.FromSettings, MlNet.MlNetBreastCancerWorkload.DefaultSearchSpaceJson)
-        .Register(LcBench.LcBenchWorkload.TypeName, LcBench.LcBenchWorkload.FromSettings)
-        .Register(Tabular.TabularMlNetWorkload.TypeName, Tabular.TabularMlNetWorkload.FromSettings, Tabular.TabularMlNetWorkload.DefaultSearchSpaceJson)
-        .Register(Tabular.TabularMlpWorkload.TypeName, Tabular.TabularMlpWorkload.FromSettings, Tabular.TabularMlpWorkload.DefaultSearchSpaceJson);
 
     /// <summary>Adds a workload type.</summary>
     /// <param name="type">The <c>type</c> value that selects it, e.g. <c>lcbench</c>.</param>

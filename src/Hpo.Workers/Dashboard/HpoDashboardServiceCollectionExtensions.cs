@@ -13,7 +13,7 @@ public static class HpoDashboardServiceCollectionExtensions
     /// <summary>
     /// Adds the dashboard's services and its validated <see cref="HpoDashboardOptions"/> (bound from the
     /// <c>Hpo:Dashboard</c> configuration section when one is registered, then <paramref name="configure"/>).
-    /// The app must also register an <c>IExperimentStore</c> and, for the page at <c>/hangfire</c>, Hangfire
+    /// The app must also register an <c>IExperimentStore</c>, with a model path an <c>ICurvePredictorLoader</c> (Hpo.LcPfn's <c>services.AddHpoLcPfn()</c>) and, for the page at <c>/hangfire</c>, Hangfire
     /// (<c>services.AddHangfire(...)</c>); then call <see cref="HpoDashboardWebApplicationExtensions.MapHpoDashboard"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>

@@ -1,4 +1,4 @@
-using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Stopping;
 using Hpo.Scheduler.Stopping.LcPfn;
@@ -21,8 +21,8 @@ public static class HpoWorkersServiceCollectionExtensions
     /// <summary>
     /// Registers the fleet: <see cref="HangfireFleet"/> (Hangfire on the store's PostgreSQL), <see cref="HpoJobClient"/>,
     /// <see cref="ExperimentSubmitter"/>, <see cref="ExperimentAdvancer"/>, <see cref="FleetSweeper"/>, the jobs,
-    /// <see cref="TrialExecutor"/> with a <see cref="WorkloadCatalog"/> over <see cref="WorkloadRegistry.CreateDefault"/>
-    /// (unless a registry is registered first), the scheduler's policy and tuner factories (the policy factory uses an <see cref="ICurvePredictor"/> when one is registered), and <see cref="HpoWorkerService"/> as a hosted
+    /// <see cref="TrialExecutor"/> with a <see cref="WorkloadCatalog"/> over the host's <see cref="WorkloadRegistry"/>
+    /// (register one first, e.g. Hpo.Workloads' <c>AddHpoWorkloads()</c>), the scheduler's policy and tuner factories (the policy factory uses an <see cref="ICurvePredictor"/> when one is registered, e.g. by Hpo.LcPfn's <c>AddHpoLcPfn(modelPath)</c>), and <see cref="HpoWorkerService"/> as a hosted
     /// service (it runs only in a host; <c>hpo submit</c> resolves the submitter without starting it). Register the store
     /// first with <c>AddHpoStorage</c> (PostgreSQL). Options are validated when first used.
     /// </summary>
@@ -36,13 +36,11 @@ public static class HpoWorkersServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HpoWorkerOptions>, HpoWorkerOptionsValidator>());
-        // Not AddHpoScheduler: it would register an in-memory store when AddHpoStorage comes later, and a
-        // worker writing to memory would look healthy while losing everything.
+        // Not AddHpoScheduler: the fleet runs trials through TrialExecutor, not the in-process ExperimentRunner.
         services.TryAddSingleton(sp => new StoppingPolicyFactory(sp.GetService<ICurvePredictor>()));
         services.TryAddSingleton<TunerFactory>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
-        services.TryAddSingleton(_ => WorkloadRegistry.CreateDefault());
         services.TryAddSingleton<WorkloadCatalog>();
         services.TryAddSingleton<IWorkloadProvider>(sp => sp.GetRequiredService<WorkloadCatalog>());
         services.TryAddSingleton(sp => new TrialExecutor(
@@ -62,21 +60,6 @@ public static class HpoWorkersServiceCollectionExtensions
         services.TryAddTransient<ExperimentJob>();
         services.TryAddSingleton<HpoWorkerService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HpoWorkerService>(sp => sp.GetRequiredService<HpoWorkerService>()));
-        return services;
-    }
-
-    /// <summary>
-    /// Registers the LC-PFN model file at <paramref name="modelPath"/> as the fleet's <see cref="ICurvePredictor"/>
-    /// (loaded on first use) and its <see cref="ModelFingerprint"/>, which the workers record with every LC-PFN decision
-    /// and bind each experiment to. Call before <see cref="AddHpoWorkers"/> resolves anything.
-    /// </summary>
-    /// <exception cref="FileNotFoundException">There is no file at <paramref name="modelPath"/>.</exception>
-    public static IServiceCollection AddHpoLcPfnModel(this IServiceCollection services, string modelPath)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        var fingerprint = ModelFingerprint.Of(modelPath);
-        services.AddSingleton(fingerprint);
-        services.AddSingleton<ICurvePredictor>(_ => LcPfnPredictor.Load(fingerprint.Path));
         return services;
     }
 }

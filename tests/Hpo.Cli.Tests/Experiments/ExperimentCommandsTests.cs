@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hpo.Cli.Tests.LcPfn;
 using Hpo.Scheduler.Persistence;
-using Hpo.Scheduler.Workloads.Datasets;
+using Hpo.Workloads.Datasets;
 using Hpo.Storage.Configuration;
 using Hpo.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.LcPfn.Models;
 using Hpo.LcPfn.Prior;
 

@@ -1,4 +1,4 @@
-using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.Scheduler.DependencyInjection;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Persistence;
@@ -14,12 +14,13 @@ namespace Hpo.Scheduler.Tests.DependencyInjection;
 public sealed class AddHpoSchedulerTests
 {
     [Fact]
-    public async Task AddHpoScheduler_Defaults_RunnerOverInMemoryStoreRuns()
+    public async Task AddHpoScheduler_InMemoryStoreAsked_RunnerOverInMemoryStoreRuns()
     {
         var time = new FakeTimeProvider();
         using var provider = new ServiceCollection()
             .AddSingleton<TimeProvider>(time)
             .AddSingleton<ICurvePredictor>(new ExtrapolatingCurvePredictor())
+            .AddHpoInMemoryStore()
             .AddHpoScheduler(o => o.MaxTrials = 3)
             .BuildServiceProvider();
 
@@ -31,6 +32,19 @@ public sealed class AddHpoSchedulerTests
         Assert.Equal(3, summary.Trials);
         Assert.Same(time, provider.GetRequiredService<TimeProvider>());
         Assert.Equal(3, provider.GetRequiredService<IOptions<ExperimentOptions>>().Value.MaxTrials);
+    }
+
+    [Fact]
+    public void AddHpoScheduler_NoStore_RunnerResolutionFailsNamingTheFix()
+    {
+        using var provider = new ServiceCollection().AddHpoScheduler().BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ExperimentRunner>());
+
+        Assert.Equal(HpoSchedulerServiceCollectionExtensions.NoStoreMessage, ex.Message);
+        Assert.Contains("AddHpoStorage", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("AddHpoInMemoryStore", ex.Message, StringComparison.Ordinal);
+        Assert.Null(provider.GetService<IExperimentStore>());
     }
 
     [Fact]
@@ -53,7 +67,7 @@ public sealed class AddHpoSchedulerTests
     [Fact]
     public void AddHpoScheduler_InvalidDefaults_ThrowWhenResolved()
     {
-        using var provider = new ServiceCollection().AddHpoScheduler(o => o.Concurrency = 0).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddHpoInMemoryStore().AddHpoScheduler(o => o.Concurrency = 0).BuildServiceProvider();
 
         var ex = Assert.Throws<HpoValidationException>(() => provider.GetRequiredService<ExperimentRunner>());
 

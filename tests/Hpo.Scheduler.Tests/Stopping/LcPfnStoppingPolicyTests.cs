@@ -104,7 +104,7 @@ public sealed class LcPfnStoppingPolicyTests
         var d = new LcPfnStoppingPolicy(predictor).Decide(new StoppingContext(new MetricSettings(direction, 10, 0, 2), [report]), [report])[0];
 
         // Recompute the final-epoch distribution from the same predictor and map it to metric units by hand.
-        var final = predictor.Predict([new Hpo.LcPfn.Inference.CurveQuery(model, [10])])[0].AtEpoch[0];
+        var final = predictor.Predict([new Hpo.Scheduler.Prediction.CurveQuery(model, [10])])[0].AtEpoch[0];
         double ToMetric(double z) => direction == MetricDirection.Maximize ? 2 * z : 2 * (1 - z);
         Assert.Equal(ToMetric(final.Quantile(0.5)), d.PredictedMedian!.Value, 9);
         Assert.Equal(Math.Min(ToMetric(final.Quantile(0.05)), ToMetric(final.Quantile(0.95))), d.PredictedLow!.Value, 9);

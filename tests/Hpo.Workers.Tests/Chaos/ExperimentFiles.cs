@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Hpo.Scheduler.Workloads.LcBench;
+using Hpo.Workloads.LcBench;
 using Hpo.Workers.Tests.Fleet;
 
 namespace Hpo.Workers.Tests.Chaos;

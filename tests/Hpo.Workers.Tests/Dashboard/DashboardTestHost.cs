@@ -1,3 +1,4 @@
+using Hpo.LcPfn.DependencyInjection;
 using System.Net;
 using Hangfire;
 using Hangfire.InMemory;
@@ -76,6 +77,7 @@ internal sealed class DashboardTestHost : IAsyncDisposable
     private static void AddStorage(IServiceCollection services, IExperimentStore store)
     {
         services.AddSingleton(store);
+        services.AddHpoLcPfn();
         services.AddHangfire(configuration => configuration
             .UseLogProvider(new SilentHangfireLogProvider())
             .UseInMemoryStorage(new InMemoryStorageOptions()));

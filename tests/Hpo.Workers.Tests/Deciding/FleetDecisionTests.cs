@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Stopping;

@@ -1,3 +1,4 @@
+using Hpo.Workloads.DependencyInjection;
 using System.Text.Json.Nodes;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Workloads;
@@ -56,6 +57,7 @@ internal static class FleetHarness
             o.Connection = connection;
             o.MigrateOnStart = true;
         });
+        services.AddHpoWorkloads();
         services.AddHpoWorkers(o =>
         {
             Fast(o, name);
@@ -74,7 +76,7 @@ internal static class FleetHarness
     /// <summary>An LCBench surrogate experiment.</summary>
     public static ExperimentSpec LcBenchSpec(string name, int trials, int concurrency, string policyJson, int epochDelayMs, int seed = 1)
     {
-        using var workload = new Scheduler.Workloads.LcBench.LcBenchWorkload(Surrogate, "3945");
+        using var workload = new Hpo.Workloads.LcBench.LcBenchWorkload(Surrogate, "3945");
         var settings = new JsonObject
         {
             ["maxTrials"] = trials,

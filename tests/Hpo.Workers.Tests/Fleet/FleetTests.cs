@@ -1,3 +1,4 @@
+using Hpo.Workloads;
 using System.Diagnostics;
 using Hpo.Scheduler.AutoMl;
 using Hpo.Scheduler.Persistence;
@@ -54,7 +55,7 @@ public sealed class FleetTests(ITestOutputHelper output)
     public async Task TrialJob_WorkloadThrows_FailedAfterConfiguredAttemptsWithErrorKept()
     {
         await using var db = await PostgresTestDatabase.CreateAsync();
-        var registry = WorkloadRegistry.CreateDefault().Register(FailingWorkload.TypeName, _ => new FailingWorkload(failAtEpoch: 3));
+        var registry = BuiltInWorkloads.CreateRegistry().Register(FailingWorkload.TypeName, _ => new FailingWorkload(failAtEpoch: 3));
         await using var worker = FleetHarness.Worker(db.ConnectionString, "failing", o => o.RetryAttempts = 1, registry, output);
         await FleetHarness.PrepareAsync(worker);
         var spec = new ExperimentSpec(

@@ -66,13 +66,13 @@ public sealed class ExperimentDefinition
     }
 
     /// <summary>
-    /// Creates the workload from <paramref name="registry"/> (the built-in workloads by default) and checks
+    /// Creates the workload from <paramref name="registry"/> and checks
     /// that it reports the experiment's metric in its direction.
     /// </summary>
     /// <exception cref="ExperimentFileException">A workload setting is bad, or the metric does not match the workload's.</exception>
-    public IWorkload CreateWorkload(WorkloadRegistry? registry = null)
+    public IWorkload CreateWorkload(WorkloadRegistry registry)
     {
-        registry ??= WorkloadRegistry.CreateDefault();
+        ArgumentNullException.ThrowIfNull(registry);
         IWorkload workload;
         try
         {

@@ -35,7 +35,7 @@ public static partial class ExperimentFile
     /// <summary>Reads and validates the experiment file at <paramref name="path"/>.</summary>
     /// <exception cref="ExperimentFileException">The file is invalid; the message starts with the JSON path of the offending field.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public static async Task<ExperimentDefinition> LoadAsync(string path, WorkloadRegistry? registry = null, CancellationToken cancellationToken = default)
+    public static async Task<ExperimentDefinition> LoadAsync(string path, WorkloadRegistry registry, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
@@ -49,12 +49,12 @@ public static partial class ExperimentFile
 
     /// <summary>Validates the experiment file text <paramref name="json"/>.</summary>
     /// <param name="json">The file's text.</param>
-    /// <param name="registry">The workloads that may be named (the built-in ones by default); gives <c>"default"</c> search spaces.</param>
+    /// <param name="registry">The workloads that may be named (Hpo.Workloads' <c>BuiltInWorkloads.CreateRegistry()</c> for the built-in ones); gives <c>"default"</c> search spaces.</param>
     /// <exception cref="ExperimentFileException">The file is invalid; the message starts with the JSON path of the offending field.</exception>
-    public static ExperimentDefinition Parse(string json, WorkloadRegistry? registry = null)
+    public static ExperimentDefinition Parse(string json, WorkloadRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(json);
-        registry ??= WorkloadRegistry.CreateDefault();
+        ArgumentNullException.ThrowIfNull(registry);
         JsonNode? node;
         try
         {

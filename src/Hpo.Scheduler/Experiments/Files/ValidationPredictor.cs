@@ -1,4 +1,4 @@
-using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 
 namespace Hpo.Scheduler.Experiments.Files;
 

@@ -5,12 +5,14 @@ namespace Hpo.Scheduler.Stopping.LcPfn;
 /// horizon map one to one. Longer runs are compressed: model epoch <c>j</c> stands for real epoch
 /// <c>j·E/M</c> (E the experiment's epochs, M the model's) and its value is the curve linearly
 /// interpolated there, so the model sees the whole run at a coarser resolution and the final model
-/// epoch is the run's final epoch.
+/// epoch is the run's final epoch. The <c>lcpfn</c> policy and the dashboard's forecasts use it; so should a
+/// direct caller of an <see cref="Prediction.ICurvePredictor"/> whose runs are longer than the model's horizon.
 /// </summary>
-internal sealed class EpochMap
+public sealed class EpochMap
 {
     private readonly double _scale;
 
+    /// <summary>Maps runs of <paramref name="maxEpochs"/> epochs onto a model of <paramref name="modelEpochs"/> epochs.</summary>
     public EpochMap(int maxEpochs, int modelEpochs)
     {
         ModelEpochs = Math.Min(maxEpochs, modelEpochs);

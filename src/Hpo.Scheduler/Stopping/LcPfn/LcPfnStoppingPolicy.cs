@@ -1,5 +1,5 @@
 using System.Globalization;
-using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.Scheduler.Persistence;
 
 namespace Hpo.Scheduler.Stopping.LcPfn;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Stopping.LcPfn;
 using Hpo.Workers.Dashboard.Api;
@@ -14,7 +14,7 @@ namespace Hpo.Workers.Dashboard.Forecasts;
 /// The LC-PFN forecasts the dashboard draws, made with the model of <see cref="HpoDashboardOptions.ModelPath"/>:
 /// metric values go into model space and back through the LC-PFN policy's own <see cref="MetricScale"/> and
 /// <see cref="EpochMap"/>, every curve not yet cached in a call goes through one batched
-/// <see cref="LcPfnPredictor.Predict"/>, and answers are cached by curve prefix (the model-space values and
+/// <see cref="ICurvePredictor.Predict"/> (the predictor <see cref="ICurvePredictorLoader"/> loads: Hpo.LcPfn's <c>AddHpoLcPfn()</c>), and answers are cached by curve prefix (the model-space values and
 /// everything else the answer depends on), so a poll that finds no new epoch costs no forward pass.
 /// </summary>
 /// <remarks>
@@ -29,12 +29,12 @@ internal sealed class DashboardForecaster : IDisposable
         "This dashboard was started without an LC-PFN model, so it cannot forecast: start it with --model FILE or $HPO_LCPFN_MODEL " +
         "(hpo dashboard also finds models/lcpfn-default.lcpfn beside the app or in the current folder or a parent).";
 
-    private readonly LcPfnPredictor? _predictor;
+    private readonly ICurvePredictor? _predictor;
     private readonly ConcurrentDictionary<string, ForecastResponse> _cache = new(StringComparer.Ordinal);
     private readonly int _cacheSize;
     private long _forwardPasses;
 
-    public DashboardForecaster(IOptions<HpoDashboardOptions> options)
+    public DashboardForecaster(IOptions<HpoDashboardOptions> options, ICurvePredictorLoader? loader = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         HpoDashboardOptions settings = options.Value;
@@ -47,7 +47,8 @@ internal sealed class DashboardForecaster : IDisposable
             }
 
             ModelFileName = Path.GetFileName(path);
-            _predictor = LcPfnPredictor.Load(path);
+            _predictor = (loader ?? throw new InvalidOperationException(
+                "The dashboard has a model path but no ICurvePredictorLoader to load it: register the LC-PFN with services.AddHpoLcPfn() (Hpo.LcPfn).")).Load(path);
         }
     }
 
@@ -76,7 +77,7 @@ internal sealed class DashboardForecaster : IDisposable
     public IReadOnlyList<ForecastResponse> Forecast(IReadOnlyList<ForecastInput> inputs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        LcPfnPredictor predictor = _predictor ?? throw new InvalidOperationException(NoModelMessage);
+        ICurvePredictor predictor = _predictor ?? throw new InvalidOperationException(NoModelMessage);
         string model = ModelSha256!;
         var results = new ForecastResponse[inputs.Count];
         var plans = new List<(int Index, Plan Plan)>();
@@ -122,7 +123,7 @@ internal sealed class DashboardForecaster : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _predictor?.Dispose();
+    public void Dispose() => (_predictor as IDisposable)?.Dispose();
 
     private static Plan PlanOf(ForecastInput input, int modelEpochs)
     {

@@ -1,0 +1,124 @@
+using System.Globalization;
+using Hpo.LcPfn.Inference;
+using Hpo.Scheduler.Prediction;
+using Hpo.Scheduler.Stopping;
+
+namespace Hpo.Benchmarks;
+
+/// <summary>
+/// A stopping policy under benchmark: the product's own policy (built by <see cref="StoppingPolicyFactory"/>
+/// from its JSON settings) or the benchmark-only oracle, which needs the pool's curves.
+/// </summary>
+public sealed class BenchmarkPolicy
+{
+    private readonly IStoppingPolicy? _policy;
+
+    private BenchmarkPolicy(string name, IStoppingPolicy? policy)
+    {
+        Name = name;
+        _policy = policy;
+    }
+
+    /// <summary>The name used in reports, e.g. <c>lcpfn</c>, <c>patience(5)</c>, <c>oracle</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Whether this is the oracle (which bounds every other policy's speed-up).</summary>
+    public bool IsOracle => _policy is null;
+
+    /// <summary>Whether this is the no-stopping baseline.</summary>
+    public bool IsNone => Name == "none";
+
+    /// <summary>The product policy (null for the oracle).</summary>
+    public IStoppingPolicy? Policy => _policy;
+
+    /// <summary>The baseline every speed-up is measured against.</summary>
+    public static BenchmarkPolicy None { get; } = new("none", new StoppingPolicyFactory().Create("""{"type":"none"}"""));
+
+    /// <summary>The policy deciding on <paramref name="pool"/> (the oracle is made for its pool; the others are shared).</summary>
+    public IStoppingPolicy For(LcBenchPool pool) => _policy ?? new OracleStoppingPolicy(pool);
+
+    /// <summary>
+    /// Parses a comma-separated list: <c>lcpfn</c>, <c>lcpfn:δ</c>, <c>lcpfn-remaining</c>,
+    /// <c>lcpfn-remaining:δ</c> (the rule over every remaining epoch), <c>patience:K</c>, <c>none</c>, <c>oracle</c>,
+    /// <c>asha</c>, <c>hyperband</c>, <c>median</c>, <c>percentile:P</c>.
+    /// </summary>
+    /// <param name="text">The list.</param>
+    /// <param name="delta">δ of a plain <c>lcpfn</c>.</param>
+    /// <param name="predictor">The predictor for <c>lcpfn</c> (may be null when the list has none).</param>
+    /// <exception cref="ArgumentException">An item is unknown or malformed, repeats, or <c>lcpfn</c> lacks a predictor; the message names the item.</exception>
+    public static IReadOnlyList<BenchmarkPolicy> ParseList(string text, double delta, ICurvePredictor? predictor)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ArgumentException("--policy is empty; give e.g. 'lcpfn,patience:5,none,oracle'.");
+        }
+
+        var factory = new StoppingPolicyFactory(predictor);
+        var result = new List<BenchmarkPolicy>();
+        foreach (string raw in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var policy = ParseOne(raw, delta, factory, predictor);
+            if (result.Any(p => p.Name == policy.Name))
+            {
+                throw new ArgumentException($"--policy names {policy.Name} twice.");
+            }
+
+            result.Add(policy);
+        }
+
+        return result;
+    }
+
+    /// <summary>Whether any policy of the list <paramref name="text"/> needs the LC-PFN.</summary>
+    public static bool NeedsPredictor(string text) =>
+        !string.IsNullOrWhiteSpace(text) && text.Split(',', StringSplitOptions.TrimEntries).Any(p => p.Split(':', 2, StringSplitOptions.TrimEntries)[0] is "lcpfn" or "lcpfn-remaining");
+
+    private static BenchmarkPolicy ParseOne(string item, double delta, StoppingPolicyFactory factory, ICurvePredictor? predictor)
+    {
+        string[] parts = item.Split(':', 2, StringSplitOptions.TrimEntries);
+        string kind = parts[0];
+        string? argument = parts.Length > 1 ? parts[1] : null;
+        try
+        {
+            switch (kind)
+            {
+                case "lcpfn" or "lcpfn-remaining":
+                    if (predictor is null)
+                    {
+                        throw new ArgumentException($"--policy: {kind} needs an LC-PFN model (--model).");
+                    }
+
+                    double d = argument is null ? delta : ParseDouble(argument, item);
+                    string horizon = kind == "lcpfn" ? "final" : "remaining";
+                    string json = string.Create(CultureInfo.InvariantCulture, $$"""{"type":"lcpfn","delta":{{d:R}},"horizon":"{{horizon}}"}""");
+                    return new BenchmarkPolicy(argument is null ? kind : string.Create(CultureInfo.InvariantCulture, $"{kind}(δ={d:G4})"), factory.Create(json));
+                case "patience":
+                    int k = argument is null ? throw new ArgumentException($"--policy: '{item}' needs k, e.g. patience:5.") : ParseInt(argument, item);
+                    return new BenchmarkPolicy($"patience({k})", factory.Create($$"""{"type":"patience","k":{{k}}}"""));
+                case "percentile":
+                    double p = argument is null ? throw new ArgumentException($"--policy: '{item}' needs the percentile, e.g. percentile:25.") : ParseDouble(argument, item);
+                    return new BenchmarkPolicy(string.Create(CultureInfo.InvariantCulture, $"percentile({p:G4})"), factory.Create(string.Create(CultureInfo.InvariantCulture, $$"""{"type":"percentile","percentile":{{p:R}}}""")));
+                case "none" or "asha" or "hyperband" or "median" when argument is null:
+                    return kind == "none" ? None : new BenchmarkPolicy(kind, factory.Create($$"""{"type":"{{kind}}"}"""));
+                case "oracle" when argument is null:
+                    return new BenchmarkPolicy("oracle", null);
+                default:
+                    throw new ArgumentException($"--policy: '{item}' is not a policy; use lcpfn, lcpfn:DELTA, lcpfn-remaining, lcpfn-remaining:DELTA, patience:K, percentile:P, none, oracle, asha, hyperband or median.");
+            }
+        }
+        catch (Hpo.Scheduler.Persistence.HpoValidationException ex)
+        {
+            throw new ArgumentException($"--policy: '{item}': {ex.Message}", ex);
+        }
+    }
+
+    private static int ParseInt(string text, string item) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
+            ? value
+            : throw new ArgumentException($"--policy: '{item}': '{text}' is not a whole number.");
+
+    private static double ParseDouble(string text, string item) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
+            ? value
+            : throw new ArgumentException($"--policy: '{item}': '{text}' is not a number.");
+}

@@ -1,0 +1,18 @@
+namespace Hpo.Benchmarks;
+
+/// <summary>The outcome of <see cref="LcBenchBenchmark.Run"/>.</summary>
+/// <param name="Options">The settings used.</param>
+/// <param name="Policies">The policy names in the order given (no stopping included).</param>
+/// <param name="Results">Per task and policy.</param>
+/// <param name="Summaries">Per policy over all tasks, in <paramref name="Policies"/> order.</param>
+/// <param name="ModelQueries">Curves the LC-PFN was asked about (cache misses).</param>
+/// <param name="CacheHits">LC-PFN queries answered from the cache.</param>
+/// <param name="Seconds">Wall-clock time.</param>
+public sealed record LcBenchBenchmarkReport(
+    LcBenchBenchmarkOptions Options,
+    IReadOnlyList<string> Policies,
+    IReadOnlyList<TaskPolicyResult> Results,
+    IReadOnlyList<PolicySummary> Summaries,
+    long ModelQueries,
+    long CacheHits,
+    double Seconds);

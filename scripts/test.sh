@@ -83,7 +83,11 @@ package_test="${HPO_PACKAGE_TEST:-}"
 if [ -z "$package_test" ]; then package_test=$([ "$#" -eq 0 ] && echo 1 || echo 0); fi
 case "${1:-}" in *.csproj|*.sln) target="$1"; shift ;; esac
 status=0
-dotnet test "$target" -c Release --logger "console;verbosity=normal" "$@" || status=$?
+test_log="$pg_dir/dotnet-test.log"
+dotnet test "$target" -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$test_log" || status=$?
+# One closing line over every test project (dotnet test prints a summary per project).
+count() { awk -v k="$1" '$1 == k":" && $2 ~ /^[0-9]+$/ && NF == 2 { s += $2 } END { print s + 0 }' "$test_log"; }
+echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 if [ "$status" -ne 0 ]; then
   log "tests failed (exit $status); server log tail:"
   tail -n 20 "$pg_dir/server.log" >&2 || true

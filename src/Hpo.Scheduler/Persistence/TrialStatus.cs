@@ -17,4 +17,10 @@ public enum TrialStatus
 
     /// <summary>Ended by an error (kept in <see cref="TrialRecord.Error"/>).</summary>
     Failed,
+
+    /// <summary>
+    /// Frozen after an epoch by a pausing policy (freeze-thaw, ASHA with promotion), its checkpoint stored with it.
+    /// Not terminal: a later slot claims it again and it continues at the next epoch, or it is stopped for good.
+    /// </summary>
+    Paused,
 }

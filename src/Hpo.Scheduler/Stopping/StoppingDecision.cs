@@ -26,6 +26,12 @@ public sealed record StoppingDecision(
     /// <summary>Stop now.</summary>
     public static StoppingDecision Stop(string reason) => new(DecisionAction.Stop, reason);
 
+    /// <summary>Whether the trial must be frozen (checkpointed and its slot freed) after this epoch.</summary>
+    public bool ShouldPause => Action == DecisionAction.Pause;
+
+    /// <summary>Freeze after this epoch; the slot policy may resume it later.</summary>
+    public static StoppingDecision Pause(string reason) => new(DecisionAction.Pause, reason);
+
     /// <summary>The stored form of this decision.</summary>
     public DecisionRecord ToRecord(long trialId, int epoch, string policy, DateTimeOffset decidedAt) =>
         new(trialId, epoch, Action, policy, ProbabilityOfImprovement, PredictedMedian, PredictedLow, PredictedHigh, Reason, decidedAt);

@@ -215,3 +215,62 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206220732_FreezeThawCheckpoints') THEN
+    ALTER TABLE trials DROP CONSTRAINT ck_trials_status;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206220732_FreezeThawCheckpoints') THEN
+    ALTER TABLE decisions DROP CONSTRAINT ck_decisions_action;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206220732_FreezeThawCheckpoints') THEN
+    CREATE TABLE checkpoints (
+        trial_id bigint NOT NULL,
+        epoch integer NOT NULL,
+        size_bytes bigint NOT NULL,
+        sha256 character varying(64) NOT NULL,
+        data bytea,
+        file_path character varying(1024),
+        saved_at timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_checkpoints" PRIMARY KEY (trial_id),
+        CONSTRAINT ck_checkpoints_epoch CHECK (epoch >= 1),
+        CONSTRAINT ck_checkpoints_location CHECK ((data IS NULL) <> (file_path IS NULL)),
+        CONSTRAINT ck_checkpoints_size_bytes CHECK (size_bytes >= 1),
+        CONSTRAINT "FK_checkpoints_trials_trial_id" FOREIGN KEY (trial_id) REFERENCES trials (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206220732_FreezeThawCheckpoints') THEN
+    ALTER TABLE trials ADD CONSTRAINT ck_trials_status CHECK (status IN ('Pending', 'Running', 'Completed', 'Stopped', 'Failed', 'Paused'));
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206220732_FreezeThawCheckpoints') THEN
+    ALTER TABLE decisions ADD CONSTRAINT ck_decisions_action CHECK (action IN ('Continue', 'Stop', 'Pause'));
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206220732_FreezeThawCheckpoints') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261206220732_FreezeThawCheckpoints', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

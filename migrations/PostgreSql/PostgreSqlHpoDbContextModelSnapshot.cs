@@ -22,6 +22,51 @@ namespace Hpo.Storage.Migrations.PostgreSql
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Hpo.Storage.Model.CheckpointEntity", b =>
+                {
+                    b.Property<long>("TrialId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("trial_id");
+
+                    b.Property<byte[]>("Data")
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("integer")
+                        .HasColumnName("epoch");
+
+                    b.Property<string>("FilePath")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("file_path");
+
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("saved_at");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.HasKey("TrialId");
+
+                    b.ToTable("checkpoints", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_checkpoints_epoch", "epoch >= 1");
+
+                            t.HasCheckConstraint("ck_checkpoints_location", "(data IS NULL) <> (file_path IS NULL)");
+
+                            t.HasCheckConstraint("ck_checkpoints_size_bytes", "size_bytes >= 1");
+                        });
+                });
+
             modelBuilder.Entity("Hpo.Storage.Model.DecisionEntity", b =>
                 {
                     b.Property<long>("TrialId")
@@ -77,7 +122,7 @@ namespace Hpo.Storage.Migrations.PostgreSql
 
                     b.ToTable("decisions", null, t =>
                         {
-                            t.HasCheckConstraint("ck_decisions_action", "action IN ('Continue', 'Stop')");
+                            t.HasCheckConstraint("ck_decisions_action", "action IN ('Continue', 'Stop', 'Pause')");
 
                             t.HasCheckConstraint("ck_decisions_epoch", "epoch >= 1");
 
@@ -333,7 +378,7 @@ namespace Hpo.Storage.Migrations.PostgreSql
 
                             t.HasCheckConstraint("ck_trials_number", "number >= 1");
 
-                            t.HasCheckConstraint("ck_trials_status", "status IN ('Pending', 'Running', 'Completed', 'Stopped', 'Failed')");
+                            t.HasCheckConstraint("ck_trials_status", "status IN ('Pending', 'Running', 'Completed', 'Stopped', 'Failed', 'Paused')");
                         });
                 });
 
@@ -363,6 +408,15 @@ namespace Hpo.Storage.Migrations.PostgreSql
                     b.HasIndex("LastHeartbeat");
 
                     b.ToTable("workers", (string)null);
+                });
+
+            modelBuilder.Entity("Hpo.Storage.Model.CheckpointEntity", b =>
+                {
+                    b.HasOne("Hpo.Storage.Model.TrialEntity", null)
+                        .WithOne()
+                        .HasForeignKey("Hpo.Storage.Model.CheckpointEntity", "TrialId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Hpo.Storage.Model.DecisionEntity", b =>

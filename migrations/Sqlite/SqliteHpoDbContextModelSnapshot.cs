@@ -16,6 +16,51 @@ namespace Hpo.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Hpo.Storage.Model.CheckpointEntity", b =>
+                {
+                    b.Property<long>("TrialId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("trial_id");
+
+                    b.Property<byte[]>("Data")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("data");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("epoch");
+
+                    b.Property<string>("FilePath")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_path");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("saved_at");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size_bytes");
+
+                    b.HasKey("TrialId");
+
+                    b.ToTable("checkpoints", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_checkpoints_epoch", "epoch >= 1");
+
+                            t.HasCheckConstraint("ck_checkpoints_location", "(data IS NULL) <> (file_path IS NULL)");
+
+                            t.HasCheckConstraint("ck_checkpoints_size_bytes", "size_bytes >= 1");
+                        });
+                });
+
             modelBuilder.Entity("Hpo.Storage.Model.DecisionEntity", b =>
                 {
                     b.Property<long>("TrialId")
@@ -71,7 +116,7 @@ namespace Hpo.Storage.Migrations.Sqlite
 
                     b.ToTable("decisions", null, t =>
                         {
-                            t.HasCheckConstraint("ck_decisions_action", "action IN ('Continue', 'Stop')");
+                            t.HasCheckConstraint("ck_decisions_action", "action IN ('Continue', 'Stop', 'Pause')");
 
                             t.HasCheckConstraint("ck_decisions_epoch", "epoch >= 1");
 
@@ -315,7 +360,7 @@ namespace Hpo.Storage.Migrations.Sqlite
 
                             t.HasCheckConstraint("ck_trials_number", "number >= 1");
 
-                            t.HasCheckConstraint("ck_trials_status", "status IN ('Pending', 'Running', 'Completed', 'Stopped', 'Failed')");
+                            t.HasCheckConstraint("ck_trials_status", "status IN ('Pending', 'Running', 'Completed', 'Stopped', 'Failed', 'Paused')");
                         });
                 });
 
@@ -345,6 +390,15 @@ namespace Hpo.Storage.Migrations.Sqlite
                     b.HasIndex("LastHeartbeat");
 
                     b.ToTable("workers", (string)null);
+                });
+
+            modelBuilder.Entity("Hpo.Storage.Model.CheckpointEntity", b =>
+                {
+                    b.HasOne("Hpo.Storage.Model.TrialEntity", null)
+                        .WithOne()
+                        .HasForeignKey("Hpo.Storage.Model.CheckpointEntity", "TrialId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Hpo.Storage.Model.DecisionEntity", b =>

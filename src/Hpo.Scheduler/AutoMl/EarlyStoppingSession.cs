@@ -116,7 +116,11 @@ public sealed class EarlyStoppingSession : IDisposable
             _decisions.Add(record);
         }
 
-        return new EpochDecision(decision.ShouldStop, record);
+        // AutoML's trial model has no pause: a trial runs once and reports one result, and the tuner never hands a
+        // configuration back to continue it. So a pausing policy's Pause ends the AutoML trial here, and its result (the
+        // curve so far, StoppedEarly, the Pause decision) goes to AutoML like a stop; the slot half of the policy
+        // (ISlotPolicy) is not consulted, as AutoML itself chooses what the next trial runs.
+        return new EpochDecision(decision.ShouldStop || decision.ShouldPause, record);
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -64,7 +64,7 @@ public sealed class WorkloadTrialRunner : IEpochTrialRunner
                         stop = decision;
                     }
 
-                    return decision.ShouldStop;
+                    return decision.ShouldStop ? Persistence.DecisionAction.Stop : Persistence.DecisionAction.Continue;
                 },
                 WorkloadFailuresEndTheTrial: false);
             await TrialEpochLoop.RunAsync(run, 1, _metric.MaxEpochs, steps, ct).ConfigureAwait(false);

@@ -24,6 +24,9 @@ internal sealed partial class ExperimentRun
     private readonly ExperimentSpec _spec;
     private readonly MetricSettings _metric;
     private readonly ConcurrentDictionary<long, TrialLease> _leases = new();
+
+    // Paused trials by id (a pausing policy's ISlotPolicy decides when they resume); filled by trial tasks, read by the slot loop.
+    private readonly ConcurrentDictionary<long, TrialRecord> _paused = new();
     private readonly Lock _gate = new();
     private readonly long _started;
     private long _experimentId;
@@ -57,6 +60,8 @@ internal sealed partial class ExperimentRun
 
     public async Task<ExperimentSummary> RunAsync(CancellationToken cancellationToken)
     {
+        TrialCheckpoints.RequireResumable(_workload, _policy);
+        var slots = _policy as ISlotPolicy;
         var experiment = await OpenExperimentAsync(cancellationToken).ConfigureAwait(false);
         _experimentId = experiment.Id;
         if (experiment.Status == ExperimentStatus.Completed)
@@ -92,10 +97,13 @@ internal sealed partial class ExperimentRun
                 case TrialStatus.Failed:
                     _failed++;
                     break;
+                case TrialStatus.Paused:
+                    _paused[t.Id] = t;
+                    break;
             }
         }
 
-        var resumable = new Queue<TrialRecord>(trials.Where(t => !t.IsTerminal).OrderBy(t => t.Number));
+        var resumable = new Queue<TrialRecord>(trials.Where(t => !t.IsTerminal && t.Status != TrialStatus.Paused).OrderBy(t => t.Number));
         int created = trials.Count;
         long capacity = _tuner is IFiniteTuner finite ? finite.Capacity : long.MaxValue;
         using var runCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -107,11 +115,23 @@ internal sealed partial class ExperimentRun
             {
                 while (active.Count < _options.Concurrency)
                 {
+                    bool canStartNew = created < _options.MaxTrials && created < capacity && BudgetLeft() is null;
                     if (resumable.TryDequeue(out var pending))
                     {
                         active.Add(RunTrialAsync(pending, coordinator, modelGate, runCts.Token));
                     }
-                    else if (created < _options.MaxTrials && created < capacity && BudgetLeft() is null)
+                    else if (slots is not null && !_paused.IsEmpty
+                        && await ChooseSlotAsync(slots, coordinator, canStartNew, runCts.Token).ConfigureAwait(false) is var choice
+                        && choice.Action != SlotAction.StartNew)
+                    {
+                        if (choice.Action == SlotAction.Idle || !_paused.TryRemove(choice.ResumeTrialId!.Value, out var paused))
+                        {
+                            break;
+                        }
+
+                        active.Add(RunTrialAsync(paused, coordinator, modelGate, runCts.Token));
+                    }
+                    else if (canStartNew)
                     {
                         var settings = new TrialSettings { TrialId = created + 1, StartedAtUtc = _time.GetUtcNow().UtcDateTime };
                         var parameters = _tuner.Propose(settings);
@@ -127,6 +147,8 @@ internal sealed partial class ExperimentRun
 
                 if (active.Count == 0)
                 {
+                    // Nothing runs and the slot policy resumes nothing more: the trials it left paused end here.
+                    await StopPausedForGoodAsync(_paused.Keys.ToArray(), "the experiment ended while it was paused (no slot resumed it)", runCts.Token).ConfigureAwait(false);
                     break;
                 }
 
@@ -252,7 +274,7 @@ internal sealed partial class ExperimentRun
         IWorkloadRun run;
         try
         {
-            run = await _workload.StartAsync(parameters, SeedMixer.Mix(_options.Seed, trial.Number), resume, cancellationToken).ConfigureAwait(false);
+            run = await TrialCheckpoints.StartOrResumeAsync(_store, _workload, trial.Id, parameters, SeedMixer.Mix(_options.Seed, trial.Number), resume, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -277,7 +299,7 @@ internal sealed partial class ExperimentRun
             async (epoch, value, ct) =>
             {
                 decision = await DecideAsync(trial, lease, coordinator, epoch, value, ct).ConfigureAwait(false);
-                return decision.Action == DecisionAction.Stop;
+                return decision.Action;
             },
             WorkloadFailuresEndTheTrial: true);
         await using (run.ConfigureAwait(false))
@@ -294,10 +316,45 @@ internal sealed partial class ExperimentRun
                 case TrialEpochEnd.StoppedByPolicy:
                     await FinishAsync(trial, lease, TrialStatus.Stopped, decision!.Reason, curve, decision, startedAt, cancellationToken).ConfigureAwait(false);
                     return;
+                case TrialEpochEnd.PausedByPolicy:
+                    await TrialCheckpoints.PauseAsync(_store, lease, run, decision!.Epoch, decision.Reason, cancellationToken).ConfigureAwait(false);
+                    _paused[trial.Id] = trial;
+                    Report(null, trial.Number);
+                    return;
             }
         }
 
         await FinishAsync(trial, lease, TrialStatus.Completed, null, curve, null, startedAt, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Asks the slot policy what a free slot does, and ends the paused trials it gives up on. A choice naming a trial
+    /// that is not paused here (a stale choice) leaves the slot idle.
+    /// </summary>
+    private async Task<SlotChoice> ChooseSlotAsync(ISlotPolicy slots, StoppingCoordinator coordinator, bool canStartNew, CancellationToken cancellationToken)
+    {
+        var context = coordinator.Snapshot();
+        var paused = context.Curves.Where(c => _paused.ContainsKey(c.TrialId)).OrderBy(c => c.Number).ToArray();
+        var choice = slots.ChooseSlot(context, paused, canStartNew, cancellationToken);
+        await StopPausedForGoodAsync(choice.StopForGood, choice.Reason, cancellationToken).ConfigureAwait(false);
+        return choice.Action == SlotAction.StartNew && !canStartNew ? SlotChoice.Idle(choice.Reason) : choice;
+    }
+
+    private async Task StopPausedForGoodAsync(IReadOnlyList<long> trialIds, string reason, CancellationToken cancellationToken)
+    {
+        foreach (long id in trialIds)
+        {
+            if (!_paused.TryRemove(id, out var trial))
+            {
+                continue;
+            }
+
+            await _store.StopPausedTrialAsync(id, reason, cancellationToken).ConfigureAwait(false);
+            var curve = await _store.GetCurvesAsync([id], cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _stopped);
+            _tuner.Update(ToResult(trial, curve[id].Select(o => o.Value).ToArray(), stopped: true, null));
+            Report(null, trial.Number);
+        }
     }
 
     private async Task<DecisionRecord> DecideAsync(TrialRecord trial, TrialLease lease, StoppingCoordinator coordinator, int epoch, double value, CancellationToken cancellationToken)

@@ -9,6 +9,9 @@ internal enum TrialEpochEnd
     /// <summary>The stopping policy said stop after an epoch.</summary>
     StoppedByPolicy,
 
+    /// <summary>A pausing policy said pause after an epoch: the run is still open so its checkpoint can be written.</summary>
+    PausedByPolicy,
+
     /// <summary>A budget was spent before an epoch started (the detail says which).</summary>
     StoppedByBudget,
 

@@ -4,7 +4,7 @@ using Hpo.Scheduler.Workloads;
 namespace Hpo.Scheduler.Experiments;
 
 /// <summary>
-/// The one trial-epoch loop: train an epoch, record the observation, decide, record the decision, stop or continue.
+/// The one trial-epoch loop: train an epoch, record the observation, decide, record the decision, stop, pause or continue.
 /// The in-process run (<see cref="ExperimentRunner"/>), the fleet's <see cref="TrialExecutor"/> and the AutoML runner
 /// (<see cref="AutoMl.WorkloadTrialRunner"/>) all train through it; what differs between them (budgets, where values
 /// and decisions are recorded, how a failure is handled) comes in as <see cref="TrialEpochSteps"/>.
@@ -37,9 +37,13 @@ internal static class TrialEpochLoop
             }
 
             value = await steps.RecordAsync(epoch, value, cancellationToken).ConfigureAwait(false);
-            if (await steps.DecideAsync(epoch, value, cancellationToken).ConfigureAwait(false))
+            switch (await steps.DecideAsync(epoch, value, cancellationToken).ConfigureAwait(false))
             {
-                return new TrialEpochOutcome(TrialEpochEnd.StoppedByPolicy, null);
+                case Persistence.DecisionAction.Stop:
+                    return new TrialEpochOutcome(TrialEpochEnd.StoppedByPolicy, null);
+                case Persistence.DecisionAction.Pause:
+                    // The run stays alive: the caller writes its checkpoint (TrialCheckpoints.PauseAsync) before disposing it.
+                    return new TrialEpochOutcome(TrialEpochEnd.PausedByPolicy, null);
             }
         }
 

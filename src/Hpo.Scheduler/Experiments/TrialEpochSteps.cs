@@ -6,7 +6,7 @@ namespace Hpo.Scheduler.Experiments;
 /// </summary>
 /// <param name="BudgetSpent">Before an epoch: the reason a budget is spent (the trial stops), or null to train it.</param>
 /// <param name="RecordAsync">After an epoch: records the value and returns the value as recorded.</param>
-/// <param name="DecideAsync">After recording: decides (and records the decision); true stops the trial.</param>
+/// <param name="DecideAsync">After recording: decides (and records the decision); Stop ends the trial, Pause ends this slice of it (a pausing policy).</param>
 /// <param name="WorkloadFailuresEndTheTrial">
 /// True: an exception from the workload or a non-finite value ends the loop as <see cref="TrialEpochEnd.Failed"/>
 /// (the stored runs record a failed trial); false: the exception propagates and the value goes to the steps as it is
@@ -15,5 +15,5 @@ namespace Hpo.Scheduler.Experiments;
 internal sealed record TrialEpochSteps(
     Func<string?> BudgetSpent,
     Func<int, double, CancellationToken, Task<double>> RecordAsync,
-    Func<int, double, CancellationToken, Task<bool>> DecideAsync,
+    Func<int, double, CancellationToken, Task<Persistence.DecisionAction>> DecideAsync,
     bool WorkloadFailuresEndTheTrial);

@@ -225,7 +225,7 @@ public sealed partial class TrialExecutor
                 throw new HpoValidationException($"Field 'Direction' is {metric.Direction}, but workload '{workload.Name}' reports {workload.MetricName} where {(workload.HigherIsBetter ? "higher" : "lower")} is better.");
             }
 
-            run = await workload.StartAsync(TrialParameters.FromJson(trial.ParametersJson), SeedMixer.Mix(settings.Seed, trial.Number), done, cancellationToken).ConfigureAwait(false);
+            run = await TrialCheckpoints.StartOrResumeAsync(_store, workload, trial.Id, TrialParameters.FromJson(trial.ParametersJson), SeedMixer.Mix(settings.Seed, trial.Number), done, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -258,7 +258,7 @@ public sealed partial class TrialExecutor
             {
                 (decision, totalEpochs) = await DecideAsync(decider, trial, lease, curve, ct).ConfigureAwait(false);
                 await _store.HeartbeatAsync(lease, ct).ConfigureAwait(false);
-                return decision.Action == DecisionAction.Stop;
+                return decision.Action;
             },
             WorkloadFailuresEndTheTrial: true);
         await using (run.ConfigureAwait(false))
@@ -272,6 +272,9 @@ public sealed partial class TrialExecutor
                     return await FinishAsync(trial, lease, TrialStatus.Stopped, outcome.Detail, progress, cancellationToken).ConfigureAwait(false);
                 case TrialEpochEnd.StoppedByPolicy:
                     return await FinishAsync(trial, lease, TrialStatus.Stopped, decision!.Reason, progress, cancellationToken).ConfigureAwait(false);
+                case TrialEpochEnd.PausedByPolicy:
+                    await TrialCheckpoints.PauseAsync(_store, lease, run, decision!.Epoch, decision.Reason, cancellationToken).ConfigureAwait(false);
+                    return new TrialExecution(trial.Id, trial.ExperimentId, TrialOutcome.Paused, lease.Attempt, progress.Epochs, decision.Reason);
             }
         }
 

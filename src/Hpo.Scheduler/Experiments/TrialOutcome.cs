@@ -9,6 +9,9 @@ public enum TrialOutcome
     /// <summary>The stopping policy (or a spent budget) ended it; the trial is Stopped.</summary>
     Stopped,
 
+    /// <summary>A pausing policy froze it after an epoch; the trial is Paused with its checkpoint, and its next slice is a new execution on any worker.</summary>
+    Paused,
+
     /// <summary>The workload failed on the final attempt; the trial is Failed with the error kept.</summary>
     Failed,
 

@@ -38,12 +38,33 @@ public interface IExperimentStore
     Task<TrialRecord?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Claims a trial for <paramref name="workerId"/>: a pending trial, or a running one whose lease
-    /// has expired (its heartbeat is older than <paramref name="leaseDuration"/>). Issues a new token and
+    /// Claims a trial for <paramref name="workerId"/>: a pending or paused trial (a paused one resumes after its last
+    /// epoch), or a running one whose lease has expired (its heartbeat is older than <paramref name="leaseDuration"/>). Issues a new token and
     /// increments the attempt; any earlier lease becomes stale. Throws <see cref="TrialStateException"/>
     /// when the trial is terminal or held by a live lease.
     /// </summary>
     Task<TrialLease> ClaimTrialAsync(long trialId, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Freezes a running trial after <paramref name="epoch"/> (which must be its last recorded epoch) under its lease, in
+    /// one transaction: the checkpoint is stored (replacing an earlier one), the trial becomes
+    /// <see cref="TrialStatus.Paused"/> and the lease is released, so any worker may claim it later and resume
+    /// (<see cref="TrialLease.ResumeFromEpoch"/> is then <paramref name="epoch"/>). Idempotent for the same lease and
+    /// epoch. A checkpoint over the store's size limit is <see cref="HpoValidationException"/> naming the trial, the size
+    /// and the limit, and nothing is written.
+    /// </summary>
+    Task PauseTrialAsync(TrialLease lease, int epoch, ReadOnlyMemory<byte> checkpoint, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The checkpoint of a paused (or resumed) trial, or null when it has none.</summary>
+    Task<TrialCheckpoint?> GetCheckpointAsync(long trialId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends a <see cref="TrialStatus.Paused"/> trial for good as <see cref="TrialStatus.Stopped"/> with
+    /// <paramref name="reason"/> (no lease: nobody holds a paused trial). Idempotent: a trial already stopped is left as
+    /// it is; any other status is <see cref="TrialStateException"/>. Paused trials are listed by
+    /// <see cref="ListTrialsAsync"/> with <see cref="TrialStatus.Paused"/>.
+    /// </summary>
+    Task StopPausedTrialAsync(long trialId, string reason, CancellationToken cancellationToken = default);
 
     /// <summary>Renews a lease. Throws <see cref="StaleLeaseException"/> when it is no longer current.</summary>
     Task HeartbeatAsync(TrialLease lease, CancellationToken cancellationToken = default);

@@ -180,6 +180,11 @@ public sealed class InMemoryExperimentStore : IExperimentStore
                 throw new TrialStateException($"Trial {trialId} is held by worker '{t.WorkerId}' under a live lease (last heartbeat {t.LastHeartbeat:O}).");
             }
 
+            if (t.Status == TrialStatus.Paused)
+            {
+                t.StopReason = null;
+            }
+
             t.Status = TrialStatus.Running;
             t.Attempt++;
             t.LeaseToken = Guid.NewGuid();
@@ -189,6 +194,81 @@ public sealed class InMemoryExperimentStore : IExperimentStore
             t.StartedAt ??= now;
             return Task.FromResult(new TrialLease(t.Id, t.LeaseToken.Value, t.Attempt, workerId, t.LastEpoch));
         }
+    }
+
+    /// <inheritdoc />
+    public Task PauseTrialAsync(TrialLease lease, int epoch, ReadOnlyMemory<byte> checkpoint, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(lease);
+        if (checkpoint.IsEmpty)
+        {
+            throw new HpoValidationException($"Field 'checkpoint' of trial {lease.TrialId} is empty; a paused trial needs the state to resume from.");
+        }
+
+        lock (_gate)
+        {
+            var t = RequireTrial(lease.TrialId);
+            ValidateEpoch(t, epoch);
+            if (t.Status == TrialStatus.Paused && t.LastLeaseToken == lease.Token && t.Checkpoint?.Epoch == epoch)
+            {
+                return Task.CompletedTask;
+            }
+
+            RequireLease(lease);
+            if (epoch != t.LastEpoch)
+            {
+                throw new HpoValidationException($"Field 'epoch' is {epoch}; trial {t.Id} has recorded epochs up to {t.LastEpoch}, and a checkpoint is taken after the last one.");
+            }
+
+            t.Checkpoint = new TrialCheckpoint(t.Id, epoch, checkpoint.ToArray(), _time.GetUtcNow());
+            t.Status = TrialStatus.Paused;
+            t.LeaseToken = null;
+            t.StopReason = reason;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<TrialCheckpoint?> GetCheckpointAsync(long trialId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var stored = RequireTrial(trialId).Checkpoint;
+            return Task.FromResult(stored is null ? null : stored with { Data = stored.Data.ToArray() });
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StopPausedTrialAsync(long trialId, string reason, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new HpoValidationException("Field 'reason' is empty; say why the paused trial ends.");
+        }
+
+        lock (_gate)
+        {
+            var t = RequireTrial(trialId);
+            if (t.Status == TrialStatus.Stopped)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (t.Status != TrialStatus.Paused)
+            {
+                throw new TrialStateException($"Trial {trialId} is {t.Status}; only a paused trial can be stopped for good without its lease.");
+            }
+
+            t.Status = TrialStatus.Stopped;
+            t.FinishedAt = _time.GetUtcNow();
+            t.StopReason = reason;
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -598,6 +678,11 @@ public sealed class InMemoryExperimentStore : IExperimentStore
             throw new TrialStateException($"Trial {t.Id} has already ended ({t.Status}); nothing was written.");
         }
 
+        if (t.Status == TrialStatus.Paused && t.LastLeaseToken == lease.Token)
+        {
+            throw new TrialStateException($"Trial {t.Id} is Paused; its lease was released when it paused, and nothing was written.");
+        }
+
         throw new StaleLeaseException($"The lease of attempt {lease.Attempt} on trial {t.Id} is no longer current (the trial is {t.Status}, attempt {t.Attempt}); nothing was written.");
     }
 
@@ -645,6 +730,8 @@ public sealed class InMemoryExperimentStore : IExperimentStore
         public SortedDictionary<int, ObservationRecord> Curve { get; } = [];
 
         public SortedDictionary<int, DecisionRecord> Decisions { get; } = [];
+
+        public TrialCheckpoint? Checkpoint { get; set; }
 
         public bool IsTerminal => Status is TrialStatus.Completed or TrialStatus.Stopped or TrialStatus.Failed;
 

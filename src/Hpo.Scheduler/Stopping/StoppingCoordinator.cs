@@ -55,6 +55,15 @@ public sealed class StoppingCoordinator : IDisposable
         }
     }
 
+    /// <summary>What a policy would see now: every trial's curve and the best value (for <see cref="ISlotPolicy.ChooseSlot"/>).</summary>
+    public StoppingContext Snapshot()
+    {
+        lock (_gate)
+        {
+            return new StoppingContext(_metric, _curves.Values.Select(c => c.Snapshot()).ToArray(), _best);
+        }
+    }
+
     /// <summary>Loads a curve recorded earlier (on resume), so that decisions see it.</summary>
     /// <exception cref="ArgumentException">The trial already has a different curve here.</exception>
     public void Load(long trialId, int number, IReadOnlyList<double> values)

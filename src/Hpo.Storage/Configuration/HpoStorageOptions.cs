@@ -59,4 +59,20 @@ public sealed class HpoStorageOptions
 
     /// <summary>The most trials one curve read may ask for. Default 10,000.</summary>
     public int MaxCurveTrials { get; set; } = 10_000;
+
+    /// <summary>
+    /// The largest checkpoint a paused trial may store, in bytes (1 KiB–1 GiB; PostgreSQL's bytea holds at most 1 GB). A
+    /// larger one is refused with an error naming the trial, its size and this limit, and nothing is written. Default 256 MiB.
+    /// </summary>
+    public long MaxCheckpointBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// A folder for large checkpoints, or null (the default) to keep every checkpoint in the database (PostgreSQL bytea,
+    /// SQLite blob). With a folder, checkpoints over <see cref="CheckpointInlineBytes"/> are written there as files and
+    /// the database keeps their path, size and SHA-256; a fleet's workers must all see the folder at the same path.
+    /// </summary>
+    public string? CheckpointFolder { get; set; }
+
+    /// <summary>With <see cref="CheckpointFolder"/> set, the largest checkpoint kept in the database, in bytes. Default 1 MiB.</summary>
+    public long CheckpointInlineBytes { get; set; } = 1024 * 1024;
 }

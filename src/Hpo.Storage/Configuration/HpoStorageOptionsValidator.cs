@@ -43,6 +43,9 @@ public sealed class HpoStorageOptionsValidator : IValidateOptions<HpoStorageOpti
         Check(failures, options.MaxEpochsLimit is >= 1 and <= 10_000_000, nameof(HpoStorageOptions.MaxEpochsLimit), "must be 1–10,000,000");
         Check(failures, options.MaxPageSize is >= 1 and <= 100_000, nameof(HpoStorageOptions.MaxPageSize), "must be 1–100,000");
         Check(failures, options.MaxCurveTrials is >= 1 and <= 1_000_000, nameof(HpoStorageOptions.MaxCurveTrials), "must be 1–1,000,000");
+        Check(failures, options.MaxCheckpointBytes is >= 1024 and <= 1024L * 1024 * 1024, nameof(HpoStorageOptions.MaxCheckpointBytes), "must be 1 KiB–1 GiB");
+        Check(failures, options.CheckpointInlineBytes >= 0 && options.CheckpointInlineBytes <= options.MaxCheckpointBytes, nameof(HpoStorageOptions.CheckpointInlineBytes), "must be ≥ 0 and ≤ MaxCheckpointBytes");
+        Check(failures, options.CheckpointFolder is null || !string.IsNullOrWhiteSpace(options.CheckpointFolder), nameof(HpoStorageOptions.CheckpointFolder), "must be null or a folder path");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

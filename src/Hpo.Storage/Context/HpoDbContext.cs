@@ -21,6 +21,8 @@ internal abstract class HpoDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<WorkerEntity> Workers => Set<WorkerEntity>();
 
+    public DbSet<CheckpointEntity> Checkpoints => Set<CheckpointEntity>();
+
     protected abstract ModelDialect Dialect { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -30,6 +32,7 @@ internal abstract class HpoDbContext(DbContextOptions options) : DbContext(optio
         modelBuilder.ApplyConfiguration(new ObservationEntityConfiguration(Dialect));
         modelBuilder.ApplyConfiguration(new DecisionEntityConfiguration(Dialect));
         modelBuilder.ApplyConfiguration(new WorkerEntityConfiguration());
+        modelBuilder.ApplyConfiguration(new CheckpointEntityConfiguration());
 
         // snake_case columns: operators query these tables by hand (psql, sqlite3) and the store's SQL reads
         // better without quoted identifiers.

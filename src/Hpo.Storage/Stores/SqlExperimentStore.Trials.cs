@@ -90,11 +90,12 @@ internal sealed partial class SqlExperimentStore
                 $"""
                 UPDATE trials
                 SET status = @running, attempt = attempt + 1, lease_token = @token, worker_id = @worker,
-                    last_heartbeat = @now, started_at = COALESCE(started_at, @now)
-                WHERE id = @id AND (status = @pending OR (status = @running AND (last_heartbeat IS NULL OR last_heartbeat < @expired)))
+                    last_heartbeat = @now, started_at = COALESCE(started_at, @now),
+                    stop_reason = CASE WHEN status = @paused THEN NULL ELSE stop_reason END
+                WHERE id = @id AND (status = @pending OR status = @paused OR (status = @running AND (last_heartbeat IS NULL OR last_heartbeat < @expired)))
                 RETURNING {TrialColumns}
                 """)
-                .With("running", TrialStatus.Running).With("pending", TrialStatus.Pending).With("token", s.Dialect.Token(token))
+                .With("running", TrialStatus.Running).With("pending", TrialStatus.Pending).With("paused", TrialStatus.Paused).With("token", s.Dialect.Token(token))
                 .With("worker", workerId).With("now", s.Dialect.Time(now)).With("expired", s.Dialect.Time(now - leaseDuration)).With("id", trialId);
             return await ReadSingleAsync(update, ReadTrial, ct);
         }, cancellationToken);

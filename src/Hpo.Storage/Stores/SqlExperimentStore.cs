@@ -30,6 +30,7 @@ internal sealed partial class SqlExperimentStore : IExperimentStore
     private readonly IParameterValidator _parameterValidator;
     private readonly TimeProvider _time;
     private readonly InputValidator _validate;
+    private readonly HpoStorageOptions _options;
 
     public SqlExperimentStore(StoreExecutor executor, IParameterValidator parameterValidator, TimeProvider time, IOptions<HpoStorageOptions> options)
     {
@@ -38,6 +39,7 @@ internal sealed partial class SqlExperimentStore : IExperimentStore
         _parameterValidator = parameterValidator;
         _time = time;
         _validate = new InputValidator(options.Value);
+        _options = options.Value;
     }
 
     private SqlDialect Dialect => _executor.Dialect;

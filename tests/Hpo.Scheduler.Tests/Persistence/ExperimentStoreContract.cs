@@ -508,4 +508,75 @@ public abstract class ExperimentStoreContract
         var e = await store.CreateExperimentAsync(Spec());
         return (store, await store.CreateTrialAsync(e.Id, Params));
     }
+
+    [Fact]
+    public async Task PauseTrial_AfterLastEpoch_PausedThenClaimedResumesAfterThatEpoch()
+    {
+        var store = await CreateStoreAsync(Time);
+        var e = await store.CreateExperimentAsync(Spec());
+        var t = await store.CreateTrialAsync(e.Id, Params);
+        var lease = await store.ClaimTrialAsync(t.Id, "w1", Lease);
+        await store.RecordObservationsAsync(lease, [(1, 0.5), (2, 0.6)]);
+
+        await store.PauseTrialAsync(lease, 2, new byte[] { 1, 2, 3 }, "rung 1");
+        await store.PauseTrialAsync(lease, 2, new byte[] { 1, 2, 3 }, "rung 1");
+
+        var paused = await store.GetTrialAsync(t.Id);
+        Assert.Equal(TrialStatus.Paused, paused!.Status);
+        Assert.Null(paused.LeaseToken);
+        Assert.Equal([t.Id], (await store.ListTrialsAsync(e.Id, status: TrialStatus.Paused)).Items.Select(x => x.Id));
+        await Assert.ThrowsAsync<TrialStateException>(() => store.RecordObservationAsync(lease, 3, 0.7));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                return await store.ClaimTrialAsync(t.Id, $"w{i + 2}", Lease);
+            }
+            catch (TrialStateException)
+            {
+                return null;
+            }
+        })));
+        var resumed = Assert.Single(claims, c => c is not null)!;
+        Assert.Equal(2, resumed.ResumeFromEpoch);
+        Assert.Equal(new byte[] { 1, 2, 3 }, (await store.GetCheckpointAsync(t.Id))!.Data);
+        Assert.Equal(RecordOutcome.Inserted, await store.RecordObservationAsync(resumed, 3, 0.7));
+    }
+
+    [Fact]
+    public async Task PauseTrial_EpochNotLastOrEmptyCheckpoint_ValidationAndStillRunning()
+    {
+        var store = await CreateStoreAsync(Time);
+        var e = await store.CreateExperimentAsync(Spec());
+        var t = await store.CreateTrialAsync(e.Id, Params);
+        var lease = await store.ClaimTrialAsync(t.Id, "w1", Lease);
+        await store.RecordObservationsAsync(lease, [(1, 0.5), (2, 0.6)]);
+
+        await Assert.ThrowsAsync<HpoValidationException>(() => store.PauseTrialAsync(lease, 1, new byte[] { 1 }));
+        await Assert.ThrowsAsync<HpoValidationException>(() => store.PauseTrialAsync(lease, 2, ReadOnlyMemory<byte>.Empty));
+
+        Assert.Equal(TrialStatus.Running, (await store.GetTrialAsync(t.Id))!.Status);
+        Assert.Null(await store.GetCheckpointAsync(t.Id));
+    }
+
+    [Fact]
+    public async Task StopPausedTrial_PausedThenRunning_StoppedForGoodElseTrialState()
+    {
+        var store = await CreateStoreAsync(Time);
+        var e = await store.CreateExperimentAsync(Spec());
+        var t = await store.CreateTrialAsync(e.Id, Params);
+        var lease = await store.ClaimTrialAsync(t.Id, "w1", Lease);
+        await store.RecordObservationAsync(lease, 1, 0.5);
+        var other = await store.ClaimTrialAsync((await store.CreateTrialAsync(e.Id, Params)).Id, "w2", Lease);
+        await store.PauseTrialAsync(lease, 1, new byte[] { 9 });
+
+        await store.StopPausedTrialAsync(t.Id, "hopeless");
+        await store.StopPausedTrialAsync(t.Id, "hopeless");
+
+        var stopped = await store.GetTrialAsync(t.Id);
+        Assert.Equal(TrialStatus.Stopped, stopped!.Status);
+        Assert.Equal("hopeless", stopped.StopReason);
+        await Assert.ThrowsAsync<TrialStateException>(() => store.StopPausedTrialAsync(other.TrialId, "no"));
+        await Assert.ThrowsAsync<TrialStateException>(() => store.ClaimTrialAsync(t.Id, "w3", Lease));
+    }
 }

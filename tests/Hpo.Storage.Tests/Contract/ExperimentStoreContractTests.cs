@@ -12,7 +12,15 @@ public abstract partial class ExperimentStoreContractTests : IAsyncLifetime
 {
     protected const string SearchSpace = """{"lr": {"type": "float", "low": 0.0001, "high": 1, "log": true}, "layers": {"type": "int", "low": 1, "high": 8}, "optimizer": {"type": "categorical", "choices": ["sgd", "adam"]}}""";
 
+    /// <summary>Checkpoint settings every engine runs the contract with: small limits, so the tests stay small.</summary>
+    protected const long MaxCheckpointBytes = 64 * 1024;
+
+    protected const long CheckpointInlineBytes = 4 * 1024;
+
     private StoreHarness? _harness;
+
+    /// <summary>This test's checkpoint folder (checkpoints over <see cref="CheckpointInlineBytes"/> go there).</summary>
+    protected string CheckpointFolder { get; } = Path.Combine(Path.GetTempPath(), "hpo-checkpoint-tests", Guid.NewGuid().ToString("N"));
 
     protected StoreHarness Harness => _harness ?? throw new InvalidOperationException("Not initialised.");
 
@@ -28,6 +36,19 @@ public abstract partial class ExperimentStoreContractTests : IAsyncLifetime
         }
 
         await DropDatabaseAsync();
+        if (Directory.Exists(CheckpointFolder))
+        {
+            Directory.Delete(CheckpointFolder, recursive: true);
+        }
+    }
+
+    /// <summary>The storage options every derived class passes to <see cref="StoreHarness.CreateAsync"/>.</summary>
+    protected void ConfigureStorage(Hpo.Storage.Configuration.HpoStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.MaxCheckpointBytes = MaxCheckpointBytes;
+        options.CheckpointInlineBytes = CheckpointInlineBytes;
+        options.CheckpointFolder = CheckpointFolder;
     }
 
     /// <summary>Creates an empty database for one test and returns a migrated harness on it.</summary>

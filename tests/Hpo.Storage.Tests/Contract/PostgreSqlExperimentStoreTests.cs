@@ -16,7 +16,7 @@ public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTest
     protected override async Task<StoreHarness> CreateHarnessAsync()
     {
         _database = await PostgresTestDatabase.CreateAsync();
-        return await StoreHarness.CreateAsync(_database.ConnectionString);
+        return await StoreHarness.CreateAsync(_database.ConnectionString, ConfigureStorage);
     }
 
     protected override async Task DropDatabaseAsync()

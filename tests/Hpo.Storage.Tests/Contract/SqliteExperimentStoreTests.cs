@@ -8,7 +8,7 @@ public sealed class SqliteExperimentStoreTests : ExperimentStoreContractTests
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "hpo-storage-tests", Guid.NewGuid().ToString("N"));
 
-    protected override Task<StoreHarness> CreateHarnessAsync() => StoreHarness.CreateAsync(Path.Combine(_folder, "hpo.db"));
+    protected override Task<StoreHarness> CreateHarnessAsync() => StoreHarness.CreateAsync(Path.Combine(_folder, "hpo.db"), ConfigureStorage);
 
     protected override Task DropDatabaseAsync()
     {

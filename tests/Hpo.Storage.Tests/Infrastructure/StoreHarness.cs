@@ -77,7 +77,7 @@ public sealed class StoreHarness : IAsyncDisposable
     public async Task<string> SnapshotAsync()
     {
         var parts = new List<string>();
-        foreach (string table in new[] { "experiments", "trials", "observations", "decisions", "workers" })
+        foreach (string table in new[] { "experiments", "trials", "observations", "decisions", "workers", "checkpoints" })
         {
             parts.Add($"{table}={await ScalarAsync($"SELECT COUNT(*) FROM {table}")}");
         }

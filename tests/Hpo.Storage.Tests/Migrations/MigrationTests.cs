@@ -14,10 +14,10 @@ namespace Hpo.Storage.Tests.Migrations;
 
 public sealed class MigrationTests : IDisposable
 {
-    private static readonly string[] Tables = ["decisions", "experiments", "observations", "trials", "workers"];
+    private static readonly string[] Tables = ["checkpoints", "decisions", "experiments", "observations", "trials", "workers"];
 
     // Every migration, oldest first, as an empty database gets them.
-    private static readonly string[] AllMigrations = ["InitialSchema", "FleetModelAndChangeFeed"];
+    private static readonly string[] AllMigrations = ["InitialSchema", "FleetModelAndChangeFeed", "FreezeThawCheckpoints"];
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "hpo-migration-tests", Guid.NewGuid().ToString("N"));
 

@@ -85,6 +85,22 @@ internal abstract class EpochRun : IWorkloadRun
         _completedEpochs = epochs;
     }
 
+    /// <summary>Marks a run restored from a checkpoint as having trained <paramref name="epochs"/> epochs.</summary>
+    internal void RestoredAfter(int epochs) => _completedEpochs = epochs;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> between epochs, exclusively (no epoch trains meanwhile), on a pool thread: writing or
+    /// reading a checkpoint.
+    /// </summary>
+    internal Task BetweenEpochsAsync(Action<CancellationToken> work, CancellationToken cancellationToken) =>
+        RunExclusiveAsync(
+            ct =>
+            {
+                work(ct);
+                return 0.0;
+            },
+            cancellationToken);
+
     /// <summary>One pass of training; called on a pool thread, never concurrently.</summary>
     protected abstract void TrainEpoch(CancellationToken cancellationToken);
 

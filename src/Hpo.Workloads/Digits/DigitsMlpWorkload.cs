@@ -13,9 +13,11 @@ namespace Hpo.Workloads.Digits;
 /// Deterministic per seed: the run's own generator seeds the weights, the shuffling and dropout, and each
 /// run trains on one libtorch thread (<see cref="DigitsMlpOptions.TorchThreads"/>). A run that resumes
 /// after epoch k re-trains epochs 1..k silently (well under a second each), which continues the
-/// uninterrupted curve exactly, on any worker, with no checkpoint to store.
+/// uninterrupted curve exactly, on any worker, with no checkpoint to store. A trial paused by a pausing policy
+/// resumes from its checkpoint instead (weights, optimiser state and the generator's state; <see cref="ResumeAsync"/>),
+/// which continues the curve exactly too, without the replay.
 /// </remarks>
-public sealed class DigitsMlpWorkload : IWorkload
+public sealed class DigitsMlpWorkload : IResumableWorkload
 {
     /// <summary>The registry type name.</summary>
     public const string TypeName = "digits-mlp";
@@ -100,12 +102,41 @@ public sealed class DigitsMlpWorkload : IWorkload
             {
                 var split = _split.Value;
                 TorchRuntime.EnsureLoaded();
-                return new DigitsMlpRun(split, hyperparameters, seed, _options.TorchThreads);
+                return new DigitsMlpRun(split, hyperparameters, CheckpointHeader.Fingerprint(parameters), seed, _options.TorchThreads);
             },
             cancellationToken).ConfigureAwait(false);
         try
         {
             await run.ReplayAsync(resumeAfterEpoch, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await run.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return run;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidDataException">The checkpoint is another workload's, configuration's or epoch's, or corrupt.</exception>
+    public async Task<IResumableWorkloadRun> ResumeAsync(TrialParameters parameters, int seed, int epoch, Stream checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        var hyperparameters = DigitsMlpHyperparameters.FromParameters(parameters);
+        var run = await Task.Run(
+            () =>
+            {
+                var split = _split.Value;
+                TorchRuntime.EnsureLoaded();
+                return new DigitsMlpRun(split, hyperparameters, CheckpointHeader.Fingerprint(parameters), seed, _options.TorchThreads);
+            },
+            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await run.LoadCheckpointAsync(checkpoint, epoch, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -1,7 +1,7 @@
 namespace Hpo.Workloads.LcBench;
 
 /// <summary>One configuration's precomputed surrogate curve, served epoch by epoch.</summary>
-internal sealed class LcBenchRun(double[] curve, int resumeAfterEpoch) : IWorkloadRun
+internal sealed class LcBenchRun(string workload, string fingerprint, double[] curve, int resumeAfterEpoch) : IResumableWorkloadRun
 {
     private int _last = resumeAfterEpoch;
 
@@ -20,6 +20,15 @@ internal sealed class LcBenchRun(double[] curve, int resumeAfterEpoch) : IWorklo
 
         _last = epoch;
         return Task.FromResult(curve[epoch - 1]);
+    }
+
+    public Task SaveCheckpointAsync(Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var writer = new BinaryWriter(destination, System.Text.Encoding.UTF8, leaveOpen: true);
+        CheckpointHeader.Write(writer, workload, fingerprint, _last);
+        return Task.CompletedTask;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -5,9 +5,10 @@ namespace Hpo.Workloads.LcBench;
 /// <summary>
 /// LCBench as a workload: "training" a configuration serves its surrogate curve (val_accuracy / 100,
 /// 52 epochs) one epoch per call. The whole curve is computed in one ONNX call at
-/// <see cref="StartAsync"/>; the surrogate is deterministic, so the seed does not change it.
+/// <see cref="StartAsync"/>; the surrogate is deterministic, so the seed does not change it. Resumable: its
+/// checkpoint is its position (the epoch), as the curve is recomputed from the configuration.
 /// </summary>
-public sealed class LcBenchWorkload : IWorkload, IDisposable
+public sealed class LcBenchWorkload : IResumableWorkload, IDisposable
 {
     private readonly LcBenchSurrogate _surrogate;
     private readonly bool _ownsSurrogate;
@@ -97,7 +98,21 @@ public sealed class LcBenchWorkload : IWorkload, IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(resumeAfterEpoch, LcBenchSurrogate.Epochs);
         cancellationToken.ThrowIfCancellationRequested();
         var curve = _surrogate.PredictCurves(TaskId, [parameters])[0];
-        return Task.FromResult<IWorkloadRun>(new LcBenchRun(curve, resumeAfterEpoch));
+        return Task.FromResult<IWorkloadRun>(new LcBenchRun(Name, CheckpointHeader.Fingerprint(parameters), curve, resumeAfterEpoch));
+    }
+
+    /// <inheritdoc />
+    public async Task<IResumableWorkloadRun> ResumeAsync(TrialParameters parameters, int seed, int epoch, Stream checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        using (var reader = new BinaryReader(checkpoint, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            CheckpointHeader.Read(reader, Name, CheckpointHeader.Fingerprint(parameters), epoch);
+        }
+
+        return (IResumableWorkloadRun)await StartAsync(parameters, seed, epoch, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -17,6 +17,7 @@ namespace Hpo.Scheduler.Stopping;
 /// <code>
 /// {"type":"lcpfn","delta":0.05,"minEpochs":2,"horizon":"final"}
 /// {"type":"asha","eta":3,"minResource":1}
+/// {"type":"asha-promote","eta":3,"minResource":1}
 /// {"type":"hyperband","eta":3,"minResource":1,"brackets":4}
 /// {"type":"median","minEpochs":5,"minTrials":5}
 /// {"type":"percentile","percentile":25,"minEpochs":5,"minTrials":5}
@@ -75,6 +76,12 @@ public sealed class StoppingPolicyFactory
                 asha.Eta = s.OptionalInt("eta", 2, int.MaxValue) ?? asha.Eta;
                 asha.MinResource = s.OptionalInt("minResource", 1, int.MaxValue) ?? asha.MinResource;
                 return new AshaStoppingPolicy(asha);
+            case "asha-promote":
+                s.AllowOnly("type", "eta", "minResource");
+                var promote = new AshaOptions();
+                promote.Eta = s.OptionalInt("eta", 2, int.MaxValue) ?? promote.Eta;
+                promote.MinResource = s.OptionalInt("minResource", 1, int.MaxValue) ?? promote.MinResource;
+                return new AshaPromoteStoppingPolicy(promote);
             case "hyperband":
                 s.AllowOnly("type", "eta", "minResource", "brackets");
                 var hb = new HyperbandOptions();
@@ -106,7 +113,7 @@ public sealed class StoppingPolicyFactory
                 s.AllowOnly("type");
                 return new NoStoppingPolicy();
             default:
-                throw new HpoValidationException($"Policy field 'type' is '{type}'; expected lcpfn, asha, hyperband, median, percentile, patience, threshold or none.");
+                throw new HpoValidationException($"Policy field 'type' is '{type}'; expected lcpfn, asha, asha-promote, hyperband, median, percentile, patience, threshold or none.");
         }
     }
 }

@@ -40,7 +40,9 @@ public sealed class BenchmarkPolicy
     /// <summary>
     /// Parses a comma-separated list: <c>lcpfn</c>, <c>lcpfn:δ</c>, <c>lcpfn-remaining</c>,
     /// <c>lcpfn-remaining:δ</c> (the rule over every remaining epoch), <c>patience:K</c>, <c>none</c>, <c>oracle</c>,
-    /// <c>asha</c>, <c>hyperband</c>, <c>median</c>, <c>percentile:P</c>.
+    /// <c>asha</c>, <c>asha-promote</c>, <c>hyperband</c>, <c>median</c>, <c>percentile:P</c>, <c>freeze-thaw</c> and
+    /// <c>freeze-thaw:FIELD=VALUE;FIELD=VALUE</c> (fields of the <c>freeze-thaw</c> policy's JSON settings, lists
+    /// separated by <c>/</c>, e.g. <c>freeze-thaw:acquisition=population;rungs=1/2/4/8/16/32</c>).
     /// </summary>
     /// <param name="text">The list.</param>
     /// <param name="delta">δ of a plain <c>lcpfn</c>.</param>
@@ -71,7 +73,7 @@ public sealed class BenchmarkPolicy
 
     /// <summary>Whether any policy of the list <paramref name="text"/> needs the LC-PFN.</summary>
     public static bool NeedsPredictor(string text) =>
-        !string.IsNullOrWhiteSpace(text) && text.Split(',', StringSplitOptions.TrimEntries).Any(p => p.Split(':', 2, StringSplitOptions.TrimEntries)[0] is "lcpfn" or "lcpfn-remaining");
+        !string.IsNullOrWhiteSpace(text) && text.Split(',', StringSplitOptions.TrimEntries).Any(p => p.Split(':', 2, StringSplitOptions.TrimEntries)[0] is "lcpfn" or "lcpfn-remaining" or "freeze-thaw");
 
     private static BenchmarkPolicy ParseOne(string item, double delta, StoppingPolicyFactory factory, ICurvePredictor? predictor)
     {
@@ -98,18 +100,45 @@ public sealed class BenchmarkPolicy
                 case "percentile":
                     double p = argument is null ? throw new ArgumentException($"--policy: '{item}' needs the percentile, e.g. percentile:25.") : ParseDouble(argument, item);
                     return new BenchmarkPolicy(string.Create(CultureInfo.InvariantCulture, $"percentile({p:G4})"), factory.Create(string.Create(CultureInfo.InvariantCulture, $$"""{"type":"percentile","percentile":{{p:R}}}""")));
-                case "none" or "asha" or "hyperband" or "median" when argument is null:
+                case "freeze-thaw":
+                    if (predictor is null)
+                    {
+                        throw new ArgumentException($"--policy: {kind} needs an LC-PFN model (--model).");
+                    }
+
+                    return new BenchmarkPolicy(argument is null ? kind : $"{kind}({argument})", factory.Create(FreezeThawJson(argument, item)));
+                case "none" or "asha" or "asha-promote" or "hyperband" or "median" when argument is null:
                     return kind == "none" ? None : new BenchmarkPolicy(kind, factory.Create($$"""{"type":"{{kind}}"}"""));
                 case "oracle" when argument is null:
                     return new BenchmarkPolicy("oracle", null);
                 default:
-                    throw new ArgumentException($"--policy: '{item}' is not a policy; use lcpfn, lcpfn:DELTA, lcpfn-remaining, lcpfn-remaining:DELTA, patience:K, percentile:P, none, oracle, asha, hyperband or median.");
+                    throw new ArgumentException($"--policy: '{item}' is not a policy; use lcpfn, lcpfn:DELTA, lcpfn-remaining, lcpfn-remaining:DELTA, patience:K, percentile:P, none, oracle, asha, asha-promote, hyperband, median, freeze-thaw or freeze-thaw:FIELD=VALUE;....");
             }
         }
         catch (Hpo.Scheduler.Persistence.HpoValidationException ex)
         {
             throw new ArgumentException($"--policy: '{item}': {ex.Message}", ex);
         }
+    }
+
+    /// <summary>The JSON settings of <c>freeze-thaw:FIELD=VALUE;...</c>: numbers stay numbers, <c>/</c>-separated values become arrays, anything else a string.</summary>
+    private static string FreezeThawJson(string? argument, string item)
+    {
+        var settings = new System.Text.Json.Nodes.JsonObject { ["type"] = "freeze-thaw" };
+        foreach (string pair in (argument ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] kv = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (kv.Length != 2 || kv[0].Length == 0)
+            {
+                throw new ArgumentException($"--policy: '{item}': '{pair}' is not FIELD=VALUE.");
+            }
+
+            settings[kv[0]] = kv[1].Contains('/', StringComparison.Ordinal)
+                ? new System.Text.Json.Nodes.JsonArray(kv[1].Split('/').Select(v => (System.Text.Json.Nodes.JsonNode?)ParseDouble(v, item)).ToArray())
+                : double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double number) ? number : kv[1];
+        }
+
+        return settings.ToJsonString();
     }
 
     private static int ParseInt(string text, string item) =>

@@ -90,7 +90,10 @@ public static class LcBenchBenchmark
                     RegretCurves.At(mean, 0.25),
                     RegretCurves.At(mean, 0.5),
                     sims.Average(s => s.TrialsStarted),
-                    sims.Count(s => s.PoolExhausted)));
+                    sims.Count(s => s.PoolExhausted),
+                    sims.Average(s => s.Pauses),
+                    sims.Average(s => s.Resumes),
+                    sims.Average(s => s.StoppedForGood)));
             }
         }
 
@@ -121,6 +124,9 @@ public static class LcBenchBenchmark
             mine.Average(r => r.RegretAt25),
             mine.Average(r => r.RegretAt50),
             mine.Average(r => r.MeanTrialsStarted),
-            mine.Length);
+            mine.Length,
+            mine.Average(r => r.MeanPauses),
+            mine.Average(r => r.MeanResumes),
+            mine.Average(r => r.MeanStoppedForGood));
     }
 }

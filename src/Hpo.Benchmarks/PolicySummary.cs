@@ -14,6 +14,9 @@ namespace Hpo.Benchmarks;
 /// <param name="MeanRegretAt50">Regret after 50% of the budget averaged over tasks.</param>
 /// <param name="MeanTrialsStarted">Configurations started per ordering averaged over tasks.</param>
 /// <param name="Tasks">The number of tasks.</param>
+/// <param name="MeanPauses">Pauses per ordering averaged over tasks.</param>
+/// <param name="MeanResumes">Resumptions per ordering averaged over tasks.</param>
+/// <param name="MeanStoppedForGood">Paused trials ended for good per ordering averaged over tasks.</param>
 public sealed record PolicySummary(
     string Policy,
     double GeometricMeanSpeedUp,
@@ -27,4 +30,7 @@ public sealed record PolicySummary(
     double MeanRegretAt25,
     double MeanRegretAt50,
     double MeanTrialsStarted,
-    int Tasks);
+    int Tasks,
+    double MeanPauses = 0,
+    double MeanResumes = 0,
+    double MeanStoppedForGood = 0);

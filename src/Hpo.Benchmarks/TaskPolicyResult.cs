@@ -11,6 +11,9 @@ namespace Hpo.Benchmarks;
 /// <param name="RegretAt50">Mean regret after 50% of the budget.</param>
 /// <param name="MeanTrialsStarted">Configurations started per ordering, averaged.</param>
 /// <param name="PoolExhausted">Orderings whose pool ran out before the budget.</param>
+/// <param name="MeanPauses">Pauses per ordering, averaged (pausing policies; a trial may pause several times).</param>
+/// <param name="MeanResumes">Resumptions of paused trials per ordering, averaged.</param>
+/// <param name="MeanStoppedForGood">Paused trials ended for good by the slot policy per ordering, averaged.</param>
 public sealed record TaskPolicyResult(
     string TaskId,
     string Policy,
@@ -21,4 +24,7 @@ public sealed record TaskPolicyResult(
     double RegretAt25,
     double RegretAt50,
     double MeanTrialsStarted,
-    int PoolExhausted);
+    int PoolExhausted,
+    double MeanPauses = 0,
+    double MeanResumes = 0,
+    double MeanStoppedForGood = 0);

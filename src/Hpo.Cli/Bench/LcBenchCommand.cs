@@ -28,7 +28,7 @@ public static class LcBenchCommand
         var orderings = new Option<int>("--orderings") { Description = "Random orderings of each pool.", DefaultValueFactory = _ => 40 };
         var budgetRuns = new Option<int?>("--budget-runs") { Description = "Epoch budget in full runs (× 52 epochs). Default: 20 vertical, 40 parallel." };
         var workers = new Option<int?>("--workers") { Description = "Simulated workers (parallel protocol). Default: 8." };
-        var policy = new Option<string?>("--policy") { Description = $"Comma-separated policies: lcpfn, lcpfn:DELTA (stop on P(final value > best) < DELTA), lcpfn-remaining, lcpfn-remaining:DELTA (the largest P over every remaining epoch), patience:K, percentile:P, none, oracle, asha, hyperband, median. Default: vertical '{VerticalPolicies}', parallel '{ParallelPolicies}'. No stopping is always included." };
+        var policy = new Option<string?>("--policy") { Description = $"Comma-separated policies: lcpfn, lcpfn:DELTA (stop on P(final value > best) < DELTA), lcpfn-remaining, lcpfn-remaining:DELTA (the largest P over every remaining epoch), patience:K, percentile:P, none, oracle, asha, hyperband, median, and the pausing policies asha-promote (ASHA with promotion) and freeze-thaw (or freeze-thaw:FIELD=VALUE;... with fields of its JSON settings, lists separated by /; a resumed trial costs no extra epochs in the simulation). Default: vertical '{VerticalPolicies}', parallel '{ParallelPolicies}'. No stopping is always included." };
         var delta = new Option<double>("--delta") { Description = "δ in (0, 1) of the LC-PFN rules given without their own δ: lcpfn (the default rule) stops a trial when P(value at the final epoch > best so far) < δ; lcpfn-remaining when the largest such P over every remaining epoch < δ.", DefaultValueFactory = _ => 0.05 };
         var seed = new Option<int>("--seed") { Description = "Seed of the pools and orderings (same seed, same JSON apart from timings).", DefaultValueFactory = _ => 0 };
         var model = ModelOption.Create();
@@ -137,6 +137,7 @@ public static class LcBenchCommand
             seconds = Math.Round(report.Seconds, 1),
             lcpfnCurvesPredicted = report.ModelQueries,
             lcpfnCacheHits = report.CacheHits,
+            resumeCost = "a paused trial resumes at its next epoch at no extra epoch cost in the simulation (a real run saves and loads a checkpoint)",
             summary = report.Summaries.Select(s => new
             {
                 policy = s.Policy,
@@ -152,6 +153,9 @@ public static class LcBenchCommand
                 meanRegretAt50 = BenchJson.Number(s.MeanRegretAt50),
                 meanRegretAt100 = BenchJson.Number(s.MeanFinalRegret),
                 meanTrialsStarted = BenchJson.Number(s.MeanTrialsStarted),
+                meanPauses = BenchJson.Number(s.MeanPauses),
+                meanResumes = BenchJson.Number(s.MeanResumes),
+                meanStoppedForGood = BenchJson.Number(s.MeanStoppedForGood),
                 tasks = s.Tasks,
             }),
             results = report.Results.Select(r => new
@@ -169,6 +173,9 @@ public static class LcBenchCommand
                 regretAt50 = BenchJson.Number(r.RegretAt50),
                 regretAt100 = BenchJson.Number(r.FinalRegret),
                 trialsStarted = BenchJson.Number(r.MeanTrialsStarted),
+                pauses = BenchJson.Number(r.MeanPauses),
+                resumes = BenchJson.Number(r.MeanResumes),
+                stoppedForGood = BenchJson.Number(r.MeanStoppedForGood),
                 poolExhausted = r.PoolExhausted,
             }),
         };
@@ -182,7 +189,7 @@ public static class LcBenchCommand
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"LCBench {o.Protocol.ToString().ToLowerInvariant()}: {o.Tasks.Count} task(s), pool {o.Pool}, {o.Orderings} orderings, budget {o.EffectiveBudgetRuns} runs, {o.EffectiveWorkers} worker(s), seed {o.Seed}; {report.Seconds:F0} s.")));
         var summary = new Table().AddColumn("policy");
-        foreach (string c in new[] { "geo-mean speed-up", "mean", "median", "tasks ≥ 2×", "not reached", "worse final regret", "mean final regret", "regret area", "regret @25%", "regret @50%", "trials started" })
+        foreach (string c in new[] { "geo-mean speed-up", "mean", "median", "tasks ≥ 2×", "not reached", "worse final regret", "mean final regret", "regret area", "regret @25%", "regret @50%", "trials started", "paused", "resumed", "stopped for good" })
         {
             summary.AddColumn(new TableColumn(c).RightAligned());
         }
@@ -192,10 +199,16 @@ public static class LcBenchCommand
             summary.AddRow(
                 s.Policy, F2(s.GeometricMeanSpeedUp), F2(s.MeanSpeedUp), F2(s.MedianSpeedUp),
                 $"{s.TasksAtLeast2x} / {s.Tasks}", $"{s.TasksNotReached}", $"{s.TasksWorseFinalRegret}",
-                F4(s.MeanFinalRegret), F4(s.MeanArea), F4(s.MeanRegretAt25), F4(s.MeanRegretAt50), s.MeanTrialsStarted.ToString("F1", CultureInfo.InvariantCulture));
+                F4(s.MeanFinalRegret), F4(s.MeanArea), F4(s.MeanRegretAt25), F4(s.MeanRegretAt50), s.MeanTrialsStarted.ToString("F1", CultureInfo.InvariantCulture),
+                s.MeanPauses.ToString("F1", CultureInfo.InvariantCulture), s.MeanResumes.ToString("F1", CultureInfo.InvariantCulture), s.MeanStoppedForGood.ToString("F1", CultureInfo.InvariantCulture));
         }
 
         console.Write(summary);
+        if (report.Summaries.Any(x => x.MeanPauses > 0))
+        {
+            console.MarkupLine("Paused, resumed, stopped for good: per ordering (pausing policies). A resumed trial costs no extra epochs in the simulation.");
+        }
+
         var perTask = new Table().AddColumn("task");
         foreach (string p in report.Policies)
         {

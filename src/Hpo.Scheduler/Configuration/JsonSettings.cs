@@ -106,6 +106,38 @@ internal sealed class JsonSettings
     public int RequiredInt(string field, int min, int max) =>
         OptionalInt(field, min, max) ?? throw new HpoValidationException($"{Title} field '{field}' is required.");
 
+    /// <summary>The field's integers when present: a non-empty array, each in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public int[]? OptionalIntArray(string field, int min, int max)
+    {
+        if (_obj[field] is null)
+        {
+            return null;
+        }
+
+        if (_obj[field] is not JsonArray array || array.Count == 0)
+        {
+            throw new HpoValidationException($"{Title} field '{field}' must be a non-empty array of integers.");
+        }
+
+        var result = new int[array.Count];
+        for (int i = 0; i < array.Count; i++)
+        {
+            if (array[i] is not JsonValue v || v.GetValueKind() != JsonValueKind.Number || !v.TryGetValue(out double d) || Math.Abs(d - Math.Round(d)) > 1e-9)
+            {
+                throw new HpoValidationException($"{Title} field '{field}[{i}]' must be an integer.");
+            }
+
+            if (d < min || d > max)
+            {
+                throw new HpoValidationException($"{Title} field '{field}[{i}]' is {d.ToString(CultureInfo.InvariantCulture)}; it must be in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}].");
+            }
+
+            result[i] = (int)Math.Round(d);
+        }
+
+        return result;
+    }
+
     public bool? OptionalBool(string field) => _obj[field] switch
     {
         null => null,

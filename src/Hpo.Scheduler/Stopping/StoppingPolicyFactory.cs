@@ -2,6 +2,7 @@ using Hpo.Scheduler.Prediction;
 using Hpo.Scheduler.Configuration;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Stopping.Asha;
+using Hpo.Scheduler.Stopping.FreezeThaw;
 using Hpo.Scheduler.Stopping.Hyperband;
 using Hpo.Scheduler.Stopping.LcPfn;
 using Hpo.Scheduler.Stopping.None;
@@ -17,6 +18,8 @@ namespace Hpo.Scheduler.Stopping;
 /// <code>
 /// {"type":"lcpfn","delta":0.05,"minEpochs":2,"horizon":"final"}
 /// {"type":"asha","eta":3,"minResource":1}
+/// {"type":"asha-promote","eta":3,"minResource":1}
+/// {"type":"freeze-thaw","delta":0.05,"minEpochs":2,"rungs":[2,4,8,16,32],"acquisition":"threshold","resumeThreshold":0.05,"populationFactor":1}
 /// {"type":"hyperband","eta":3,"minResource":1,"brackets":4}
 /// {"type":"median","minEpochs":5,"minTrials":5}
 /// {"type":"percentile","percentile":25,"minEpochs":5,"minTrials":5}
@@ -32,7 +35,7 @@ public sealed class StoppingPolicyFactory
 
     private readonly ICurvePredictor? _predictor;
 
-    /// <summary>Creates the factory; <paramref name="predictor"/> is needed only for <c>lcpfn</c>.</summary>
+    /// <summary>Creates the factory; <paramref name="predictor"/> is needed only for <c>lcpfn</c> and <c>freeze-thaw</c>.</summary>
     public StoppingPolicyFactory(ICurvePredictor? predictor = null)
     {
         _predictor = predictor;
@@ -75,6 +78,33 @@ public sealed class StoppingPolicyFactory
                 asha.Eta = s.OptionalInt("eta", 2, int.MaxValue) ?? asha.Eta;
                 asha.MinResource = s.OptionalInt("minResource", 1, int.MaxValue) ?? asha.MinResource;
                 return new AshaStoppingPolicy(asha);
+            case "asha-promote":
+                s.AllowOnly("type", "eta", "minResource");
+                var promote = new AshaOptions();
+                promote.Eta = s.OptionalInt("eta", 2, int.MaxValue) ?? promote.Eta;
+                promote.MinResource = s.OptionalInt("minResource", 1, int.MaxValue) ?? promote.MinResource;
+                return new AshaPromoteStoppingPolicy(promote);
+            case "freeze-thaw":
+                s.AllowOnly("type", "delta", "minEpochs", "rungs", "acquisition", "resumeThreshold", "populationFactor");
+                var ft = new FreezeThawOptions();
+                ft.Delta = s.OptionalDouble("delta", 0, 1, exclusiveMin: true) ?? ft.Delta;
+                ft.MinEpochs = s.OptionalInt("minEpochs", 1, int.MaxValue) ?? ft.MinEpochs;
+                ft.Rungs = s.OptionalIntArray("rungs", 1, int.MaxValue) ?? ft.Rungs;
+                ft.Acquisition = s.OptionalString("acquisition", "threshold", "population", "ei") switch
+                {
+                    null => ft.Acquisition,
+                    "threshold" => FreezeThawAcquisition.Threshold,
+                    "population" => FreezeThawAcquisition.Population,
+                    _ => FreezeThawAcquisition.ExpectedImprovement,
+                };
+
+                // An unset resume threshold follows a larger δ, so that {"delta":0.1} alone is valid.
+                ft.ResumeThreshold = s.OptionalDouble("resumeThreshold", 0, 1) ?? Math.Max(ft.ResumeThreshold, ft.Delta);
+                ft.PopulationFactor = s.OptionalDouble("populationFactor", 0, 1000, exclusiveMin: true) ?? ft.PopulationFactor;
+                ft.Validate();
+                return new FreezeThawStoppingPolicy(
+                    _predictor ?? throw new HpoValidationException("Policy type 'freeze-thaw' needs an LC-PFN predictor, and none is registered (ICurvePredictor)."),
+                    ft);
             case "hyperband":
                 s.AllowOnly("type", "eta", "minResource", "brackets");
                 var hb = new HyperbandOptions();
@@ -106,7 +136,7 @@ public sealed class StoppingPolicyFactory
                 s.AllowOnly("type");
                 return new NoStoppingPolicy();
             default:
-                throw new HpoValidationException($"Policy field 'type' is '{type}'; expected lcpfn, asha, hyperband, median, percentile, patience, threshold or none.");
+                throw new HpoValidationException($"Policy field 'type' is '{type}'; expected lcpfn, freeze-thaw, asha, asha-promote, hyperband, median, percentile, patience, threshold or none.");
         }
     }
 }

@@ -1,6 +1,7 @@
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Stopping;
 using Hpo.Scheduler.Stopping.Asha;
+using Hpo.Scheduler.Stopping.FreezeThaw;
 using Hpo.Scheduler.Stopping.Hyperband;
 using Hpo.Scheduler.Stopping.LcPfn;
 using Hpo.Scheduler.Stopping.None;
@@ -18,6 +19,8 @@ public sealed class StoppingPolicyFactoryTests
     [Theory]
     [InlineData("""{"type":"lcpfn"}""", typeof(LcPfnStoppingPolicy), "lcpfn")]
     [InlineData("""{"type":"asha","eta":2,"minResource":2}""", typeof(AshaStoppingPolicy), "asha")]
+    [InlineData("""{"type":"asha-promote","eta":2,"minResource":2}""", typeof(AshaPromoteStoppingPolicy), "asha-promote")]
+    [InlineData("""{"type":"freeze-thaw"}""", typeof(FreezeThawStoppingPolicy), "freeze-thaw")]
     [InlineData("""{"type":"hyperband","brackets":2}""", typeof(HyperbandStoppingPolicy), "hyperband")]
     [InlineData("""{"type":"median"}""", typeof(PercentileStoppingPolicy), "median")]
     [InlineData("""{"type":"percentile","percentile":25}""", typeof(PercentileStoppingPolicy), "percentile")]
@@ -70,6 +73,21 @@ public sealed class StoppingPolicyFactoryTests
     [InlineData("""{"type":"asha","eta":1}""", "'eta'")]
     [InlineData("""{"type":"asha","eta":2.5}""", "'eta'")]
     [InlineData("""{"type":"asha","minResource":0}""", "'minResource'")]
+    [InlineData("""{"type":"asha-promote","eta":1}""", "'eta'")]
+    [InlineData("""{"type":"asha-promote","minResource":0}""", "'minResource'")]
+    [InlineData("""{"type":"asha-promote","delta":0.1}""", "'delta'")]
+    [InlineData("""{"type":"freeze-thaw","delta":1}""", "'delta'")]
+    [InlineData("""{"type":"freeze-thaw","minEpochs":0}""", "'minEpochs'")]
+    [InlineData("""{"type":"freeze-thaw","rungs":[]}""", "'rungs'")]
+    [InlineData("""{"type":"freeze-thaw","rungs":4}""", "'rungs'")]
+    [InlineData("""{"type":"freeze-thaw","rungs":[2,0]}""", "'rungs[1]'")]
+    [InlineData("""{"type":"freeze-thaw","rungs":[4,2]}""", "'rungs[1]'")]
+    [InlineData("""{"type":"freeze-thaw","rungs":[2,"4"]}""", "'rungs[1]'")]
+    [InlineData("""{"type":"freeze-thaw","acquisition":"ucb"}""", "'acquisition'")]
+    [InlineData("""{"type":"freeze-thaw","resumeThreshold":0.01}""", "'resumeThreshold'")]
+    [InlineData("""{"type":"freeze-thaw","resumeThreshold":1}""", "'resumeThreshold'")]
+    [InlineData("""{"type":"freeze-thaw","populationFactor":0}""", "'populationFactor'")]
+    [InlineData("""{"type":"freeze-thaw","eta":3}""", "'eta'")]
     [InlineData("""{"type":"hyperband","brackets":0}""", "'brackets'")]
     [InlineData("""{"type":"percentile","percentile":100}""", "'percentile'")]
     [InlineData("""{"type":"median","minTrials":1}""", "'minTrials'")]
@@ -87,6 +105,31 @@ public sealed class StoppingPolicyFactoryTests
         var ex = Assert.Throws<HpoValidationException>(() => _factory.Create(json));
 
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_FreezeThawSettings_Applied()
+    {
+        var policy = Assert.IsType<FreezeThawStoppingPolicy>(_factory.Create(
+            """{"type":"freeze-thaw","delta":0.1,"minEpochs":3,"rungs":[3,9,27],"acquisition":"ei","populationFactor":2}"""));
+
+        Assert.Equal(0.1, policy.Options.Delta);
+        Assert.Equal(3, policy.Options.MinEpochs);
+        Assert.Equal([3, 9, 27], policy.Options.Rungs);
+        Assert.Equal(FreezeThawAcquisition.ExpectedImprovement, policy.Options.Acquisition);
+        Assert.Equal(2, policy.Options.PopulationFactor);
+
+        // An unset resume threshold follows a δ above its default.
+        Assert.Equal(0.1, policy.Options.ResumeThreshold);
+    }
+
+    [Fact]
+    public void Validate_FreezeThawWithoutModel_ChecksSettingsOnly()
+    {
+        StoppingPolicyFactory.Validate("""{"type":"freeze-thaw","rungs":[2,4]}""");
+
+        Assert.Contains("'rungs[1]'", Assert.Throws<HpoValidationException>(() => StoppingPolicyFactory.Validate("""{"type":"freeze-thaw","rungs":[4,4]}""")).Message, StringComparison.Ordinal);
+        Assert.Contains("ICurvePredictor", Assert.Throws<HpoValidationException>(() => new StoppingPolicyFactory().Create("""{"type":"freeze-thaw"}""")).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class ExperimentDefinition
     public string PolicyType => JsonNode.Parse(Spec.PolicyJson)?["type"]?.GetValue<string>() ?? "";
 
     /// <summary>Whether the policy needs an LC-PFN predictor.</summary>
-    public bool NeedsPredictor => PolicyType == "lcpfn";
+    public bool NeedsPredictor => PolicyType is "lcpfn" or "freeze-thaw";
 
     /// <summary>
     /// Rebuilds the definition of a stored experiment (to resume it): the options from its settings and

@@ -41,4 +41,11 @@ public sealed class AshaRungs
     /// (Optuna's SuccessiveHalvingPruner does the same).
     /// </summary>
     public int PromotableCount(int count) => Math.Max(1, count / Eta);
+
+    /// <summary>
+    /// How many of <paramref name="count"/> trials recorded at a rung are in its top 1/η for promotion in the
+    /// pausing form (Li et al. 2020, Algorithm 2: ⌊count/η⌋, no minimum: a rung of fewer than η trials promotes none,
+    /// and the free slot starts a new configuration instead).
+    /// </summary>
+    public int PromotionCount(int count) => count / Eta;
 }

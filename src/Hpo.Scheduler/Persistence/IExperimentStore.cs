@@ -66,6 +66,13 @@ public interface IExperimentStore
     /// </summary>
     Task StopPausedTrialAsync(long trialId, string reason, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Hands a <see cref="TrialStatus.Paused"/> trial back to the queue: it becomes <see cref="TrialStatus.Pending"/>,
+    /// keeping its curve and checkpoint, so the fleet counts it as unfinished until a worker claims it (and resumes after
+    /// its last epoch). True when this call moved it; false when it was not paused (another advance requeued it first).
+    /// </summary>
+    Task<bool> RequeuePausedTrialAsync(long trialId, CancellationToken cancellationToken = default);
+
     /// <summary>Renews a lease. Throws <see cref="StaleLeaseException"/> when it is no longer current.</summary>
     Task HeartbeatAsync(TrialLease lease, CancellationToken cancellationToken = default);
 

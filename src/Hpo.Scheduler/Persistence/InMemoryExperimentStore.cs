@@ -272,6 +272,24 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     }
 
     /// <inheritdoc />
+    public Task<bool> RequeuePausedTrialAsync(long trialId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var t = RequireTrial(trialId);
+            if (t.Status != TrialStatus.Paused)
+            {
+                return Task.FromResult(false);
+            }
+
+            t.Status = TrialStatus.Pending;
+            t.StopReason = null;
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
     public Task HeartbeatAsync(TrialLease lease, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -185,6 +185,22 @@ internal sealed partial class SqlExperimentStore
         }, cancellationToken);
     }
 
+    public async Task<bool> RequeuePausedTrialAsync(long trialId, CancellationToken cancellationToken = default) =>
+        await _executor.WriteAsync("RequeuePausedTrial", idempotent: false, async (s, ct) =>
+        {
+            await using var update = s.Command("UPDATE trials SET status = @pending, stop_reason = NULL WHERE id = @id AND status = @paused")
+                .With("pending", TrialStatus.Pending).With("id", trialId).With("paused", TrialStatus.Paused);
+            if (await update.ExecuteNonQueryAsync(ct) == 1)
+            {
+                return true;
+            }
+
+            await using var exists = s.Command("SELECT COUNT(*) FROM trials WHERE id = @id").With("id", trialId);
+            return Convert.ToInt64(await exists.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) == 0
+                ? throw new NotFoundException($"Trial {trialId} does not exist.")
+                : false;
+        }, cancellationToken);
+
     private static async Task<int?> ReadCheckpointEpochAsync(SqlSession s, long trialId, CancellationToken ct)
     {
         await using var select = s.Command("SELECT epoch FROM checkpoints WHERE trial_id = @id").With("id", trialId);

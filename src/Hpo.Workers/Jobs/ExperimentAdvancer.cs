@@ -2,6 +2,7 @@ using Hpo.Scheduler.AutoMl;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.SearchSpaces;
+using Hpo.Scheduler.Stopping;
 using Hpo.Scheduler.Tuning;
 using Hpo.Workers.Hosting;
 using Hpo.Workers.Leasing;
@@ -14,7 +15,10 @@ namespace Hpo.Workers.Jobs;
 /// <c>maxTrials</c> in all, epoch and wall-time budgets), enqueues them, and marks the experiment Completed once
 /// nothing runs and nothing more may start. Idempotent under any concurrency: creation runs under a
 /// per-experiment PostgreSQL advisory lock, trial numbers are dense, and trial <c>n</c> always gets the tuner's
-/// proposal for <c>n</c>, so advancing twice never creates a trial twice.
+/// proposal for <c>n</c>, so advancing twice never creates a trial twice. With a pausing policy (one that implements
+/// <see cref="ISlotPolicy"/>) a paused trial's next slice is a new job: each free slot asks the policy whether to start a
+/// new configuration or resume a paused trial (requeued as Pending, so any worker may take it and it counts as
+/// unfinished until then), and ends the paused trials it gives up on.
 /// </summary>
 public sealed partial class ExperimentAdvancer
 {
@@ -22,16 +26,18 @@ public sealed partial class ExperimentAdvancer
 
     private readonly IExperimentStore _store;
     private readonly TunerFactory _tuners;
+    private readonly StoppingPolicyFactory _policies;
     private readonly HangfireFleet _fleet;
     private readonly HpoJobClient _jobs;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     /// <summary>Creates the advancer.</summary>
-    public ExperimentAdvancer(IExperimentStore store, TunerFactory tuners, HangfireFleet fleet, HpoJobClient jobs, TimeProvider timeProvider, ILogger<ExperimentAdvancer> logger)
+    public ExperimentAdvancer(IExperimentStore store, TunerFactory tuners, StoppingPolicyFactory policies, HangfireFleet fleet, HpoJobClient jobs, TimeProvider timeProvider, ILogger<ExperimentAdvancer> logger)
     {
         _store = store;
         _tuners = tuners;
+        _policies = policies;
         _fleet = fleet;
         _jobs = jobs;
         _time = timeProvider;
@@ -43,6 +49,7 @@ public sealed partial class ExperimentAdvancer
     public async Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, CancellationToken cancellationToken = default)
     {
         var created = new List<TrialRecord>();
+        var resumed = new List<long>();
         await using (var held = await AdvisoryLock.AcquireAsync(_fleet.PostgresConnectionString, LockKeys.AdvanceClass, LockKeys.Experiment(experimentId), LockWait, cancellationToken).ConfigureAwait(false))
         {
             var experiment = await _store.GetExperimentAsync(experimentId, cancellationToken).ConfigureAwait(false)
@@ -65,8 +72,47 @@ public sealed partial class ExperimentAdvancer
             bool budgetLeft = (settings.MaxTotalEpochs is not { } maxEpochs || epochs < maxEpochs)
                 && (settings.MaxWallTime is not { } wall || _time.GetUtcNow() - experiment.CreatedAt < wall);
 
-            while (budgetLeft && unfinished < settings.Concurrency && count < settings.MaxTrials && count < capacity)
+            // Only a pausing policy leaves paused trials; reading them (and, when there are any, every curve) costs
+            // the experiment's size, which only such experiments pay.
+            var slots = SlotPolicy(experimentId, spec.PolicyJson);
+            var paused = slots is null ? [] : (await _store.ListTrialsAsync(experimentId, 1, 1000, TrialStatus.Paused, cancellationToken).ConfigureAwait(false)).Items.Select(t => t.Id).ToList();
+            StoppingContext? context = null;
+            while (budgetLeft && unfinished < settings.Concurrency)
             {
+                bool canStartNew = count < settings.MaxTrials && count < capacity;
+                if (slots is not null && paused.Count > 0)
+                {
+                    context ??= await StoppingContextLoader.LoadAsync(_store, experimentId, cancellationToken).ConfigureAwait(false);
+                    var curves = context.Curves.Where(c => paused.Contains(c.TrialId)).OrderBy(c => c.Number).ToArray();
+                    var choice = slots.ChooseSlot(context, curves, canStartNew, cancellationToken);
+                    await held.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
+                    foreach (long id in choice.StopForGood.Where(paused.Remove))
+                    {
+                        await _store.StopPausedTrialAsync(id, choice.Reason, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (choice.Action == SlotAction.Resume && choice.ResumeTrialId is { } resume && paused.Remove(resume))
+                    {
+                        if (await _store.RequeuePausedTrialAsync(resume, cancellationToken).ConfigureAwait(false))
+                        {
+                            resumed.Add(resume);
+                            unfinished++;
+                        }
+
+                        continue;
+                    }
+
+                    if (choice.Action != SlotAction.StartNew)
+                    {
+                        break;
+                    }
+                }
+
+                if (!canStartNew)
+                {
+                    break;
+                }
+
                 int number = count + 1;
                 var parameters = tuner.Propose(new TrialSettings { TrialId = number, StartedAtUtc = _time.GetUtcNow().UtcDateTime });
 
@@ -85,6 +131,12 @@ public sealed partial class ExperimentAdvancer
 
             if (unfinished == 0)
             {
+                // Nothing runs and the slot policy resumes nothing more: the trials it left paused end here.
+                foreach (long id in paused)
+                {
+                    await _store.StopPausedTrialAsync(id, "the experiment ended while it was paused (no slot resumed it)", cancellationToken).ConfigureAwait(false);
+                }
+
                 await _store.SetExperimentStatusAsync(experimentId, ExperimentStatus.Completed, cancellationToken).ConfigureAwait(false);
                 LogCompleted(_logger, experimentId, count);
             }
@@ -99,12 +151,36 @@ public sealed partial class ExperimentAdvancer
             _jobs.EnqueueTrial(trial.Id);
         }
 
+        foreach (long id in resumed)
+        {
+            _jobs.EnqueueTrial(id);
+        }
+
+        if (resumed.Count > 0)
+        {
+            LogResumed(_logger, experimentId, resumed.Count);
+        }
+
         if (created.Count > 0)
         {
             LogProposed(_logger, experimentId, created.Count, created[0].Number, created[^1].Number);
         }
 
         return created;
+    }
+
+    /// <summary>The experiment's policy as a slot policy, or null when it only stops (or cannot be built here; its trials' jobs say why).</summary>
+    private ISlotPolicy? SlotPolicy(long experimentId, string policyJson)
+    {
+        try
+        {
+            return _policies.Create(policyJson) as ISlotPolicy;
+        }
+        catch (HpoValidationException ex)
+        {
+            LogPolicyUnavailable(_logger, experimentId, ex.Message);
+            return null;
+        }
     }
 
     private async Task<List<TrialRecord>> ListAllAsync(long experimentId, CancellationToken cancellationToken)
@@ -123,6 +199,12 @@ public sealed partial class ExperimentAdvancer
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Experiment {ExperimentId}: proposed {Count} trial(s), numbers {First}–{Last}")]
     private static partial void LogProposed(ILogger logger, long experimentId, int count, int first, int last);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Experiment {ExperimentId}: resumed {Count} paused trial(s)")]
+    private static partial void LogResumed(ILogger logger, long experimentId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Experiment {ExperimentId}: its policy cannot be built on this worker, so paused trials are not resumed here: {Error}")]
+    private static partial void LogPolicyUnavailable(ILogger logger, long experimentId, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Experiment {ExperimentId} completed with {Trials} trials")]
     private static partial void LogCompleted(ILogger logger, long experimentId, int trials);

@@ -60,7 +60,8 @@ public sealed partial class TrialJob
             cancellationToken).ConfigureAwait(false);
         LogResult(_logger, trialId, result.Outcome, result.Attempt, result.EpochsTrained, result.Detail);
 
-        if (result.TrialEnded && result.ExperimentId is { } experimentId)
+        // A paused trial frees its slot as an ended one does: the advance asks the slot policy what runs next.
+        if ((result.TrialEnded || result.Outcome == TrialOutcome.Paused) && result.ExperimentId is { } experimentId)
         {
             await InfrastructureRetry.RunAsync(() => _jobs.EnqueueAdvance(experimentId), _time, cancellationToken).ConfigureAwait(false);
         }

@@ -53,7 +53,7 @@ public sealed class ExperimentSubmitter
         _tuners.Create(spec.TunerJson, SearchSpace.FromJson(spec.SearchSpaceJson), settings.Seed);
         // Every policy is accepted: workers decide with the model they were started with, so an lcpfn policy's
         // settings are checked here without loading one.
-        StoppingPolicyFactory.Validate(spec.PolicyJson);
+        var policy = new StoppingPolicyFactory(Hpo.Scheduler.Experiments.Files.ValidationPredictor.Instance).Create(spec.PolicyJson);
         IWorkload workload;
         try
         {
@@ -70,6 +70,9 @@ public sealed class ExperimentSubmitter
             {
                 throw new HpoValidationException($"Field 'Direction' is {spec.Direction}, but workload '{workload.Name}' reports {workload.MetricName} where {(workload.HigherIsBetter ? "higher" : "lower")} is better.");
             }
+
+            // A pausing policy's trials are checkpointed and resumed on any worker: the workload must support that.
+            TrialCheckpoints.RequireResumable(workload, policy);
         }
         finally
         {

@@ -198,4 +198,22 @@ public abstract partial class ExperimentStoreContractTests
 
         Assert.Equal(before, await Harness.SnapshotAsync());
     }
+
+    [StoreFact]
+    public async Task RequeuePausedTrialAsync_Paused_PendingOnceThenClaimResumesAfterPausedEpoch()
+    {
+        var (trial, lease) = await TrialAfterEpochsAsync(2);
+        await Store.PauseTrialAsync(lease, 2, Bytes(64), "rung 1");
+
+        Assert.True(await Store.RequeuePausedTrialAsync(trial.Id));
+        Assert.False(await Store.RequeuePausedTrialAsync(trial.Id));
+
+        var read = await Store.GetTrialAsync(trial.Id);
+        Assert.Equal(TrialStatus.Pending, read!.Status);
+        Assert.Null(read.StopReason);
+        var resumed = await Store.ClaimTrialAsync(trial.Id, "worker-b", LeaseDuration);
+        Assert.Equal(2, resumed.ResumeFromEpoch);
+        Assert.Equal(2, (await Store.GetCheckpointAsync(trial.Id))!.Epoch);
+        Assert.False(await Store.RequeuePausedTrialAsync(trial.Id));
+    }
 }

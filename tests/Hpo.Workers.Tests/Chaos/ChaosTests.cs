@@ -16,6 +16,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
 {
     private const string Asha = """{"type":"asha","eta":3,"minResource":4}""";
 
+    /// <summary>ASHA with promotion: trials pause at rungs 4 and 12 and later slices resume them as new jobs on any worker.</summary>
+    internal const string AshaPromote = """{"type":"asha-promote","eta":3,"minResource":4}""";
+
     /// <summary>
     /// The LC-PFN deciding, with the workers' default model; its first decision at epoch 10 so that faults still land
     /// in the middle of trials (with the default 2 most LCBench trials end within a few epochs).
@@ -25,6 +28,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [PostgresTheory]
     [InlineData("""{"type":"none"}""", 10)]
     [InlineData(LcPfn, 16)]
+    [InlineData(AshaPromote, 12)]
     public async Task Fleet_WorkerKilledRepeatedly_LosesAndDuplicatesNothing(string policy, int trials)
     {
         await using var db = await PostgresTestDatabase.CreateAsync();
@@ -284,6 +288,24 @@ public sealed class ChaosTests(ITestOutputHelper output)
     /// </summary>
     internal static async Task AssertDecidedByAsync(string connection, long experimentId, string policy, RunAudit audit)
     {
+        if (policy == AshaPromote)
+        {
+            // Paused trials end Completed, Stopped (promoted no further) or were resumed; at least one resumed and
+            // continued its curve after the pause (the audit checked it has no gap or duplicate).
+            Assert.Equal(audit.Trials, audit.Completed + audit.Stopped);
+            await using var paused = new NpgsqlConnection(connection);
+            await paused.OpenAsync();
+            await using var resumed = new NpgsqlCommand(
+                """
+                SELECT COUNT(DISTINCT d.trial_id) FROM decisions d JOIN trials t ON t.id = d.trial_id
+                WHERE t.experiment_id = @e AND d.action = 'Pause' AND t.last_epoch > d.epoch
+                """,
+                paused);
+            resumed.Parameters.AddWithValue("e", experimentId);
+            Assert.True((long)(await resumed.ExecuteScalarAsync())! >= 1, "No paused trial was resumed.");
+            return;
+        }
+
         if (!policy.Contains("lcpfn", StringComparison.Ordinal))
         {
             Assert.Equal(audit.Trials, audit.Completed);

@@ -140,7 +140,7 @@ internal static class FleetHarness
             MissingEpochs: await ScalarAsync($"SELECT COALESCE(SUM(t.last_epoch - (SELECT COUNT(*) FROM observations o WHERE o.trial_id = t.id)), 0) + (SELECT COUNT(*) FROM observations o JOIN trials t ON t.id = o.trial_id WHERE t.experiment_id = @e AND o.epoch > t.last_epoch) FROM trials t WHERE t.experiment_id = @e"),
             IncompleteCompleted: await ScalarAsync("SELECT COUNT(*) FROM trials t JOIN experiments x ON x.id = t.experiment_id WHERE t.experiment_id = @e AND t.status = 'Completed' AND t.last_epoch <> x.max_epochs"),
             UndecidedEpochs: await ScalarAsync($"SELECT COUNT(*) FROM observations o WHERE o.trial_id IN ({trialsOf}) AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.trial_id = o.trial_id AND d.epoch = o.epoch)"),
-            StoppedWithoutStop: await ScalarAsync("SELECT COUNT(*) FROM trials t WHERE t.experiment_id = @e AND t.status = 'Stopped' AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.trial_id = t.id AND d.epoch = t.last_epoch AND d.action = 'Stop')"),
+            StoppedWithoutStop: await ScalarAsync("SELECT COUNT(*) FROM trials t WHERE t.experiment_id = @e AND t.status = 'Stopped' AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.trial_id = t.id AND d.epoch = t.last_epoch AND d.action IN ('Stop', 'Pause'))"),
             ReExecutedTrials: await ScalarAsync("SELECT COUNT(*) FROM trials WHERE experiment_id = @e AND attempt > 1"),
             ReExecutions: await ScalarAsync("SELECT COALESCE(SUM(attempt - 1), 0) FROM trials WHERE experiment_id = @e AND attempt > 1"),
             Workers: await ScalarAsync("SELECT COUNT(DISTINCT worker_id) FROM trials WHERE experiment_id = @e"));

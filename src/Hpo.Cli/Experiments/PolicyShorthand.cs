@@ -14,7 +14,9 @@ internal static class PolicyShorthand
     private static readonly Dictionary<string, string?> MainSetting = new(StringComparer.Ordinal)
     {
         ["lcpfn"] = "delta",
+        ["freeze-thaw"] = "delta",
         ["asha"] = "eta",
+        ["asha-promote"] = "eta",
         ["hyperband"] = "eta",
         ["median"] = "minEpochs",
         ["percentile"] = "percentile",
@@ -23,7 +25,7 @@ internal static class PolicyShorthand
         ["none"] = null,
     };
 
-    public const string Help = "lcpfn[:delta], asha[:eta], hyperband[:eta], median[:minEpochs], percentile[:percentile], patience[:k], threshold:value, none, or a JSON object such as {\"type\":\"lcpfn\",\"delta\":0.05,\"minEpochs\":2}";
+    public const string Help = "lcpfn[:delta], freeze-thaw[:delta], asha[:eta], asha-promote[:eta], hyperband[:eta], median[:minEpochs], percentile[:percentile], patience[:k], threshold:value, none, or a JSON object such as {\"type\":\"lcpfn\",\"delta\":0.05,\"minEpochs\":2}";
 
     /// <exception cref="ArgumentException">The text is neither form; the message lists the forms.</exception>
     public static JsonObject Parse(string text)

@@ -232,6 +232,7 @@ public sealed class DashboardBrowserTests(ChromiumDashboardFixture fixture) : IC
         IWebElement predicted = WaitFor(d => d.FindElements(By.CssSelector($"#trials tr[data-trial-id='{id}'] span.predicted")).FirstOrDefault());
         Assert.StartsWith("0.8123", predicted.Text, StringComparison.Ordinal);
         Assert.Contains("pause decision after epoch 3", predicted.GetAttribute("title"), StringComparison.Ordinal);
+        SaveScreenshot("paused");
         Assert.Empty(fixture.TakeConsoleErrors());
     }
 

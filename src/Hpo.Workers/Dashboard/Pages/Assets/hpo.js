@@ -351,6 +351,8 @@
     if (fan) plot.append(fanLayer(fan, x, y));
 
     const lines = svg('g', { class: 'curves' });
+    // Pause and resume marks above every line and end point.
+    const marks = svg('g', { class: 'pause-marks' });
     // The best trial and the one whose forecast is shown are drawn last, on top of the others.
     const rank = (c) => (c.trialId === bestTrialId ? 1 : 0) + (fan && c.trialId === fan.trialId ? 2 : 0);
     const ordered = [...observed].sort((a, b) => rank(a) - rank(b));
@@ -369,7 +371,7 @@
       for (const epoch of c.pauses || []) {
         const at = c.points.find((p) => p.epoch === epoch);
         if (at) {
-          lines.append(svg('rect', {
+          marks.append(svg('rect', {
             class: 'mark-pause', 'data-trial-id': c.trialId, 'data-epoch': epoch,
             x: (x(at.epoch) - 4).toFixed(1), y: (y(at.value) - 4).toFixed(1), width: 8, height: 8,
           }, svg('title', { text: `Trial #${c.number} paused after epoch ${epoch}` })));
@@ -378,7 +380,7 @@
         if (next) {
           const px = x(next.epoch);
           const py = y(next.value);
-          lines.append(svg('path', {
+          marks.append(svg('path', {
             class: 'mark-resume', 'data-trial-id': c.trialId, 'data-epoch': epoch + 1,
             d: `M${(px - 4).toFixed(1)} ${(py - 5).toFixed(1)} L${(px + 5).toFixed(1)} ${py.toFixed(1)} L${(px - 4).toFixed(1)} ${(py + 5).toFixed(1)} Z`,
           }, svg('title', { text: `Trial #${c.number} resumed at epoch ${epoch + 1}` })));
@@ -394,7 +396,7 @@
         }, svg('title', { text: label })));
       }
     }
-    plot.append(lines);
+    plot.append(lines, marks);
     return frame.root;
   }
 

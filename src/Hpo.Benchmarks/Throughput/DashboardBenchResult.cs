@@ -8,9 +8,10 @@ namespace Hpo.Benchmarks.Throughput;
 /// <param name="PageSize">Trials per page (the page's chart and table).</param>
 /// <param name="Observations">Observations stored in the experiment.</param>
 /// <param name="SeedSeconds">Time to write the experiment through the store's API.</param>
+/// <param name="FirstPageLoad">The first page load of the dashboard process after a warm-up of the other endpoints: it reads the whole experiment into the dashboard's view.</param>
 /// <param name="PageLoad">Opening the experiment page: its HTML, then the API calls its script makes, in parallel as a browser does.</param>
 /// <param name="LivePoll">One refresh of the page after each running trial recorded an epoch (curves since the cursor).</param>
-/// <param name="LivePollWithoutSummary">The same without the summary, as most of the page's polls are at this scale.</param>
+/// <param name="LivePollWithoutSummary">The same without the summary (the page asks for it on every poll; for comparison with earlier figures).</param>
 /// <param name="QuietPoll">One refresh with nothing new.</param>
 /// <param name="Endpoints">Each API call of a live poll on its own.</param>
 /// <param name="Forecast">GET /api/trials/{id}/forecast: the first call (a forward pass) and the same curve again (the cache).</param>
@@ -23,6 +24,7 @@ internal sealed record DashboardBenchResult(
     int PageSize,
     long Observations,
     double SeedSeconds,
+    DashboardBenchResult.Figures FirstPageLoad,
     DashboardBenchResult.Figures PageLoad,
     DashboardBenchResult.Figures LivePoll,
     DashboardBenchResult.Figures LivePollWithoutSummary,

@@ -84,6 +84,7 @@ public static class DashboardBenchCommand
             else
             {
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Trials} trials x up to {result.Epochs} epochs ({result.Observations} observations), page size {result.PageSize}, {result.Database}"));
+                Print("first page load", result.FirstPageLoad);
                 Print("page load", result.PageLoad);
                 Print($"live poll ({result.Running} new epochs)", result.LivePoll);
                 Print("live poll without summary", result.LivePollWithoutSummary);

@@ -97,12 +97,6 @@ public interface IExperimentStore
     Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The observations of many trials recorded strictly after <paramref name="recordedAfter"/>, ordered by epoch, in
-    /// one round trip (an incremental read for live views); absent trials and trials with nothing newer map to empty lists.
-    /// </summary>
-    Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, DateTimeOffset recordedAfter, CancellationToken cancellationToken = default);
-
-    /// <summary>
     /// The observations of the experiment's trials committed since <paramref name="after"/> (everything when null),
     /// and the cursor to pass next time. A worker that keeps the experiment's curves in memory reads only what
     /// changed, so a read costs what was added since the last one, not the experiment's size. An observation may
@@ -136,6 +130,12 @@ public interface IExperimentStore
 
     /// <summary>Trials of an experiment by number, optionally filtered by status.</summary>
     Task<Page<TrialRecord>> ListTrialsAsync(long experimentId, int pageNumber = 1, int pageSize = 100, TrialStatus? status = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many trials of the experiment are in each status, with the epochs they recorded, in one round trip (statuses
+    /// without trials are absent): a live view's counts without reading the trials.
+    /// </summary>
+    Task<IReadOnlyList<TrialStatusCount>> CountTrialsAsync(long experimentId, CancellationToken cancellationToken = default);
 
     /// <summary>Registers or refreshes a worker.</summary>
     Task<WorkerRecord> UpsertWorkerAsync(string workerId, string host, CancellationToken cancellationToken = default);

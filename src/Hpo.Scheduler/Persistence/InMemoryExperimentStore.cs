@@ -29,7 +29,7 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     private readonly Dictionary<string, WorkerRecord> _workers = new(StringComparer.Ordinal);
 
     // Every observation in insertion order; position i holds the observation with commit position i + 1.
-    private readonly List<(TrialState Trial, int Epoch, double Value)> _log = [];
+    private readonly List<(TrialState Trial, int Epoch, double Value, DateTimeOffset RecordedAt)> _log = [];
     private long _nextTrialId = 1;
 
     /// <summary>Creates an empty store whose timestamps come from <paramref name="timeProvider"/> (the system clock by default).</summary>
@@ -378,7 +378,7 @@ public sealed class InMemoryExperimentStore : IExperimentStore
             {
                 if (t.Curve.TryAdd(epoch, new ObservationRecord(t.Id, epoch, value, now)))
                 {
-                    _log.Add((t, epoch, value));
+                    _log.Add((t, epoch, value, now));
                 }
             }
 
@@ -404,23 +404,6 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, DateTimeOffset recordedAfter, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        ArgumentNullException.ThrowIfNull(trialIds);
-        lock (_gate)
-        {
-            var result = new Dictionary<long, IReadOnlyList<ObservationRecord>>();
-            foreach (long id in trialIds.Distinct())
-            {
-                result[id] = _trials.TryGetValue(id, out var t) ? t.Curve.Values.Where(o => o.RecordedAt > recordedAfter).ToArray() : [];
-            }
-
-            return Task.FromResult<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>>(result);
-        }
-    }
-
-    /// <inheritdoc />
     public Task<ObservationChanges> ReadObservationChangesAsync(long experimentId, ObservationCursor? after = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -431,10 +414,10 @@ public sealed class InMemoryExperimentStore : IExperimentStore
             var changes = new List<ObservationChange>();
             for (int i = from; i < _log.Count; i++)
             {
-                var (trial, epoch, value) = _log[i];
+                var (trial, epoch, value, recordedAt) = _log[i];
                 if (trial.Experiment == e)
                 {
-                    changes.Add(new ObservationChange(trial.Id, trial.Number, epoch, value));
+                    changes.Add(new ObservationChange(trial.Id, trial.Number, epoch, value, recordedAt));
                 }
             }
 
@@ -567,6 +550,23 @@ public sealed class InMemoryExperimentStore : IExperimentStore
             var all = _trials.Values.Where(t => t.Experiment == e && (status is null || t.Status == status)).OrderBy(t => t.Number).ToArray();
             var items = all.Skip((pageNumber - 1) * pageSize).Take(pageSize).Select(t => t.ToRecord()).ToArray();
             return Task.FromResult(new Page<TrialRecord>(items, pageNumber, pageSize, all.Length));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<TrialStatusCount>> CountTrialsAsync(long experimentId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var e = RequireExperiment(experimentId);
+            IReadOnlyList<TrialStatusCount> counts = _trials.Values
+                .Where(t => t.Experiment == e)
+                .GroupBy(t => t.Status)
+                .OrderBy(g => g.Key.ToString(), StringComparer.Ordinal)
+                .Select(g => new TrialStatusCount(g.Key, g.Count(), g.Sum(t => (long)t.LastEpoch)))
+                .ToList();
+            return Task.FromResult(counts);
         }
     }
 

@@ -23,9 +23,9 @@ internal sealed partial class SqlExperimentStore
                     WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s)
                     SELECT CAST(CAST(pg_snapshot_xmax(snap.s) AS text) AS bigint),
                            ARRAY(SELECT CAST(CAST(x AS text) AS bigint) FROM pg_snapshot_xip(snap.s) x),
-                           c.trial_id, c.number, c.epoch, c.value
+                           c.trial_id, c.number, c.epoch, c.value, c.recorded_at
                     FROM snap LEFT JOIN (
-                        SELECT o.trial_id, t.number, o.epoch, o.value
+                        SELECT o.trial_id, t.number, o.epoch, o.value, o.recorded_at
                         FROM observations o JOIN trials t ON t.id = o.trial_id
                         WHERE t.experiment_id = @experiment AND (o.tx >= @position OR o.tx = ANY(@in_flight))
                     ) c ON true
@@ -33,9 +33,9 @@ internal sealed partial class SqlExperimentStore
                     """).With("experiment", experimentId).With("position", position).With("in_flight", inFlight.ToArray())
                 : s.Command(
                     """
-                    SELECT m.top, NULL, c.trial_id, c.number, c.epoch, c.value
+                    SELECT m.top, NULL, c.trial_id, c.number, c.epoch, c.value, c.recorded_at
                     FROM (SELECT COALESCE(MAX(rowid), 0) AS top FROM observations) m LEFT JOIN (
-                        SELECT o.rowid AS rid, o.trial_id, t.number, o.epoch, o.value
+                        SELECT o.rowid AS rid, o.trial_id, t.number, o.epoch, o.value, o.recorded_at
                         FROM observations o JOIN trials t ON t.id = o.trial_id
                         WHERE t.experiment_id = @experiment AND o.rowid > @position
                     ) c ON c.rid <= m.top
@@ -55,7 +55,7 @@ internal sealed partial class SqlExperimentStore
 
                 if (!reader.IsDBNull(2))
                 {
-                    changes.Add(new ObservationChange(reader.GetInt64(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetDouble(5)));
+                    changes.Add(new ObservationChange(reader.GetInt64(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetDouble(5), s.Dialect.ReadTime(reader, 6)));
                 }
             }
 

@@ -155,13 +155,7 @@ internal sealed partial class SqlExperimentStore
             return newEpochs;
         }, cancellationToken);
 
-    public Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, CancellationToken cancellationToken = default) =>
-        ReadCurvesAsync(trialIds, null, cancellationToken);
-
-    public Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, DateTimeOffset recordedAfter, CancellationToken cancellationToken = default) =>
-        ReadCurvesAsync(trialIds, recordedAfter, cancellationToken);
-
-    private async Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> ReadCurvesAsync(IReadOnlyCollection<long> trialIds, DateTimeOffset? recordedAfter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<ObservationRecord>>> GetCurvesAsync(IReadOnlyCollection<long> trialIds, CancellationToken cancellationToken = default)
     {
         _validate.CurveRequest(trialIds);
         var ids = trialIds.Distinct().ToList();
@@ -171,13 +165,8 @@ internal sealed partial class SqlExperimentStore
             var rows = await _executor.ReadAsync("GetCurves", async (s, ct) =>
             {
                 await using var select = s.Command(
-                    $"SELECT trial_id, epoch, value, recorded_at FROM observations WHERE {s.Dialect.InIds("trial_id", "@ids")}{(recordedAfter is null ? string.Empty : " AND recorded_at > @after")} ORDER BY trial_id, epoch")
+                    $"SELECT trial_id, epoch, value, recorded_at FROM observations WHERE {s.Dialect.InIds("trial_id", "@ids")} ORDER BY trial_id, epoch")
                     .With("ids", s.Dialect.Ids(ids));
-                if (recordedAfter is { } after)
-                {
-                    select.With("after", s.Dialect.Time(after));
-                }
-
                 return await ReadAllAsync(select, r => new ObservationRecord(r.GetInt64(0), r.GetInt32(1), r.GetDouble(2), s.Dialect.ReadTime(r, 3)), ct);
             }, cancellationToken);
             foreach (var row in rows)

@@ -224,6 +224,17 @@ internal sealed partial class SqlExperimentStore
         }, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<TrialStatusCount>> CountTrialsAsync(long experimentId, CancellationToken cancellationToken = default)
+    {
+        await GetExperimentFactsAsync(experimentId, cancellationToken);
+        return await _executor.ReadAsync("CountTrials", async (s, ct) =>
+        {
+            await using var select = s.Command("SELECT status, COUNT(*), COALESCE(SUM(last_epoch), 0) FROM trials WHERE experiment_id = @experiment GROUP BY status ORDER BY status")
+                .With("experiment", experimentId);
+            return await ReadAllAsync(select, r => new TrialStatusCount(Enum.Parse<TrialStatus>(r.GetString(0)), Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture)), ct);
+        }, cancellationToken);
+    }
+
     private static async Task<LeaseState?> ReadLeaseStateAsync(SqlSession s, long trialId, CancellationToken ct)
     {
         await using var select = s.Command("SELECT status, lease_token, attempt, worker_id FROM trials WHERE id = @id").With("id", trialId);

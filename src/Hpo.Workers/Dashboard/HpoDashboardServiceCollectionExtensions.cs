@@ -1,4 +1,5 @@
 using Hpo.Workers.Dashboard.Api;
+using Hpo.Workers.Dashboard.Changes;
 using Hpo.Workers.Dashboard.Forecasts;
 using Hpo.Workers.Dashboard.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,8 @@ public static class HpoDashboardServiceCollectionExtensions
         // One loaded model and one forecast cache for the whole app.
         services.TryAddSingleton<DashboardForecaster>();
         services.TryAddSingleton(TimeProvider.System);
+        // One view per experiment for the whole app, kept current from the change feed.
+        services.TryAddSingleton<ExperimentViews>();
         // Scoped like the store may be (an EF Core context per request).
         services.TryAddScoped<DashboardQueries>();
         services.AddRouting();

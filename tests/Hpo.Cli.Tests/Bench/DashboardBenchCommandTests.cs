@@ -21,7 +21,7 @@ public sealed class DashboardBenchCommandTests : IDisposable
         Assert.Equal(40, root.GetProperty("trials").GetInt32());
         Assert.Equal(6, root.GetProperty("pageLoad").GetProperty("requests").GetInt32());
         Assert.Equal(2, root.GetProperty("livePoll").GetProperty("repetitions").GetInt32());
-        foreach (string figure in new[] { "pageLoad", "livePoll", "livePollWithoutSummary", "quietPoll", "allCurves" })
+        foreach (string figure in new[] { "firstPageLoad", "pageLoad", "livePoll", "livePollWithoutSummary", "quietPoll", "allCurves" })
         {
             Assert.True(root.GetProperty(figure).GetProperty("bytesP50").GetInt64() > 0, figure);
             Assert.True(root.GetProperty(figure).GetProperty("p50Milliseconds").GetDouble() > 0, figure);

@@ -480,7 +480,20 @@ public abstract class ExperimentStoreContract
     }
 
     [Fact]
-    public async Task GetCurvesAndDecisions_ManyTrialsAfterATime_OnlyNewerOnesByEpoch()
+    public async Task CountTrialsAsync_RunningAndPendingTrials_CountsAndEpochsPerStatus()
+    {
+        var (store, trial) = await NewTrialAsync();
+        var lease = await store.ClaimTrialAsync(trial.Id, "w1", Lease);
+        await store.RecordObservationsAsync(lease, [(1, 0.2), (2, 0.3)]);
+        await store.CreateTrialAsync(trial.ExperimentId, trial.ParametersJson);
+
+        var counts = await store.CountTrialsAsync(trial.ExperimentId);
+
+        Assert.Equal([(TrialStatus.Pending, 1, 0L), (TrialStatus.Running, 1, 2L)], counts.Select(c => (c.Status, c.Trials, c.Epochs)).OrderBy(c => c.Status));
+    }
+
+    [Fact]
+    public async Task GetDecisionsAsync_ManyTrialsAfterATime_OnlyNewerOnesByEpoch()
     {
         var (store, trial) = await NewTrialAsync();
         var lease = await store.ClaimTrialAsync(trial.Id, "w1", Lease);
@@ -491,14 +504,11 @@ public abstract class ExperimentStoreContract
         await store.RecordObservationAsync(lease, 3, 0.35);
         await store.RecordDecisionAsync(lease, new DecisionRecord(trial.Id, 3, DecisionAction.Stop, "lcpfn", 0.01, 0.5, 0.4, 0.6, "hopeless", Time.GetUtcNow()));
 
-        var curves = await store.GetCurvesAsync([trial.Id, 999_999], cursor);
         var decisions = await store.GetDecisionsAsync([trial.Id, 999_999], cursor);
         var allDecisions = await store.GetDecisionsAsync([trial.Id]);
 
-        Assert.Equal([3], curves[trial.Id].Select(o => o.Epoch));
         Assert.Equal([3], decisions[trial.Id].Select(d => d.Epoch));
         Assert.Equal([2, 3], allDecisions[trial.Id].Select(d => d.Epoch));
-        Assert.Empty(curves[999_999]);
         Assert.Empty(decisions[999_999]);
     }
 

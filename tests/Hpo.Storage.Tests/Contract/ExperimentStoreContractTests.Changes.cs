@@ -15,6 +15,8 @@ public abstract partial class ExperimentStoreContractTests
         await Store.RecordObservationAsync(otherLease, 1, 0.9);
 
         var first = await Store.ReadObservationChangesAsync(experiment.Id);
+        Harness.Time.Advance(TimeSpan.FromSeconds(1));
+        DateTimeOffset recordedAt = Harness.Time.GetUtcNow();
         await Store.RecordObservationAsync(lease, 3, 0.3);
         await Store.RecordObservationAsync(otherLease, 2, 0.8);
         var second = await Store.ReadObservationChangesAsync(experiment.Id, first.Next);
@@ -22,8 +24,27 @@ public abstract partial class ExperimentStoreContractTests
 
         Assert.Equal([(1, 0.1), (2, 0.2)], first.Observations.Select(o => (o.Epoch, o.Value)));
         Assert.All(first.Observations, o => Assert.Equal((trial.Id, trial.Number), (o.TrialId, o.TrialNumber)));
-        Assert.Equal([new ObservationChange(trial.Id, trial.Number, 3, 0.3)], second.Observations);
+        Assert.Equal([new ObservationChange(trial.Id, trial.Number, 3, 0.3, recordedAt)], second.Observations);
         Assert.Empty(third.Observations);
+    }
+
+    [StoreFact]
+    public async Task CountTrialsAsync_TrialsInSeveralStatuses_CountsAndEpochsPerStatus()
+    {
+        var (experiment, _, lease) = await RunningTrialAsync();
+        await Store.RecordObservationsAsync(lease, [(1, 0.1), (2, 0.2), (3, 0.3)]);
+        await Store.FinishTrialAsync(lease, TrialStatus.Stopped, "hopeless");
+        var second = await Store.CreateTrialAsync(experiment.Id, Params());
+        var secondLease = await Store.ClaimTrialAsync(second.Id, "w2", TimeSpan.FromMinutes(5));
+        await Store.RecordObservationAsync(secondLease, 1, 0.4);
+        await Store.CreateTrialAsync(experiment.Id, Params());
+
+        var counts = await Store.CountTrialsAsync(experiment.Id);
+
+        Assert.Equal(
+            [(TrialStatus.Pending, 1, 0L), (TrialStatus.Running, 1, 1L), (TrialStatus.Stopped, 1, 3L)],
+            counts.Select(c => (c.Status, c.Trials, c.Epochs)).OrderBy(c => c.Status));
+        await Assert.ThrowsAsync<NotFoundException>(() => Store.CountTrialsAsync(987654));
     }
 
     [StoreFact]

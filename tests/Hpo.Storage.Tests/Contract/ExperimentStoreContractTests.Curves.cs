@@ -82,23 +82,6 @@ public abstract partial class ExperimentStoreContractTests
     }
 
     [StoreFact]
-    public async Task GetCurvesAsync_RecordedAfter_OnlyNewerObservationsOfEachTrial()
-    {
-        var (_, trial, lease) = await RunningTrialAsync();
-        await Store.RecordObservationsAsync(lease, [(1, 0.5), (2, 0.6)]);
-        DateTimeOffset cursor = Harness.Time.GetUtcNow();
-        Harness.Time.Advance(TimeSpan.FromSeconds(1));
-        await Store.RecordObservationAsync(lease, 3, 0.7);
-
-        var newer = await Store.GetCurvesAsync([trial.Id, 999_999], cursor);
-
-        Assert.Equal([3], newer[trial.Id].Select(o => o.Epoch));
-        Assert.Empty(newer[999_999]);
-        Assert.Empty((await Store.GetCurvesAsync([trial.Id], Harness.Time.GetUtcNow()))[trial.Id]);
-        Assert.Equal([1, 2, 3], (await Store.GetCurvesAsync([trial.Id], cursor - TimeSpan.FromSeconds(1)))[trial.Id].Select(o => o.Epoch));
-    }
-
-    [StoreFact]
     public async Task GetDecisionsAsync_ManyTrials_OneMapByEpochOptionallyOnlyNewer()
     {
         var (experiment, first, firstLease) = await RunningTrialAsync();

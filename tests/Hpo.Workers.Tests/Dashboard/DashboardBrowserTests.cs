@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hpo.Scheduler.Persistence;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Support.UI;
 
@@ -200,6 +201,62 @@ public sealed class DashboardBrowserTests(ChromiumDashboardFixture fixture) : IC
 
         Assert.Equal("No decisions recorded for this trial.", decisions.Text);
         Assert.Contains("No epoch has been recorded yet.", fixture.Driver.FindElement(By.Id("trial-chart")).Text, StringComparison.Ordinal);
+        Assert.Empty(fixture.TakeConsoleErrors());
+    }
+
+    [ChromiumFact]
+    public async Task ExperimentPage_TrialPausedAndResumed_MarksBothOnTheCurveAndTheBestChartAndShowsThePausePrediction()
+    {
+        // Written through the store's API as a pausing worker would: claim, three epochs, a Pause decision with the
+        // LC-PFN's forecast, then (resumed) the next epoch. The store has no pause method yet, so the trial's status
+        // stays running; the marks come from the decision and the epoch after it. A store of its own, so the other
+        // tests' experiment list stays as seeded.
+        IExperimentStore store = new InMemoryExperimentStore(fixture.Seed.Time);
+        await using DashboardTestHost host = await DashboardTestHost.StartKestrelAsync(store, o => o.PollIntervalSeconds = 1);
+        ExperimentRecord experiment = await store.CreateExperimentAsync(fixture.Seed.Experiment.Spec with { Name = $"freeze-thaw-{Guid.NewGuid():N}" });
+        TrialRecord trial = await store.CreateTrialAsync(experiment.Id, """{ "learning_rate": 0.01, "num_layers": 3, "optimizer": "adam" }""");
+        TrialLease lease = await store.ClaimTrialAsync(trial.Id, "worker-1", TimeSpan.FromHours(1));
+        await store.RecordObservationsAsync(lease, [(1, 0.41), (2, 0.55), (3, 0.61)]);
+        await store.RecordDecisionAsync(lease, new DecisionRecord(trial.Id, 3, DecisionAction.Pause, "freeze-thaw", 0.31, 0.8123, 0.74, 0.87, "paused: others first", fixture.Seed.Time.GetUtcNow()));
+        await store.RecordObservationAsync(lease, 4, 0.66);
+
+        Open(new Uri(host.BaseAddress, $"experiments/{experiment.Id}"));
+        string id = trial.Id.ToString(CultureInfo.InvariantCulture);
+        IWebElement pause = WaitFor(d => d.FindElements(By.CssSelector($"#curves-chart rect.mark-pause[data-trial-id='{id}']")).FirstOrDefault());
+        Assert.Equal("3", pause.GetAttribute("data-epoch"));
+        Assert.Equal("4", fixture.Driver.FindElement(By.CssSelector($"#curves-chart path.mark-resume[data-trial-id='{id}']")).GetAttribute("data-epoch"));
+        Assert.Equal("1", WaitFor(d => d.FindElements(By.CssSelector("#best-chart path.ends-pause")).FirstOrDefault()).GetAttribute("data-count"));
+        Assert.Equal("1", fixture.Driver.FindElement(By.CssSelector("#best-chart path.ends-resume")).GetAttribute("data-count"));
+        Assert.Contains("trial paused", fixture.Driver.FindElement(By.Id("best-legend")).Text, StringComparison.Ordinal);
+        // The Pause decision's forecast of the final epoch, in the trials table.
+        IWebElement predicted = WaitFor(d => d.FindElements(By.CssSelector($"#trials tr[data-trial-id='{id}'] span.predicted")).FirstOrDefault());
+        Assert.StartsWith("0.8123", predicted.Text, StringComparison.Ordinal);
+        Assert.Contains("pause decision after epoch 3", predicted.GetAttribute("title"), StringComparison.Ordinal);
+        SaveScreenshot("paused");
+        Assert.Empty(fixture.TakeConsoleErrors());
+    }
+
+    [ChromiumFact]
+    public void ExperimentPage_StatusFilter_ShowsOnlyThatStatusInTheTableAndChart()
+    {
+        DashboardSeed seed = fixture.Seed;
+        Open($"experiments/{seed.Experiment.Id}");
+        WaitFor(d => d.FindElements(By.CssSelector("#trials tbody tr")).Count == seed.Trials.Count ? d : null);
+
+        fixture.Driver.FindElement(By.CssSelector("#status-filter option[value='stopped']")).Click();
+
+        var rows = WaitFor(d =>
+        {
+            var found = d.FindElements(By.CssSelector("#trials tbody tr"));
+            return found.Count == 2 && found.All(r => r.GetAttribute("data-status") == "stopped") ? found : null;
+        });
+        Assert.Equal(2, rows.Count);
+        WaitFor(d => d.FindElements(By.CssSelector("#curves-chart path.curve")).Count == 2 ? d : null);
+        Assert.All(fixture.Driver.FindElements(By.CssSelector("#curves-chart path.curve")), c => Assert.Equal("stopped", c.GetAttribute("data-status")));
+
+        fixture.Driver.FindElement(By.CssSelector("#status-filter option[value='paused']")).Click();
+        IWebElement empty = WaitFor(d => d.FindElements(By.CssSelector("#trials p.empty")).FirstOrDefault());
+        Assert.Equal("No paused trials.", empty.Text);
         Assert.Empty(fixture.TakeConsoleErrors());
     }
 

@@ -6,6 +6,7 @@ using Hpo.Scheduler.Persistence;
 using Hpo.Workers.Dashboard.Api;
 using Hpo.Workers.Dashboard.Forecasts;
 using Hpo.Workers.Tests.Chaos;
+using Hpo.Workers.Tests.Deciding;
 using Hpo.Workers.Tests.Fleet;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -190,35 +191,53 @@ public sealed class DashboardForecastTests : IAsyncLifetime
         Assert.Equal(value, point.GetProperty("value").GetDouble());
         Assert.Equal(_seed.Running.LastEpoch + 1, running.GetProperty("prediction").GetProperty("decisionEpoch").GetInt32());
 
-        // The seed's rows are far older than the dashboard's clock, so the cursor was exactly the newest row.
         Assert.All(items.Where(i => i.GetProperty("trialId").GetInt64() != _seed.Running.Id), i => Assert.Equal(0, i.GetProperty("points").GetArrayLength()));
-        Assert.True(string.CompareOrdinal(next.RootElement.GetProperty("cursor").GetString(), cursor) > 0);
+        Assert.True(Version(next.RootElement.GetProperty("cursor").GetString()!) > Version(cursor));
         Assert.Equal(cursor, next.RootElement.GetProperty("since").GetString());
+
+        // Nothing recorded since: nothing comes back, and the cursor stays.
+        string latest = next.RootElement.GetProperty("cursor").GetString()!;
+        using JsonDocument quiet = await GetJsonAsync($"{url}?since={Uri.EscapeDataString(latest)}");
+        Assert.Equal(0, quiet.RootElement.GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("points").GetArrayLength()));
+        Assert.All(quiet.RootElement.GetProperty("items").EnumerateArray(), i => Assert.Equal(JsonValueKind.Null, i.GetProperty("prediction").ValueKind));
+        Assert.Equal(latest, quiet.RootElement.GetProperty("cursor").GetString());
     }
 
     [Fact]
-    public async Task Curves_RowsNewerThanTheOverlap_ComeAgainUntilTheyAreOlder()
+    public async Task Curves_CursorOfAnotherDashboardProcess_AnswersInFull()
     {
-        // The dashboard on the seed's clock: the newest rows are as recent as they are in a live experiment.
-        await using DashboardTestHost host = await DashboardTestHost.StartInProcessAsync(_seed.Store, IPAddress.Loopback, time: _seed.Time);
-        using HttpClient client = host.CreateClient();
         string url = $"/api/experiments/{_seed.Experiment.Id}/curves";
+
+        using JsonDocument answer = await GetJsonAsync($"{url}?since=00000000.5");
+
+        Assert.Equal(JsonValueKind.Null, answer.RootElement.GetProperty("since").ValueKind);
+        Assert.Equal(_seed.Observed.Sum(t => t.LastEpoch), answer.RootElement.GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("points").GetArrayLength()));
+    }
+
+    [Fact]
+    public async Task SummaryAndCurves_PollAfterTheFirst_ReadOnlyTheChangeFeedNeverEveryCurve()
+    {
+        var (store, counter) = CountingStore.Wrap(_seed.Store);
+        await using DashboardTestHost host = await DashboardTestHost.StartInProcessAsync(store, IPAddress.Loopback);
+        using HttpClient client = host.CreateClient();
+        string id = _seed.Experiment.Id.ToString(CultureInfo.InvariantCulture);
+        string curves = await client.GetStringAsync(new Uri($"/api/experiments/{id}/curves", UriKind.Relative));
+        string cursor = JsonDocument.Parse(curves).RootElement.GetProperty("cursor").GetString()!;
+        await client.GetStringAsync(new Uri($"/api/experiments/{id}/summary", UriKind.Relative));
+
         await _seed.AdvanceRunningTrialAsync();
+        counter.Reset();
+        using JsonDocument summary = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/experiments/{id}/summary", UriKind.Relative)));
+        await client.GetStringAsync(new Uri($"/api/experiments/{id}/curves?since={Uri.EscapeDataString(cursor)}", UriKind.Relative));
 
-        using JsonDocument full = JsonDocument.Parse(await client.GetStringAsync(new Uri(url, UriKind.Relative)));
-        string cursor = full.RootElement.GetProperty("cursor").GetString()!;
-        using JsonDocument again = JsonDocument.Parse(await client.GetStringAsync(new Uri($"{url}?since={Uri.EscapeDataString(cursor)}", UriKind.Relative)));
-        _seed.Time.Advance(DashboardQueries.CursorOverlap + TimeSpan.FromSeconds(1));
-        string settled = again.RootElement.GetProperty("cursor").GetString()!;
-        using JsonDocument once = JsonDocument.Parse(await client.GetStringAsync(new Uri($"{url}?since={Uri.EscapeDataString(settled)}", UriKind.Relative)));
-        string exact = once.RootElement.GetProperty("cursor").GetString()!;
-        using JsonDocument quiet = JsonDocument.Parse(await client.GetStringAsync(new Uri($"{url}?since={Uri.EscapeDataString(exact)}", UriKind.Relative)));
-
-        int Points(JsonDocument d) => d.RootElement.GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("points").GetArrayLength());
-        Assert.Equal(1, Points(again));
-        Assert.Equal(1, Points(once));
-        Assert.Equal(0, Points(quiet));
-        Assert.Equal(exact, quiet.RootElement.GetProperty("cursor").GetString());
+        // The summary: the experiment, the counts and the change feed with the new epoch's decision; the curves: the
+        // experiment, the page of trials and the change feed (nothing new by then). No curve is read.
+        Assert.Equal(
+            new Dictionary<string, int> { ["CountTrialsAsync"] = 1, ["GetDecisionsAsync"] = 1, ["GetExperimentAsync"] = 2, ["ListTrialsAsync"] = 1, ["ReadObservationChangesAsync"] = 2 },
+            counter.Calls);
+        Assert.Equal(1, counter.ObservationRowsRead);
+        Assert.Equal(_seed.Observed.Sum(t => t.LastEpoch) + 1, summary.RootElement.GetProperty("epochsSpent").GetInt64());
+        Assert.Equal(_seed.Observed.Sum(t => t.LastEpoch) + 1, summary.RootElement.GetProperty("bestSoFar").EnumerateArray().Last().GetProperty("epochsSpent").GetInt64());
     }
 
     [Fact]
@@ -243,6 +262,8 @@ public sealed class DashboardForecastTests : IAsyncLifetime
         Assert.Equal(spent.Order(), spent);
         Assert.Equal(json.RootElement.GetProperty("epochsSpent").GetInt64(), spent[^1]);
     }
+
+    private static long Version(string cursor) => long.Parse(cursor[(cursor.IndexOf('.', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture);
 
     private static int[] Ints(JsonElement e, string name) => [.. e.GetProperty(name).EnumerateArray().Select(x => x.GetInt32())];
 

@@ -17,7 +17,7 @@ public sealed class DashboardQueriesTests
             Decision(2, DecisionAction.Continue, 0.3, 0.7, 0.6, 0.8),
         };
 
-        CurveResponse curve = DashboardQueries.BuildCurve(trial, Observations(0.2, 0.3, 0.35), maxEpochs: 10, decisions);
+        CurveResponse curve = Build(trial, Observations(0.2, 0.3, 0.35), maxEpochs: 10, decisions);
 
         PredictionResponse prediction = Assert.IsType<PredictionResponse>(curve.Prediction);
         Assert.Equal((3, 0.35, 10), (prediction.FromEpoch, prediction.FromValue, prediction.ToEpoch));
@@ -32,7 +32,7 @@ public sealed class DashboardQueriesTests
     [InlineData(TrialStatus.Pending)]
     public void BuildCurve_TrialThatWillNotTrainOn_HasNoForecast(TrialStatus status)
     {
-        CurveResponse curve = DashboardQueries.BuildCurve(Trial(status, 2), Observations(0.2, 0.3), 10, [Decision(2, DecisionAction.Continue, 0.5, 0.6, 0.5, 0.7)]);
+        CurveResponse curve = Build(Trial(status, 2), Observations(0.2, 0.3), 10, [Decision(2, DecisionAction.Continue, 0.5, 0.6, 0.5, 0.7)]);
 
         Assert.Null(curve.Prediction);
     }
@@ -46,7 +46,7 @@ public sealed class DashboardQueriesTests
             new DecisionRecord(1, 2, DecisionAction.Continue, "asha", null, null, null, null, null, At),
         };
 
-        CurveResponse curve = DashboardQueries.BuildCurve(Trial(TrialStatus.Running, 2), Observations(0.2, 0.3), 10, decisions);
+        CurveResponse curve = Build(Trial(TrialStatus.Running, 2), Observations(0.2, 0.3), 10, decisions);
 
         Assert.Null(curve.Prediction);
     }
@@ -54,10 +54,39 @@ public sealed class DashboardQueriesTests
     [Fact]
     public void BuildCurve_AtFinalEpoch_HasNoForecast()
     {
-        CurveResponse curve = DashboardQueries.BuildCurve(Trial(TrialStatus.Running, 2), Observations(0.2, 0.3), 2, [Decision(2, DecisionAction.Continue, 0.5, 0.6, 0.5, 0.7)]);
+        CurveResponse curve = Build(Trial(TrialStatus.Running, 2), Observations(0.2, 0.3), 2, [Decision(2, DecisionAction.Continue, 0.5, 0.6, 0.5, 0.7)]);
 
         Assert.Null(curve.Prediction);
         Assert.Equal(2, curve.Points.Count);
+    }
+
+    [Fact]
+    public void BuildCurve_PausedTrial_ForecastOfItsPauseDecisionAndThePauseEpoch()
+    {
+        var decisions = new[]
+        {
+            Decision(2, DecisionAction.Continue, 0.4, 0.7, 0.6, 0.8),
+            Decision(3, DecisionAction.Pause, 0.2, 0.65, 0.55, 0.75),
+        };
+
+        CurveResponse curve = Build(Trial(TrialStatus.Paused, 3), Observations(0.2, 0.3, 0.35), 10, decisions);
+
+        PredictionResponse prediction = Assert.IsType<PredictionResponse>(curve.Prediction);
+        Assert.Equal((DecisionAction.Pause, 3, 0.65, 0.55, 0.75), (prediction.Action, prediction.DecisionEpoch, prediction.Median, prediction.Low, prediction.High));
+        Assert.Equal([3], curve.Pauses);
+    }
+
+    /// <summary>As the trial curve endpoint builds it: every point, the latest decision and the pause epochs.</summary>
+    private static CurveResponse Build(TrialRecord trial, ObservationRecord[] observations, int maxEpochs, DecisionRecord[] decisions)
+    {
+        var points = observations.Select(o => (o.Epoch, o.Value)).ToList();
+        return DashboardQueries.BuildCurve(
+            trial,
+            points,
+            points.Count == 0 ? null : points.MaxBy(p => p.Epoch),
+            maxEpochs,
+            decisions.MaxBy(d => d.Epoch),
+            [.. decisions.Where(d => d.Action == DecisionAction.Pause).Select(d => d.Epoch)]);
     }
 
     private static TrialRecord Trial(TrialStatus status, int lastEpoch) =>

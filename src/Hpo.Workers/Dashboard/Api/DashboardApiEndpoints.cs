@@ -68,15 +68,15 @@ internal static class DashboardApiEndpoints
                 return bad;
             }
 
-            DateTimeOffset? since = null;
+            string? since = null;
             if (http.Request.Query.TryGetValue("since", out var sinceText) && !string.IsNullOrEmpty(sinceText))
             {
-                if (!DashboardQueries.TryParseCursor(sinceText.ToString(), out DateTimeOffset parsed))
+                if (!DashboardQueries.IsCursor(sinceText.ToString()))
                 {
-                    return Error(StatusCodes.Status400BadRequest, "bad_request", $"since must be a cursor as the last answer's 'cursor' gave it (an ISO 8601 time such as 2026-11-20T09:03:20.0000000+00:00; got '{sinceText}').");
+                    return Error(StatusCodes.Status400BadRequest, "bad_request", $"since must be a cursor as the last answer's 'cursor' gave it (8 hex digits, a dot and a number, such as 3f2a9c01.1200; got '{sinceText}').");
                 }
 
-                since = parsed;
+                since = sinceText.ToString();
             }
 
             return await queries.ListCurvesAsync(experimentId, page, status, since, http.RequestAborted) is { } curves

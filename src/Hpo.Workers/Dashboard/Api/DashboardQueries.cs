@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.Stopping;
+using Hpo.Workers.Dashboard.Changes;
 using Hpo.Workers.Dashboard.Forecasts;
 
 namespace Hpo.Workers.Dashboard.Api;
@@ -9,21 +10,10 @@ namespace Hpo.Workers.Dashboard.Api;
 /// Reads what the pages and the API show, only through <see cref="IExperimentStore"/>; never writes.
 /// Methods return null when the experiment or trial asked for does not exist.
 /// </summary>
-internal sealed class DashboardQueries(IExperimentStore store, DashboardForecaster forecaster, TimeProvider time)
+internal sealed class DashboardQueries(IExperimentStore store, DashboardForecaster forecaster, ExperimentViews views)
 {
     /// <summary>How many trials are read per store call when a whole experiment is needed.</summary>
     public const int StoreBatchSize = 500;
-
-    /// <summary>
-    /// How long after its timestamp a row is assumed to be visible. Observations and decisions carry the writing
-    /// worker's clock and may commit a little after it, so a cursor at the newest row read would miss a row a slow
-    /// or skewed worker commits late: the cursor a read answers stays this far behind the server's clock, and the
-    /// rows of that span come again in the next read (clients merge them by trial and epoch); once the newest row
-    /// is older than the overlap, the cursor is exactly it and a quiet poll reads nothing. A row later still is
-    /// caught by the page: a trial whose <c>lastEpoch</c> it holds no point for, or whose points have a gap, makes
-    /// its next poll read the page in full.
-    /// </summary>
-    public static readonly TimeSpan CursorOverlap = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// The most <see cref="TrialEndResponse"/> entries a summary carries: past it, trial ends are counted in this
@@ -60,7 +50,12 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
         return PageResponse<TrialResponse>.Create(trials.Items.Select(TrialResponse.From).ToList(), page.Page, page.PageSize, trials.TotalCount);
     }
 
-    public async Task<CurvePageResponse?> ListCurvesAsync(long experimentId, PageRequest page, TrialStatus? status, DateTimeOffset? since = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The curves of one page of trials from the experiment's <see cref="ExperimentView"/>, brought up to date from the
+    /// change feed first; with <paramref name="since"/> (a cursor this process handed out), only the epochs, pauses and
+    /// latest decisions that arrived after it. A cursor of another process is answered with a full read.
+    /// </summary>
+    public async Task<CurvePageResponse?> ListCurvesAsync(long experimentId, PageRequest page, TrialStatus? status, string? since = null, CancellationToken cancellationToken = default)
     {
         ExperimentRecord? experiment = await store.GetExperimentAsync(experimentId, cancellationToken);
         if (experiment is null)
@@ -69,34 +64,40 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
         }
 
         Page<TrialRecord> trials = await store.ListTrialsAsync(experimentId, page.Page, page.PageSize, status, cancellationToken);
-        var ids = trials.Items.Select(t => t.Id).ToList();
-        DateTimeOffset? after = since;
-        DateTimeOffset readAt = time.GetUtcNow();
-        // One read for the page's observations and one for its decisions, whatever the page size.
-        var curves = after is { } a ? await store.GetCurvesAsync(ids, a, cancellationToken) : await store.GetCurvesAsync(ids, cancellationToken);
-        var decisions = await store.GetDecisionsAsync(ids, after, cancellationToken);
-        DateTimeOffset? newest = null;
-        var items = new List<CurveResponse>(trials.Items.Count);
-        foreach (TrialRecord trial in trials.Items)
+        long? after = since is not null && since.StartsWith(views.Generation + ".", StringComparison.Ordinal)
+            ? long.Parse(since.AsSpan(views.Generation.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture)
+            : null;
+        int maxEpochs = experiment.Spec.MaxEpochs;
+        var (items, version) = await views.ReadAsync(store, experiment, view =>
         {
-            IReadOnlyList<ObservationRecord> observations = curves.GetValueOrDefault(trial.Id) ?? [];
-            IReadOnlyList<DecisionRecord> trialDecisions = decisions.GetValueOrDefault(trial.Id) ?? [];
-            newest = Later(newest, observations.Select(o => o.RecordedAt));
-            newest = Later(newest, trialDecisions.Select(d => d.DecidedAt));
-            items.Add(BuildCurve(trial, observations, experiment.Spec.MaxEpochs, trialDecisions));
-        }
+            var curves = new List<CurveResponse>(trials.Items.Count);
+            foreach (TrialRecord trial in trials.Items)
+            {
+                TrialView? known = view.Trial(trial.Id);
+                long from = after ?? -1;
+                var points = known is null ? [] : known.Epochs.Where(e => e.Value.Version > from).Select(e => (e.Key, e.Value.Value)).ToList();
+                var pauses = known is null ? [] : known.Pauses.Where(p => p.Value > from).Select(p => p.Key).ToList();
+                DecisionRecord? latest = known is not null && known.LatestVersion > from ? known.Latest : null;
+                var last = known is null || known.Epochs.Count == 0 ? ((int, double)?)null : (known.LastEpoch, known.Epochs[known.LastEpoch].Value);
+                curves.Add(BuildCurve(trial, points, last, maxEpochs, latest, pauses));
+            }
 
-        // Rows newer than the overlap may still have company on its way: the next read starts before them.
-        DateTimeOffset? cursor = newest is { } n ? Later(since, [n < readAt - CursorOverlap ? n : readAt - CursorOverlap]) : since;
+            return (curves, view.Version);
+        }, cancellationToken);
+
         var result = PageResponse<CurveResponse>.Create(items, page.Page, page.PageSize, trials.TotalCount);
-        return new CurvePageResponse(result.Items, result.Page, result.PageSize, result.TotalCount, result.TotalPages, FormatCursor(cursor), FormatCursor(since));
+        string cursor = string.Create(CultureInfo.InvariantCulture, $"{views.Generation}.{version}");
+        return new CurvePageResponse(result.Items, result.Page, result.PageSize, result.TotalCount, result.TotalPages, cursor, after is null ? null : since);
     }
 
-    /// <summary>Reads a <c>since</c> cursor (an ISO 8601 time with offset, as <see cref="CurvePageResponse.Cursor"/> gives it).</summary>
-    public static bool TryParseCursor(string text, out DateTimeOffset cursor) =>
-        DateTimeOffset.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out cursor);
+    /// <summary>Whether <paramref name="text"/> has the shape of a cursor (<see cref="CurvePageResponse.Cursor"/>): 8 hex digits, a dot, a number.</summary>
+    public static bool IsCursor(string text)
+    {
+        int dot = text.IndexOf('.', StringComparison.Ordinal);
+        return dot == 8 && text.AsSpan(0, 8).ContainsAnyExcept("0123456789abcdef") is false &&
+            long.TryParse(text.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _);
+    }
 
-    /// <summary>The LC-PFN's forecast for the trial; null when the trial does not exist. Needs <see cref="DashboardForecaster.Available"/>.</summary>
     /// <summary>
     /// The SHA-256 of the LC-PFN model that took the trial's latest model-backed decision, or null when no such
     /// decision exists (another policy, or none yet). The forecast must come from that model: a dashboard started
@@ -108,6 +109,7 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
         return decisions.LastOrDefault(d => d.ModelSha256 is not null)?.ModelSha256;
     }
 
+    /// <summary>The LC-PFN's forecast for the trial; null when the trial does not exist. Needs <see cref="DashboardForecaster.Available"/>.</summary>
     public async Task<ForecastResponse?> GetForecastAsync(long trialId, CancellationToken cancellationToken = default)
     {
         TrialRecord? trial = await store.GetTrialAsync(trialId, cancellationToken);
@@ -156,8 +158,11 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
         }
 
         var curves = await store.GetCurvesAsync([trial.Id], cancellationToken);
-        IReadOnlyList<DecisionRecord> decisions = HasForecast(trial.Status) ? await store.GetDecisionsAsync(trial.Id, cancellationToken) : [];
-        return BuildCurve(trial, curves.GetValueOrDefault(trial.Id) ?? [], experiment.Spec.MaxEpochs, decisions);
+        IReadOnlyList<DecisionRecord> decisions = await store.GetDecisionsAsync(trial.Id, cancellationToken);
+        var points = (curves.GetValueOrDefault(trial.Id) ?? []).Select(o => (o.Epoch, o.Value)).ToList();
+        var last = points.Count == 0 ? ((int, double)?)null : points.MaxBy(p => p.Epoch);
+        var pauses = decisions.Where(d => d.Action == DecisionAction.Pause).Select(d => d.Epoch).ToList();
+        return BuildCurve(trial, points, last, experiment.Spec.MaxEpochs, decisions.MaxBy(d => d.Epoch), pauses);
     }
 
     public async Task<PageResponse<DecisionResponse>?> ListDecisionsAsync(long trialId, PageRequest page, CancellationToken cancellationToken = default)
@@ -186,80 +191,56 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
         }
 
         int maxEpochs = experiment.Spec.MaxEpochs;
-        bool maximize = experiment.Spec.Direction == MetricDirection.Maximize;
-        var trials = new List<TrialRecord>();
-        var observations = new List<ObservationRecord>();
-        for (int pageNumber = 1; ; pageNumber++)
-        {
-            Page<TrialRecord> batch = await store.ListTrialsAsync(experimentId, pageNumber, StoreBatchSize, status: null, cancellationToken);
-            trials.AddRange(batch.Items);
-            if (batch.Items.Count > 0)
-            {
-                var curves = await store.GetCurvesAsync(batch.Items.Select(t => t.Id).ToList(), cancellationToken);
-                observations.AddRange(curves.Values.SelectMany(c => c));
-            }
-
-            if (batch.Items.Count < StoreBatchSize || trials.Count >= batch.TotalCount)
-            {
-                break;
-            }
-        }
-
+        IReadOnlyList<TrialStatusCount> tallies = await store.CountTrialsAsync(experimentId, cancellationToken);
+        int Count(TrialStatus status) => tallies.FirstOrDefault(t => t.Status == status)?.Trials ?? 0;
         var counts = new TrialCountsResponse(
-            trials.Count,
-            trials.Count(t => t.Status == TrialStatus.Pending),
-            trials.Count(t => t.Status == TrialStatus.Running),
-            trials.Count(t => t.Status == TrialStatus.Completed),
-            trials.Count(t => t.Status == TrialStatus.Stopped),
-            trials.Count(t => t.Status == TrialStatus.Failed));
-        long spent = trials.Sum(t => (long)t.LastEpoch);
-        long saved = trials.Where(t => t.Status == TrialStatus.Stopped).Sum(t => (long)Math.Max(0, maxEpochs - t.LastEpoch));
+            tallies.Sum(t => t.Trials),
+            Count(TrialStatus.Pending),
+            Count(TrialStatus.Running),
+            Count(TrialStatus.Completed),
+            Count(TrialStatus.Stopped),
+            Count(TrialStatus.Failed),
+            Count(TrialStatus.Paused));
+        long spent = tallies.Sum(t => t.Epochs);
+        long saved = tallies.Where(t => t.Status == TrialStatus.Stopped).Sum(t => Math.Max(0, ((long)t.Trials * maxEpochs) - t.Epochs));
         double savedPercent = spent + saved == 0 ? 0 : Math.Round(100.0 * saved / (spent + saved), 2);
 
-        TrialRecord? bestTrial = trials
-            .Where(t => t.BestValue is { } v && double.IsFinite(v))
-            .OrderBy(t => maximize ? -t.BestValue!.Value : t.BestValue!.Value)
-            .ThenBy(t => t.Number)
-            .FirstOrDefault();
-        double? bestValue = DashboardJson.Finite(await store.GetBestValueAsync(experimentId, cancellationToken)) ?? bestTrial?.BestValue;
-
-        return new ExperimentSummaryResponse(
+        return await views.ReadAsync(store, experiment, view => new ExperimentSummaryResponse(
             experimentId,
             experiment.Spec.Direction,
             maxEpochs,
-            bestValue,
-            bestTrial?.Id,
-            bestTrial?.Number,
+            view.BestValue,
+            view.BestTrial?.Id,
+            view.BestTrial?.Number,
             counts,
             spent,
             saved,
             savedPercent,
-            BestSoFar(observations, trials, maximize),
-            TrialEnds(observations, trials));
+            BestSoFar(view),
+            Bucketed(view.Marks(maxEpochs), view.EpochsSpent)), cancellationToken);
     }
 
     /// <summary>
-    /// The curve and, for a running or stopped trial, the forecast of the latest of <paramref name="decisions"/> (when
-    /// that decision carries one). In an incremental read both hold only what is newer than the cursor.
+    /// The curve (<paramref name="points"/>: all, or in an incremental read the new ones) and, for a running, paused or
+    /// stopped trial, the forecast of <paramref name="latest"/> (its latest decision, when it carries one; in an
+    /// incremental read only when it is new) from the trial's last observed epoch <paramref name="last"/>.
     /// </summary>
-    internal static CurveResponse BuildCurve(TrialRecord trial, IReadOnlyList<ObservationRecord> observations, int maxEpochs, IReadOnlyList<DecisionRecord> decisions)
+    internal static CurveResponse BuildCurve(TrialRecord trial, IReadOnlyList<(int Epoch, double Value)> points, (int Epoch, double Value)? last, int maxEpochs, DecisionRecord? latest, IReadOnlyList<int> pauses)
     {
-        var points = observations
-            .Where(o => double.IsFinite(o.Value))
-            .OrderBy(o => o.Epoch)
-            .Select(o => new CurvePointResponse(o.Epoch, o.Value))
+        var shown = points
+            .Where(p => double.IsFinite(p.Value))
+            .OrderBy(p => p.Epoch)
+            .Select(p => new CurvePointResponse(p.Epoch, p.Value))
             .ToList();
         PredictionResponse? prediction = null;
-        DecisionRecord? latest = decisions.MaxBy(d => d.Epoch);
-        if (HasForecast(trial.Status) && latest is not null && points.Count > 0 && points[^1].Epoch < maxEpochs &&
+        if (HasForecast(trial.Status) && latest is not null && last is { } from && double.IsFinite(from.Value) && from.Epoch < maxEpochs &&
             DashboardJson.Finite(latest.PredictedMedian) is { } median &&
             DashboardJson.Finite(latest.PredictedLow) is { } low &&
             DashboardJson.Finite(latest.PredictedHigh) is { } high)
         {
-            CurvePointResponse last = points[^1];
             prediction = new PredictionResponse(
-                last.Epoch,
-                last.Value,
+                from.Epoch,
+                from.Value,
                 maxEpochs,
                 median,
                 Math.Min(low, high),
@@ -270,76 +251,30 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
                 latest.Action);
         }
 
-        return new CurveResponse(trial.Id, trial.Number, trial.Status, trial.LastEpoch, points, prediction);
+        return new CurveResponse(trial.Id, trial.Number, trial.Status, trial.LastEpoch, shown, prediction, [.. pauses.Order()]);
     }
 
-    private static bool HasForecast(TrialStatus status) => status is TrialStatus.Running or TrialStatus.Stopped;
+    private static bool HasForecast(TrialStatus status) => status is TrialStatus.Running or TrialStatus.Stopped or TrialStatus.Paused;
 
-    private static List<BestSoFarPointResponse> BestSoFar(List<ObservationRecord> observations, List<TrialRecord> trials, bool maximize)
+    private static List<BestSoFarPointResponse> BestSoFar(ExperimentView view)
     {
-        var numbers = trials.ToDictionary(t => t.Id, t => t.Number);
-        var points = new List<BestSoFarPointResponse>();
-        double best = double.NaN;
-        long bestTrialId = 0;
-        long spent = 0;
-        foreach (ObservationRecord o in observations.OrderBy(o => o.RecordedAt).ThenBy(o => o.TrialId).ThenBy(o => o.Epoch))
-        {
-            spent++;
-            if (!double.IsFinite(o.Value))
-            {
-                continue;
-            }
-
-            if (double.IsNaN(best) || (maximize ? o.Value > best : o.Value < best))
-            {
-                best = o.Value;
-                bestTrialId = o.TrialId;
-                points.Add(new BestSoFarPointResponse(spent, best, bestTrialId, numbers.GetValueOrDefault(bestTrialId)));
-            }
-        }
-
-        if (points.Count > 0 && points[^1].EpochsSpent < spent)
+        var points = view.BestSoFar.ToList();
+        if (points.Count > 0 && points[^1].EpochsSpent < view.EpochsSpent)
         {
             // Carry the best to the epochs spent now, so the step line reaches the present.
-            points.Add(new BestSoFarPointResponse(spent, best, bestTrialId, numbers.GetValueOrDefault(bestTrialId)));
+            points.Add(points[^1] with { EpochsSpent = view.EpochsSpent });
         }
 
         return points;
     }
 
-    private static DateTimeOffset? Later(DateTimeOffset? cursor, IEnumerable<DateTimeOffset> times)
-    {
-        foreach (DateTimeOffset t in times)
-        {
-            if (cursor is null || t > cursor)
-            {
-                cursor = t;
-            }
-        }
-
-        return cursor;
-    }
-
-    private static string? FormatCursor(DateTimeOffset? cursor) => cursor?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
-
     /// <summary>
-    /// Where each stopped or completed trial recorded its last epoch, counted in epochs spent over all trials (the
-    /// best-so-far chart's axis); past <see cref="MaxTrialEnds"/> ends, counts per span and kind instead.
+    /// The marks of the best-so-far chart in axis order; past <see cref="MaxTrialEnds"/> of them, counts per span of
+    /// the axis and kind instead, so the summary's size does not grow with the number of trials.
     /// </summary>
-    private static List<TrialEndResponse> TrialEnds(List<ObservationRecord> observations, List<TrialRecord> trials)
+    private static List<TrialEndResponse> Bucketed(List<TrialEndResponse> ends, long spent)
     {
-        var ended = trials.Where(t => t.Status is TrialStatus.Stopped or TrialStatus.Completed && t.LastEpoch > 0).ToDictionary(t => t.Id);
-        var ends = new List<TrialEndResponse>();
-        long spent = 0;
-        foreach (ObservationRecord o in observations.OrderBy(o => o.RecordedAt).ThenBy(o => o.TrialId).ThenBy(o => o.Epoch))
-        {
-            spent++;
-            if (ended.TryGetValue(o.TrialId, out TrialRecord? trial) && o.Epoch == trial.LastEpoch)
-            {
-                ends.Add(new TrialEndResponse(spent, trial.Id, trial.Number, trial.LastEpoch, trial.Status == TrialStatus.Stopped ? "stop" : "complete", 1));
-            }
-        }
-
+        ends.Sort((a, b) => a.EpochsSpent != b.EpochsSpent ? a.EpochsSpent.CompareTo(b.EpochsSpent) : string.CompareOrdinal(a.Action, b.Action));
         if (ends.Count <= MaxTrialEnds)
         {
             return ends;

@@ -1,8 +1,9 @@
 namespace Hpo.Workers.Dashboard.Api;
 
 /// <summary>
-/// Where trials' training ended on the best-so-far chart: after <see cref="EpochsSpent"/> epochs over all trials,
-/// with <see cref="Action"/> <c>stop</c> (stopped early) or <c>complete</c>. One entry per trial (<see cref="Count"/> 1,
+/// A mark on the best-so-far chart: after <see cref="EpochsSpent"/> epochs over all trials, a trial was stopped
+/// (<see cref="Action"/> <c>stop</c>: its Stop decision's epoch), <c>complete</c>d (it recorded the final epoch),
+/// <c>pause</c>d (a Pause decision's epoch) or <c>resume</c>d (the epoch after a pause). One entry per trial (<see cref="Count"/> 1,
 /// with its id, number and last epoch) or, for experiments with many trials, the <see cref="Count"/> of such ends
 /// in a span of the axis centred on <see cref="EpochsSpent"/> (id, number and epoch null).
 /// </summary>

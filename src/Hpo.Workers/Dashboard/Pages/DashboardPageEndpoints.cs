@@ -52,12 +52,14 @@ internal static class DashboardPageEndpoints
                 </section>
                 <section aria-labelledby="best-heading">
                 <h2 id="best-heading">What early stopping saved</h2>
-                <p class="hint">The best value so far over the epochs spent on all trials; ticks mark where trials were stopped early or completed, and the shaded span the epochs that stopping saved.</p>
+                <p class="hint">The best value so far over the epochs spent on all trials; ticks mark where trials were stopped early, completed, paused or resumed, and the shaded span the epochs that stopping saved.</p>
                 <div id="best-chart" class="chart-box"></div>
                 <ul id="best-legend" class="legend" aria-label="Legend"></ul>
                 </section>
                 <section aria-labelledby="trials-heading">
                 <h2 id="trials-heading">Trials</h2>
+                <p class="filter"><label for="status-filter">Status</label>
+                <select id="status-filter"><option value="">all</option><option value="pending">pending</option><option value="running">running</option><option value="paused">paused</option><option value="completed">completed</option><option value="stopped">stopped</option><option value="failed">failed</option></select></p>
                 <div id="trials" class="table-region"><p class="muted">Loading trials…</p></div>
                 </section>
                 """);

@@ -7,7 +7,7 @@
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const body = document.body;
   const pollMs = Math.max(1000, Number(body.dataset.pollMs) || 5000);
-  const STATUSES = ['completed', 'stopped', 'running', 'pending', 'failed'];
+  const STATUSES = ['completed', 'stopped', 'paused', 'running', 'pending', 'failed'];
 
   // ---------- DOM helpers ----------
 
@@ -351,6 +351,8 @@
     if (fan) plot.append(fanLayer(fan, x, y));
 
     const lines = svg('g', { class: 'curves' });
+    // Pause and resume marks above every line and end point.
+    const marks = svg('g', { class: 'pause-marks' });
     // The best trial and the one whose forecast is shown are drawn last, on top of the others.
     const rank = (c) => (c.trialId === bestTrialId ? 1 : 0) + (fan && c.trialId === fan.trialId ? 2 : 0);
     const ordered = [...observed].sort((a, b) => rank(a) - rank(b));
@@ -365,6 +367,25 @@
         'data-status': c.status,
         d: pathData(c.points, x, y),
       }, svg('title', { text: label })));
+      // Where a pausing policy froze the trial, and where it resumed (the epoch after a pause, once recorded).
+      for (const epoch of c.pauses || []) {
+        const at = c.points.find((p) => p.epoch === epoch);
+        if (at) {
+          marks.append(svg('rect', {
+            class: 'mark-pause', 'data-trial-id': c.trialId, 'data-epoch': epoch,
+            x: (x(at.epoch) - 4).toFixed(1), y: (y(at.value) - 4).toFixed(1), width: 8, height: 8,
+          }, svg('title', { text: `Trial #${c.number} paused after epoch ${epoch}` })));
+        }
+        const next = c.points.find((p) => p.epoch === epoch + 1);
+        if (next) {
+          const px = x(next.epoch);
+          const py = y(next.value);
+          marks.append(svg('path', {
+            class: 'mark-resume', 'data-trial-id': c.trialId, 'data-epoch': epoch + 1,
+            d: `M${(px - 4).toFixed(1)} ${(py - 5).toFixed(1)} L${(px + 5).toFixed(1)} ${py.toFixed(1)} L${(px - 4).toFixed(1)} ${(py + 5).toFixed(1)} Z`,
+          }, svg('title', { text: `Trial #${c.number} resumed at epoch ${epoch + 1}` })));
+        }
+      }
       if (markEnds || c.trialId === bestTrialId || c.status === 'running') {
         lines.append(svg('circle', {
           class: `curve-end status-${c.status}`,
@@ -375,7 +396,7 @@
         }, svg('title', { text: label })));
       }
     }
-    plot.append(lines);
+    plot.append(lines, marks);
     return frame.root;
   }
 
@@ -385,7 +406,7 @@
     const last = points[points.length - 1];
     const withoutStopping = summary.epochsSpent + summary.epochsSaved;
     const frame = chartFrame({
-      title: 'Best value so far over epochs spent, with where trials were stopped or completed',
+      title: 'Best value so far over epochs spent, with where trials were stopped, completed, paused or resumed',
       description: `The best ${metricName} reached after each number of epochs trained over all trials; now ${fmtValue(last.value)} after ` +
         `${fmtInt(last.epochsSpent)} epochs. Early stopping saved ${fmtInt(summary.epochsSaved)} of ${fmtInt(withoutStopping)} epochs ` +
         `(${summary.epochsSavedPercent.toFixed(1)}%), shaded after the epochs spent.`,
@@ -407,14 +428,15 @@
       }, svg('title', { text: `${fmtInt(summary.epochsSaved)} epochs (${summary.epochsSavedPercent.toFixed(1)}%) not trained thanks to early stopping` })));
     }
     // One path per kind of end, a tick each at the bottom of the plot: thousands of trials stay one element.
-    for (const action of ['complete', 'stop']) {
+    const endNames = { complete: 'completed', stop: 'stopped early', pause: 'paused', resume: 'resumed' };
+    for (const action of ['complete', 'stop', 'pause', 'resume']) {
       const ends = (summary.trialEnds || []).filter((e) => e.action === action);
       if (!ends.length) continue;
       const count = ends.reduce((n, e) => n + e.count, 0);
       // A tick per trial; in large experiments a tick per span of the axis, taller the more trials ended there.
       const d = ends.map((e) => `M${x(e.epochsSpent).toFixed(1)} ${bottom} v-${(10 + 3 * Math.log2(e.count)).toFixed(1)}`).join(' ');
       plot.append(svg('path', { class: `trial-ends ends-${action}`, 'data-count': count, d },
-        svg('title', { text: `${fmtInt(count)} trial${count === 1 ? '' : 's'} ${action === 'stop' ? 'stopped early' : 'completed'}` })));
+        svg('title', { text: `${fmtInt(count)} trial${count === 1 ? '' : 's'} ${endNames[action]}` })));
     }
     let d = `M${x(points[0].epochsSpent).toFixed(1)} ${y(points[0].value).toFixed(1)}`;
     for (let i = 1; i < points.length; i += 1) {
@@ -435,12 +457,18 @@
     const items = [h('li', null, h('span', { class: 'swatch line best', 'aria-hidden': 'true' }), 'best so far')];
     if (ends.some((e) => e.action === 'stop')) items.push(h('li', null, h('span', { class: 'swatch tick ends-stop', 'aria-hidden': 'true' }), 'trial stopped early'));
     if (ends.some((e) => e.action === 'complete')) items.push(h('li', null, h('span', { class: 'swatch tick ends-complete', 'aria-hidden': 'true' }), 'trial completed'));
+    if (ends.some((e) => e.action === 'pause')) items.push(h('li', null, h('span', { class: 'swatch tick ends-pause', 'aria-hidden': 'true' }), 'trial paused'));
+    if (ends.some((e) => e.action === 'resume')) items.push(h('li', null, h('span', { class: 'swatch tick ends-resume', 'aria-hidden': 'true' }), 'trial resumed'));
     if (summary.epochsSaved > 0) items.push(h('li', null, h('span', { class: 'swatch band saved', 'aria-hidden': 'true' }), `epochs saved: ${fmtInt(summary.epochsSaved)} (${summary.epochsSavedPercent.toFixed(1)}%)`));
     replaceContent(container, items);
   }
 
-  function legend(container, statuses, withForecast, withBest) {
+  function legend(container, statuses, withForecast, withBest, withPauses) {
     const items = statuses.map((s) => h('li', null, h('span', { class: `swatch line status-${s}`, 'aria-hidden': 'true' }), `${s} trial`));
+    if (withPauses) {
+      items.push(h('li', null, h('span', { class: 'swatch mark-pause', 'aria-hidden': 'true' }), 'paused after'));
+      items.push(h('li', null, h('span', { class: 'swatch mark-resume', 'aria-hidden': 'true' }), 'resumed at'));
+    }
     if (withBest) items.push(h('li', null, h('span', { class: 'swatch line best', 'aria-hidden': 'true' }), 'best trial'));
     if (withForecast) {
       items.push(h('li', null, h('span', { class: 'swatch dashed', 'aria-hidden': 'true' }), 'LC-PFN median'));
@@ -558,7 +586,8 @@
     const trialsEl = document.getElementById('trials');
     const pageSize = 50;
     // The chart shows the trials of the table's page; curves arrive incrementally (since the cursor) and merge here.
-    const state = { page: 1, loadedPage: 0, cursor: null, curves: new Map(), selected: null, hover: null, experiment: null, summary: null, totalCount: 0 };
+    const filterEl = document.getElementById('status-filter');
+    const state = { page: 1, loadedPage: 0, loadedFilter: '', filter: '', cursor: null, curves: new Map(), selected: null, hover: null, experiment: null, summary: null, totalCount: 0 };
 
     function mergeCurves(result) {
       if (!result.since) state.curves = new Map();
@@ -568,17 +597,21 @@
         onPage.add(item.trialId);
         let c = state.curves.get(item.trialId);
         if (!c) {
-          c = { trialId: item.trialId, number: item.number, points: new Map() };
+          c = { trialId: item.trialId, number: item.number, points: new Map(), pauses: new Set(), prediction: null };
           state.curves.set(item.trialId, c);
         }
         c.status = item.status;
         c.lastEpoch = item.lastEpoch;
         for (const p of item.points) c.points.set(p.epoch, p.value);
+        for (const e of item.pauses || []) c.pauses.add(e);
+        // null in an incremental read: the latest decision is unchanged.
+        if (item.prediction || !result.since) c.prediction = item.prediction;
         // A point the cursor missed (a worker's clock far behind, a late commit) shows as a gap or a missing last epoch.
         if (item.lastEpoch > 0 && (!c.points.has(item.lastEpoch) || c.points.size < item.lastEpoch)) missing = true;
       }
       for (const key of [...state.curves.keys()]) if (!onPage.has(key)) state.curves.delete(key);
       state.loadedPage = result.page;
+      state.loadedFilter = state.filter;
       // Then the next poll reads the page in full.
       state.cursor = missing ? null : result.cursor;
       state.totalCount = result.totalCount;
@@ -591,6 +624,7 @@
         status: c.status,
         lastEpoch: c.lastEpoch,
         points: [...c.points].sort((a, b) => a[0] - b[0]).map(([epoch, value]) => ({ epoch, value })),
+        pauses: [...c.pauses].sort((a, b) => a - b),
       }));
     }
 
@@ -617,7 +651,7 @@
       renderIfChanged(chartEl, { curves, bestTrialId, fan: fan && [fan.trialId, fan.last, fan.forecast.model] }, () => {
         replaceContent(chartEl, curvesChart(curves, state.experiment, bestTrialId, fan, scope));
         const present = STATUSES.filter((s) => curves.some((c) => c.status === s && c.points.length > 0));
-        legend(legendEl, present, Boolean(fan), curves.some((c) => c.trialId === bestTrialId && c.points.length > 0));
+        legend(legendEl, present, Boolean(fan), curves.some((c) => c.trialId === bestTrialId && c.points.length > 0), curves.some((c) => c.pauses.length > 0));
       });
       renderIfChanged(noteEl, { available: model.available, fan: fan && [fan.trialId, fan.last], selected: state.selected }, () =>
         forecastNote(noteEl, model, fan, state.selected, () => { state.selected = null; drawCurves().catch(() => {}); }));
@@ -654,25 +688,21 @@
       }
     });
 
-    // The summary covers every trial, so its cost grows with the experiment: it is refreshed on a poll only once
-    // twenty times its own last duration has passed (every poll for small experiments).
-    const summaryTiming = { at: 0, ms: 0 };
-    const fetchSummary = async () => {
-      if (state.summary && performance.now() - summaryTiming.at < 20 * summaryTiming.ms) return state.summary;
-      const started = performance.now();
-      const summary = await getJson(`/api/experiments/${id}/summary`);
-      summaryTiming.at = performance.now();
-      summaryTiming.ms = summaryTiming.at - started;
-      return summary;
-    };
+    // The status filter applies to the table and the chart alike; changing it starts again at page 1.
+    filterEl.addEventListener('change', () => {
+      state.filter = filterEl.value;
+      state.page = 1;
+      refresh().catch(() => {});
+    });
 
     const refresh = async () => {
-      const since = state.loadedPage === state.page ? state.cursor : null;
+      const since = state.loadedPage === state.page && state.loadedFilter === state.filter ? state.cursor : null;
+      const status = state.filter || null;
       const [experiment, summary, curves, trials, model] = await Promise.all([
         getJson(`/api/experiments/${id}`),
-        fetchSummary(),
-        getJson(`/api/experiments/${id}/curves`, { page: state.page, pageSize, since }),
-        getJson(`/api/experiments/${id}/trials`, { page: state.page, pageSize }),
+        getJson(`/api/experiments/${id}/summary`),
+        getJson(`/api/experiments/${id}/curves`, { page: state.page, pageSize, since, status }),
+        getJson(`/api/experiments/${id}/trials`, { page: state.page, pageSize, status }),
         forecastModel(),
       ]);
       state.experiment = experiment;
@@ -685,11 +715,18 @@
         replaceContent(bestEl, bestSoFarChart(summary, experiment.metricName));
         bestLegend(bestLegendEl, summary);
       });
-      renderIfChanged(trialsEl, [trials, summary.bestTrialId, model.available], () => {
+      const predictions = Object.fromEntries([...state.curves.values()].map((c) => [c.trialId, c.prediction]));
+      renderIfChanged(trialsEl, [trials, summary.bestTrialId, model.available, predictions], () => {
         if (trials.totalCount === 0) {
-          replaceContent(trialsEl, h('p', { class: 'empty', text: 'No trials yet.' }));
+          replaceContent(trialsEl, h('p', { class: 'empty', text: state.filter ? `No ${state.filter} trials.` : 'No trials yet.' }));
           return;
         }
+        // The latest decision's forecast of the final epoch (a paused trial's: its Pause decision's).
+        const predicted = (t) => {
+          const p = predictions[t.id];
+          return p ? h('span', { class: 'predicted', title: `${p.action} decision after epoch ${p.decisionEpoch} (${p.policy})` },
+            fmtValue(p.median), h('span', { class: 'muted', text: ` [${fmtValue(p.low)} – ${fmtValue(p.high)}]` })) : '—';
+        };
         const canForecast = (t) => model.available && t.lastEpoch > 0 && t.lastEpoch < experiment.maxEpochs;
         replaceContent(trialsEl,
           table('Trials', [
@@ -699,6 +736,7 @@
             { title: 'Best', numeric: true, cell: (t) => fmtValue(t.bestValue) },
             { title: 'Last', numeric: true, cell: (t) => fmtValue(t.lastValue) },
             { title: 'Epochs', numeric: true, cell: (t) => `${t.lastEpoch} / ${experiment.maxEpochs}` },
+            { title: 'Predicted final', numeric: true, cell: predicted },
             { title: 'Stop reason', className: 'reason', cell: (t) => t.stopReason || t.error || '—' },
             { title: 'Forecast', cell: (t) => (canForecast(t) ? h('button', { type: 'button', class: 'show-forecast link-button', 'data-trial-id': t.id, text: 'Forecast' }) : '—') },
           ], trials.items, (t) => ({ 'data-trial-id': t.id, 'data-status': t.status, class: t.id === summary.bestTrialId ? 'best-row' : null })),
@@ -752,7 +790,7 @@
       });
       renderIfChanged(chartEl, { curve, fan: fan && [fan.last, fan.forecast.model] }, () => {
         replaceContent(chartEl, curvesChart([curve], experiment, null, fan, null));
-        legend(legendEl, curve.points.length ? [curve.status] : [], Boolean(fan), false);
+        legend(legendEl, curve.points.length ? [curve.status] : [], Boolean(fan), false, (curve.pauses || []).length > 0);
       });
       renderIfChanged(noteEl, { available: model.available, fan: fan && [fan.last, fan.forecast.model] }, () => forecastNote(noteEl, model, fan, false, null));
       renderIfChanged(decisionsEl, decisions, () => {

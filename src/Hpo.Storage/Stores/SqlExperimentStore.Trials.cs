@@ -223,6 +223,23 @@ internal sealed partial class SqlExperimentStore
         }, cancellationToken);
     }
 
+    public async Task<IReadOnlyDictionary<TrialStatus, long>> CountTrialsAsync(long experimentId, CancellationToken cancellationToken = default)
+    {
+        await GetExperimentFactsAsync(experimentId, cancellationToken);
+        return await _executor.ReadAsync<IReadOnlyDictionary<TrialStatus, long>>("CountTrials", async (s, ct) =>
+        {
+            await using var select = s.Command("SELECT status, COUNT(*) FROM trials WHERE experiment_id = @experiment GROUP BY status").With("experiment", experimentId);
+            var rows = await ReadAllAsync(select, r => (Status: Enum.Parse<TrialStatus>(r.GetString(0)), Count: Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture)), ct);
+            var counts = Enum.GetValues<TrialStatus>().ToDictionary(st => st, _ => 0L);
+            foreach (var (status, count) in rows)
+            {
+                counts[status] = count;
+            }
+
+            return counts;
+        }, cancellationToken);
+    }
+
     private static async Task<LeaseState?> ReadLeaseStateAsync(SqlSession s, long trialId, CancellationToken ct)
     {
         await using var select = s.Command("SELECT status, lease_token, attempt, worker_id FROM trials WHERE id = @id").With("id", trialId);

@@ -58,9 +58,11 @@ public sealed partial class ExperimentAdvancer
             long capacity = tuner is IFiniteTuner finite ? finite.Capacity : long.MaxValue;
             // Counts, not the trials themselves: an advance follows every trial's end, so reading every trial here
             // would cost each advance the experiment's size. Only an epoch budget needs every trial's epochs.
-            int count = (int)(await _store.ListTrialsAsync(experimentId, 1, 1, null, cancellationToken).ConfigureAwait(false)).TotalCount;
-            int unfinished = (int)((await _store.ListTrialsAsync(experimentId, 1, 1, TrialStatus.Pending, cancellationToken).ConfigureAwait(false)).TotalCount
-                + (await _store.ListTrialsAsync(experimentId, 1, 1, TrialStatus.Running, cancellationToken).ConfigureAwait(false)).TotalCount);
+            // One read for all the counts: this runs under the experiment's lock, which every trial's end waits
+            // for, so each round trip here is paid once per trial by the whole fleet (it bounded trials/s).
+            var counts = await _store.CountTrialsAsync(experimentId, cancellationToken).ConfigureAwait(false);
+            int count = (int)counts.Values.Sum();
+            int unfinished = (int)(counts[TrialStatus.Pending] + counts[TrialStatus.Running]);
             long epochs = settings.MaxTotalEpochs is null ? 0 : (await ListAllAsync(experimentId, cancellationToken).ConfigureAwait(false)).Sum(t => (long)t.LastEpoch);
             bool budgetLeft = (settings.MaxTotalEpochs is not { } maxEpochs || epochs < maxEpochs)
                 && (settings.MaxWallTime is not { } wall || _time.GetUtcNow() - experiment.CreatedAt < wall);

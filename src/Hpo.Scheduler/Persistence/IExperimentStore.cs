@@ -45,7 +45,10 @@ public interface IExperimentStore
     /// </summary>
     Task<TrialLease> ClaimTrialAsync(long trialId, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
 
-    /// <summary>Renews a lease. Throws <see cref="StaleLeaseException"/> when it is no longer current.</summary>
+    /// <summary>
+    /// Renews a lease (a store that keeps workers may refresh the holder's worker heartbeat too, at most once a second).
+    /// Throws <see cref="StaleLeaseException"/> when it is no longer current.
+    /// </summary>
     Task HeartbeatAsync(TrialLease lease, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -6,6 +6,7 @@ using Hpo.LcPfn.Models;
 using Hpo.Storage.Schema;
 using Hpo.Workers.Dashboard;
 using Hpo.Workers.Dashboard.Hosting;
+using Hpo.Workers.Dashboard.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -44,6 +45,10 @@ public static class DashboardCommand
         var model = ModelOption.Create();
         model.Description = $"LC-PFN model file (.lcpfn) the forecasts (/api/trials/{{id}}/forecast, the fan charts) are made with; use the model the experiments ran with. Default: ${DefaultModelLocator.EnvironmentVariable}, then models/{DefaultModelLocator.FileName} beside the app or in the current folder or a parent; with none found the pages show curves without forecasts.";
         var hangfireActions = new Option<bool>("--hangfire-actions") { Description = "Let the Hangfire dashboard retry, delete and trigger jobs (it is read-only by default)." };
+        var prometheus = new Option<bool>("--prometheus")
+        {
+            Description = "Serve Prometheus metrics at /metrics (behind the same access rule as the pages): the store's totals over all experiments, read every 15 s (hpo_store_trials by status, hpo_store_epochs_reported_total, hpo_store_decisions_total by action, hpo_store_epochs_saved_total), and the dashboard's own HTTP metrics (http_server_request_duration_seconds).",
+        };
         var command = new Command("dashboard", "Serve the web dashboard: experiments, learning curves with LC-PFN forecasts, decisions, a JSON API under /api and the Hangfire dashboard at /hangfire. Serves only this machine unless a credential is set.")
         {
             db,
@@ -53,6 +58,7 @@ public static class DashboardCommand
             pollInterval,
             model,
             hangfireActions,
+            prometheus,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -102,6 +108,10 @@ public static class DashboardCommand
                     {
                         DashboardStorage.Register(services, database);
                         services.AddHpoLcPfn();
+                        if (parse.GetValue(prometheus))
+                        {
+                            services.AddHpoDashboardPrometheus();
+                        }
                     });
             }
             catch (ArgumentException ex)
@@ -131,6 +141,11 @@ public static class DashboardCommand
                 await app.StartAsync(cancellationToken);
                 string access = settings.HasCredential ? "remote clients need the configured credential" : "this machine only";
                 await Console.Out.WriteLineAsync($"Hpo dashboard listening on {string.Join(", ", app.Urls)} ({access}). Ctrl+C stops it.");
+                if (parse.GetValue(prometheus))
+                {
+                    await Console.Out.WriteLineAsync($"Prometheus metrics at {string.Join(", ", app.Urls.Select(u => u.TrimEnd('/') + new DashboardMetricsOptions().Path))}.");
+                }
+
                 await Console.Out.WriteLineAsync(settings.ModelPath is { } modelPath
                     ? $"Forecasts by the LC-PFN model {Path.GetFullPath(modelPath)}."
                     : $"No LC-PFN model found (--model, ${DefaultModelLocator.EnvironmentVariable}, models/{DefaultModelLocator.FileName}): the pages show curves without forecasts.");

@@ -73,7 +73,10 @@ public interface IExperimentStore
     /// </summary>
     Task<bool> RequeuePausedTrialAsync(long trialId, CancellationToken cancellationToken = default);
 
-    /// <summary>Renews a lease. Throws <see cref="StaleLeaseException"/> when it is no longer current.</summary>
+    /// <summary>
+    /// Renews a lease (a store that keeps workers may refresh the holder's worker heartbeat too, at most once a second).
+    /// Throws <see cref="StaleLeaseException"/> when it is no longer current.
+    /// </summary>
     Task HeartbeatAsync(TrialLease lease, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -128,6 +131,13 @@ public interface IExperimentStore
     /// <summary>Running trials whose last heartbeat is older than <paramref name="heartbeatBefore"/> (optionally of one experiment).</summary>
     Task<IReadOnlyList<TrialRecord>> FindStaleTrialsAsync(DateTimeOffset heartbeatBefore, long? experimentId = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// How many trials of an experiment are in each status (every status present, zero when there is none), in one read:
+    /// what the fleet's advance needs to decide how many trials it may start.
+    /// </summary>
+    /// <exception cref="NotFoundException">There is no such experiment.</exception>
+    Task<IReadOnlyDictionary<TrialStatus, long>> CountTrialsAsync(long experimentId, CancellationToken cancellationToken = default);
+
     /// <summary>Trials of an experiment by number, optionally filtered by status.</summary>
     Task<Page<TrialRecord>> ListTrialsAsync(long experimentId, int pageNumber = 1, int pageSize = 100, TrialStatus? status = null, CancellationToken cancellationToken = default);
 
@@ -136,6 +146,13 @@ public interface IExperimentStore
     /// without trials are absent): a live view's counts without reading the trials.
     /// </summary>
     Task<IReadOnlyList<TrialStatusCount>> CountTrialsAsync(long experimentId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Counts across every experiment (trials by status, epochs reported, decisions by action, epochs saved), in one
+    /// read whose cost grows with the rows it counts, not with the callers; for dashboards and metrics, not for
+    /// deciding.
+    /// </summary>
+    Task<StoreTotals> GetTotalsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Registers or refreshes a worker.</summary>
     Task<WorkerRecord> UpsertWorkerAsync(string workerId, string host, CancellationToken cancellationToken = default);

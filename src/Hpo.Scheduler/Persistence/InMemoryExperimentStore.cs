@@ -571,6 +571,21 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     }
 
     /// <inheritdoc />
+    public Task<StoreTotals> GetTotalsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var trials = _trials.Values;
+            return Task.FromResult(StoreTotals.Create(
+                trials.GroupBy(t => t.Status).Select(g => KeyValuePair.Create(g.Key, (long)g.Count())),
+                trials.Sum(t => (long)t.Curve.Count),
+                trials.SelectMany(t => t.Decisions.Values).GroupBy(d => d.Action).Select(g => KeyValuePair.Create(g.Key, (long)g.Count())),
+                trials.Where(t => t.Status == TrialStatus.Stopped).Sum(t => (long)(t.Experiment.Record.Spec.MaxEpochs - t.LastEpoch))));
+        }
+    }
+
+    /// <inheritdoc />
     public Task<WorkerRecord> UpsertWorkerAsync(string workerId, string host, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

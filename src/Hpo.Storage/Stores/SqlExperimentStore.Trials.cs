@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Hpo.Scheduler.Persistence;
 using Hpo.Storage.Validation;
@@ -121,24 +122,70 @@ internal sealed partial class SqlExperimentStore
             $"Trial {trialId} is held by worker '{trial.WorkerId}' (attempt {trial.Attempt}, last heartbeat {trial.LastHeartbeat:O}); its lease has not expired."));
     }
 
+    /// <summary>How far a worker's own heartbeat may lag its trials' heartbeats.</summary>
+    internal static readonly TimeSpan WorkerHeartbeatGrain = TimeSpan.FromSeconds(1);
+
     public async Task HeartbeatAsync(TrialLease lease, CancellationToken cancellationToken = default)
     {
         InputValidator.Lease(lease);
         var now = Now();
-        await _executor.WriteAsync("Heartbeat", idempotent: true, async (s, ct) =>
+        // Every slot of a worker heartbeats its trial once per epoch, and they all share the worker's one row: updated
+        // each time, its row lock serialised the worker's slots (19.8 ms per update on average in a fleet benchmark).
+        // The worker's liveness needs no finer grain than WorkerHeartbeatGrain; past it, the first slot updates it.
+        async Task<bool> BeatAsync(SqlSession s, CancellationToken ct)
         {
-            await using var update = s.Command("UPDATE trials SET last_heartbeat = @now WHERE id = @id AND lease_token = @token AND status = @running")
-                .With("now", s.Dialect.Time(now)).With("id", lease.TrialId).With("token", s.Dialect.Token(lease.Token)).With("running", TrialStatus.Running);
+            if (s.Dialect.SingleStatementWrites)
+            {
+                // One autocommitted statement: a worker frozen (SIGSTOP, VM pause) between two statements of a
+                // transaction would keep the trial's row locked, and the worker taking it over would wait for it.
+                await using var beat = s.Command(
+                    """
+                    WITH renewed AS (
+                        UPDATE trials SET last_heartbeat = @now WHERE id = @id AND lease_token = @token AND status = @running RETURNING id),
+                    worker AS (
+                        UPDATE workers SET last_heartbeat = @now
+                        WHERE id = @worker AND last_heartbeat <= @stale AND EXISTS (SELECT 1 FROM renewed) RETURNING id)
+                    SELECT COUNT(*) FROM renewed
+                    """);
+                WithHeartbeat(beat, s, lease, now, trial: true, worker: true);
+                if (Convert.ToInt64(await beat.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) == 0)
+                {
+                    await ThrowLeaseProblemAsync(s, lease, "renew its lease", ct);
+                }
+
+                return true;
+            }
+
+            await using var update = s.Command("UPDATE trials SET last_heartbeat = @now WHERE id = @id AND lease_token = @token AND status = @running");
+            WithHeartbeat(update, s, lease, now, trial: true, worker: false);
             if (await update.ExecuteNonQueryAsync(ct) == 0)
             {
                 await ThrowLeaseProblemAsync(s, lease, "renew its lease", ct);
             }
 
-            await using var worker = s.Command("UPDATE workers SET last_heartbeat = @now WHERE id = @worker")
-                .With("now", s.Dialect.Time(now)).With("worker", lease.WorkerId);
+            await using var worker = s.Command("UPDATE workers SET last_heartbeat = @now WHERE id = @worker AND last_heartbeat <= @stale");
+            WithHeartbeat(worker, s, lease, now, trial: false, worker: true);
             await worker.ExecuteNonQueryAsync(ct);
             return true;
-        }, cancellationToken);
+        }
+
+        await (Dialect.SingleStatementWrites
+            ? _executor.IdempotentStatementAsync("Heartbeat", BeatAsync, cancellationToken)
+            : _executor.WriteAsync("Heartbeat", idempotent: true, BeatAsync, cancellationToken));
+    }
+
+    private static void WithHeartbeat(DbCommand command, SqlSession s, TrialLease lease, DateTimeOffset now, bool trial, bool worker)
+    {
+        command.With("now", s.Dialect.Time(now));
+        if (trial)
+        {
+            command.With("id", lease.TrialId).With("token", s.Dialect.Token(lease.Token)).With("running", TrialStatus.Running);
+        }
+
+        if (worker)
+        {
+            command.With("worker", lease.WorkerId).With("stale", s.Dialect.Time(now - WorkerHeartbeatGrain));
+        }
     }
 
     public async Task FinishTrialAsync(TrialLease lease, TrialStatus status, string? detail = null, CancellationToken cancellationToken = default)

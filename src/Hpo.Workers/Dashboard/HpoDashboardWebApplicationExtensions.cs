@@ -1,6 +1,7 @@
 using Hangfire;
 using Hpo.Workers.Dashboard.Api;
 using Hpo.Workers.Dashboard.Forecasts;
+using Hpo.Workers.Dashboard.Metrics;
 using Hpo.Workers.Dashboard.Pages;
 using Hpo.Workers.Dashboard.Security;
 using Microsoft.AspNetCore.Builder;
@@ -16,7 +17,9 @@ public static class HpoDashboardWebApplicationExtensions
     /// <summary>
     /// Puts the access guard in front of everything that follows in the pipeline, then maps the pages
     /// (<c>/</c>, <c>/experiments/{id}</c>, <c>/trials/{id}</c>), the read-only JSON API under <c>/api</c>
-    /// and, when Hangfire is registered, the Hangfire dashboard at <see cref="HpoDashboardOptions.HangfirePath"/>.
+    /// and, when Hangfire is registered, the Hangfire dashboard at <see cref="HpoDashboardOptions.HangfirePath"/>;
+    /// with <see cref="HpoDashboardMetricsServiceCollectionExtensions.AddHpoDashboardPrometheus"/>, the Prometheus scrape
+    /// endpoint at <see cref="DashboardMetricsOptions.Path"/>.
     /// Needs <see cref="HpoDashboardServiceCollectionExtensions.AddHpoDashboard"/>. Call it before mapping
     /// anything else, so the guard covers the whole app.
     /// </summary>
@@ -50,6 +53,12 @@ public static class HpoDashboardWebApplicationExtensions
 
         DashboardApiEndpoints.Map(app);
         DashboardPageEndpoints.Map(app, hangfire ? options.HangfirePath : null);
+        if (app.Services.GetService<StoreTotalsMeter>() is not null)
+        {
+            // Behind the access guard like every page: a remote Prometheus sends the API key or basic auth.
+            app.MapPrometheusScrapingEndpoint(app.Services.GetRequiredService<IOptions<DashboardMetricsOptions>>().Value.Path);
+        }
+
         return app;
     }
 }

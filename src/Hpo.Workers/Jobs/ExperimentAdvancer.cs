@@ -63,19 +63,21 @@ public sealed partial class ExperimentAdvancer
             var settings = ExperimentOptions.FromSettingsJson(spec.SettingsJson);
             var tuner = _tuners.Create(spec.TunerJson, SearchSpace.FromJson(spec.SearchSpaceJson), settings.Seed);
             long capacity = tuner is IFiniteTuner finite ? finite.Capacity : long.MaxValue;
-            // Counts, not the trials themselves: an advance follows every trial's end, so reading every trial here
-            // would cost each advance the experiment's size. Only an epoch budget needs every trial's epochs.
-            int count = (int)(await _store.ListTrialsAsync(experimentId, 1, 1, null, cancellationToken).ConfigureAwait(false)).TotalCount;
-            int unfinished = (int)((await _store.ListTrialsAsync(experimentId, 1, 1, TrialStatus.Pending, cancellationToken).ConfigureAwait(false)).TotalCount
-                + (await _store.ListTrialsAsync(experimentId, 1, 1, TrialStatus.Running, cancellationToken).ConfigureAwait(false)).TotalCount);
-            long epochs = settings.MaxTotalEpochs is null ? 0 : (await ListAllAsync(experimentId, cancellationToken).ConfigureAwait(false)).Sum(t => (long)t.LastEpoch);
+            // Counts (and summed epochs, for an epoch budget), not the trials themselves: an advance follows every
+            // trial's end, so reading every trial here would cost each advance the experiment's size.
+            // One read for all the counts: this runs under the experiment's lock, which every trial's end waits
+            // for, so each round trip here is paid once per trial by the whole fleet (it bounded trials/s).
+            var counts = await _store.CountTrialsAsync(experimentId, cancellationToken).ConfigureAwait(false);
+            int count = counts.Sum(c => c.Trials);
+            int unfinished = counts.Where(c => c.Status is TrialStatus.Pending or TrialStatus.Running).Sum(c => c.Trials);
+            long epochs = counts.Sum(c => c.Epochs);
             bool budgetLeft = (settings.MaxTotalEpochs is not { } maxEpochs || epochs < maxEpochs)
                 && (settings.MaxWallTime is not { } wall || _time.GetUtcNow() - experiment.CreatedAt < wall);
 
             // Only a pausing policy leaves paused trials; reading them (and, when there are any, every curve) costs
             // the experiment's size, which only such experiments pay.
             var slots = SlotPolicy(experimentId, spec.PolicyJson);
-            var paused = slots is null ? [] : (await _store.ListTrialsAsync(experimentId, 1, 1000, TrialStatus.Paused, cancellationToken).ConfigureAwait(false)).Items.Select(t => t.Id).ToList();
+            var paused = slots is null ? [] : (await ListAllAsync(experimentId, TrialStatus.Paused, cancellationToken).ConfigureAwait(false)).Select(t => t.Id).ToList();
             StoppingContext? context = null;
             while (budgetLeft && unfinished < settings.Concurrency)
             {
@@ -183,12 +185,12 @@ public sealed partial class ExperimentAdvancer
         }
     }
 
-    private async Task<List<TrialRecord>> ListAllAsync(long experimentId, CancellationToken cancellationToken)
+    private async Task<List<TrialRecord>> ListAllAsync(long experimentId, TrialStatus status, CancellationToken cancellationToken)
     {
         var all = new List<TrialRecord>();
         for (int page = 1; ; page++)
         {
-            var p = await _store.ListTrialsAsync(experimentId, page, 1000, null, cancellationToken).ConfigureAwait(false);
+            var p = await _store.ListTrialsAsync(experimentId, page, 1000, status, cancellationToken).ConfigureAwait(false);
             all.AddRange(p.Items);
             if (p.Items.Count < p.PageSize || all.Count >= p.TotalCount)
             {

@@ -35,15 +35,18 @@ internal sealed class DashboardTestHost : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>An in-process host whose every request appears to come from <paramref name="clientAddress"/>.</summary>
-    public static async Task<DashboardTestHost> StartInProcessAsync(IExperimentStore store, IPAddress clientAddress, Action<HpoDashboardOptions>? configure = null, TimeProvider? time = null)
+    /// <param name="services">Registers more services, as a host would (e.g. the Prometheus endpoint).</param>
+    public static async Task<DashboardTestHost> StartInProcessAsync(IExperimentStore store, IPAddress clientAddress, Action<HpoDashboardOptions>? configure = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
-        var builder = DashboardApplication.CreateBuilder(["http://127.0.0.1:0"], configure ?? (_ => { }), services =>
+        var builder = DashboardApplication.CreateBuilder(["http://127.0.0.1:0"], configure ?? (_ => { }), collection =>
         {
-            AddStorage(services, store);
+            AddStorage(collection, store);
             if (time is not null)
             {
-                services.AddSingleton(time);
+                collection.AddSingleton(time);
             }
+
+            services?.Invoke(collection);
         });
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<IStartupFilter>(new ClientAddressStartupFilter(clientAddress));

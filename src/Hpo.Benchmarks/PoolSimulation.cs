@@ -61,6 +61,9 @@ internal sealed class PoolSimulation
     /// <summary>Whether the run ran out of work before the budget: the pool was used up (or the slot policy left every worker idle); the regret then stays at its last value.</summary>
     public bool PoolExhausted { get; private set; }
 
+    /// <summary>Every started trial's curve so far, by trial number (what was trained: one entry per epoch).</summary>
+    public IReadOnlyList<TrialCurve> Curves => _curves;
+
     /// <summary>The paused trials' curves in trial-number order (what a slot policy is shown).</summary>
     public IReadOnlyList<TrialCurve> PausedCurves => _paused.Keys.Select(n => _curves[n - 1]).ToArray();
 

@@ -102,6 +102,35 @@ public sealed class LcBenchBenchmarkSmokeTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public void Run_ParallelPausingPolicies_CountPausesResumesAndStopsForGood()
+    {
+        var options = new LcBenchBenchmarkOptions { Protocol = LcBenchProtocol.Parallel, Tasks = ["7593"], Pool = 60, Orderings = 2, BudgetRuns = 5, Workers = 4 };
+
+        var report = Run(options, "freeze-thaw,freeze-thaw:acquisition=population;rungs=1/3/9,asha-promote");
+
+        Assert.Equal(["freeze-thaw", "freeze-thaw(acquisition=population;rungs=1/3/9)", "asha-promote", "none"], report.Policies);
+        foreach (var r in report.Results)
+        {
+            Assert.Equal(5 * 52, r.MeanRegret.Length);
+            for (int e = 1; e < r.MeanRegret.Length; e++)
+            {
+                Assert.True(r.MeanRegret[e] <= r.MeanRegret[e - 1], $"{r.Policy}: regret rose at epoch {e + 1}");
+            }
+
+            Assert.True(r.MeanResumes <= r.MeanPauses);
+            Assert.True(r.MeanStoppedForGood <= r.MeanPauses);
+        }
+
+        var byPolicy = report.Results.ToDictionary(r => r.Policy);
+        Assert.True(byPolicy["asha-promote"].MeanPauses > 0 && byPolicy["asha-promote"].MeanResumes > 0);
+        Assert.Equal(0, byPolicy["asha-promote"].MeanStoppedForGood);
+        Assert.True(byPolicy["freeze-thaw"].MeanPauses > 0);
+        Assert.Equal(0, byPolicy["none"].MeanPauses);
+        var summary = Assert.Single(report.Summaries, s => s.Policy == "asha-promote");
+        Assert.Equal(byPolicy["asha-promote"].MeanPauses, summary.MeanPauses, 12);
+    }
+
+    [Fact]
     public void Options_BadValues_NameTheOption()
     {
         Assert.Contains("--pool", Assert.Throws<ArgumentException>(() => new LcBenchBenchmarkOptions { Pool = 0 }.Validate()).Message, StringComparison.Ordinal);
@@ -109,6 +138,9 @@ public sealed class LcBenchBenchmarkSmokeTests : IAsyncLifetime, IDisposable
         Assert.Contains("needs k", Assert.Throws<ArgumentException>(() => BenchmarkPolicy.ParseList("patience", 0.05, null)).Message, StringComparison.Ordinal);
         Assert.Contains("--model", Assert.Throws<ArgumentException>(() => BenchmarkPolicy.ParseList("lcpfn", 0.05, null)).Message, StringComparison.Ordinal);
         Assert.Contains("twice", Assert.Throws<ArgumentException>(() => BenchmarkPolicy.ParseList("none,none", 0.05, null)).Message, StringComparison.Ordinal);
+        Assert.Contains("--model", Assert.Throws<ArgumentException>(() => BenchmarkPolicy.ParseList("freeze-thaw", 0.05, null)).Message, StringComparison.Ordinal);
+        Assert.Contains("'rungs[1]'", Assert.Throws<ArgumentException>(() => BenchmarkPolicy.ParseList("freeze-thaw:rungs=4/2", 0.05, _predictor)).Message, StringComparison.Ordinal);
+        Assert.Contains("FIELD=VALUE", Assert.Throws<ArgumentException>(() => BenchmarkPolicy.ParseList("freeze-thaw:rungs", 0.05, _predictor)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

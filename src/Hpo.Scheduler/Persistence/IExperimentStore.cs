@@ -131,20 +131,16 @@ public interface IExperimentStore
     /// <summary>Running trials whose last heartbeat is older than <paramref name="heartbeatBefore"/> (optionally of one experiment).</summary>
     Task<IReadOnlyList<TrialRecord>> FindStaleTrialsAsync(DateTimeOffset heartbeatBefore, long? experimentId = null, CancellationToken cancellationToken = default);
 
-    /// <summary>
-    /// How many trials of an experiment are in each status (every status present, zero when there is none), in one read:
-    /// what the fleet's advance needs to decide how many trials it may start.
-    /// </summary>
-    /// <exception cref="NotFoundException">There is no such experiment.</exception>
-    Task<IReadOnlyDictionary<TrialStatus, long>> CountTrialsAsync(long experimentId, CancellationToken cancellationToken = default);
 
     /// <summary>Trials of an experiment by number, optionally filtered by status.</summary>
     Task<Page<TrialRecord>> ListTrialsAsync(long experimentId, int pageNumber = 1, int pageSize = 100, TrialStatus? status = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// How many trials of the experiment are in each status, with the epochs they recorded, in one round trip (statuses
-    /// without trials are absent): a live view's counts without reading the trials.
+    /// without trials are absent): a live view's counts, and what the fleet's advance needs to decide how many trials it
+    /// may start and whether the epoch budget is spent, without reading the trials.
     /// </summary>
+    /// <exception cref="NotFoundException">There is no such experiment.</exception>
     Task<IReadOnlyList<TrialStatusCount>> CountTrialsAsync(long experimentId, CancellationToken cancellationToken = default);
 
     /// <summary>

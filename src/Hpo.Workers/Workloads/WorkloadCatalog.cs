@@ -53,7 +53,7 @@ public sealed class WorkloadCatalog : IWorkloadProvider, IDisposable
         var settings = ExperimentWorkloadSettings.Parse(settingsJson);
         var workload = _registry.Create(settings.WorkloadJson);
         var delay = settings.EpochDelay > TimeSpan.Zero ? settings.EpochDelay : _workerEpochDelay;
-        return delay > TimeSpan.Zero ? new PacedWorkload(workload, delay, _time) : workload;
+        return delay > TimeSpan.Zero ? PacedWorkload.Create(workload, delay, _time) : workload;
     }
 
     /// <inheritdoc />

@@ -68,14 +68,19 @@ public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyMode
     {
         var (code, output, error) = await RunAsync(
             "bench", "lcbench", "--protocol", "parallel", "--tasks", "7593", "--pool", "60", "--orderings", "2", "--budget-runs", "4", "--workers", "4",
-            "--policy", "asha,hyperband,median", "--json");
+            "--policy", "asha,asha-promote,hyperband,median", "--json");
 
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
         Assert.Equal(4, json.RootElement.GetProperty("workers").GetInt32());
         var summary = json.RootElement.GetProperty("summary").EnumerateArray().ToList();
-        Assert.Equal(["asha", "hyperband", "median", "none"], summary.Select(s => s.GetProperty("policy").GetString()));
+        Assert.Equal(["asha", "asha-promote", "hyperband", "median", "none"], summary.Select(s => s.GetProperty("policy").GetString()));
         Assert.All(summary, s => Assert.True(s.GetProperty("meanArea").GetDouble() >= s.GetProperty("meanRegretAt100").GetDouble()));
+
+        // The pausing policy's pauses and resumptions are counted; the others never pause.
+        Assert.True(summary[1].GetProperty("meanPauses").GetDouble() > 0 && summary[1].GetProperty("meanResumes").GetDouble() > 0);
+        Assert.Equal(0, summary[0].GetProperty("meanPauses").GetDouble());
+        Assert.Contains("no extra epoch cost", json.RootElement.GetProperty("resumeCost").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -53,7 +53,7 @@ public sealed class FreezeThawStoppingPolicyTests
     [InlineData(0.3, SlotAction.StartNew)]
     public void ChooseSlot_ThresholdAcquisition_ResumesOnlyAboveTheResumeThreshold(double threshold, SlotAction expected)
     {
-        var policy = new FreezeThawStoppingPolicy(new ExtrapolatingCurvePredictor(), new FreezeThawOptions { ResumeThreshold = threshold });
+        var policy = new FreezeThawStoppingPolicy(new ExtrapolatingCurvePredictor(), new FreezeThawOptions { Acquisition = FreezeThawAcquisition.Threshold, ResumeThreshold = threshold });
 
         var choice = policy.ChooseSlot(Context(Modest), [Modest], canStartNew: true);
         var noNew = policy.ChooseSlot(Context(Modest), [Modest], canStartNew: false);

@@ -52,6 +52,48 @@ public sealed class FleetTests(ITestOutputHelper output)
     }
 
     [PostgresFact]
+    public async Task Fleet_AshaPromote_PausedTrialsResumeAsNewJobsWithoutGapsOrRepeats()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var a = FleetHarness.Worker(db.ConnectionString, "promote-a", output: output);
+        await using var b = FleetHarness.Worker(db.ConnectionString, "promote-b", output: output);
+        await FleetHarness.PrepareAsync(a);
+        var spec = FleetHarness.LcBenchSpec("promote", trials: 9, concurrency: 3, """{"type":"asha-promote","eta":3,"minResource":4}""", epochDelayMs: 5);
+        var (experiment, _) = await a.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec);
+        var serverA = a.GetRequiredService<HpoWorkerService>();
+        var serverB = b.GetRequiredService<HpoWorkerService>();
+        await serverA.StartAsync(CancellationToken.None);
+        await serverB.StartAsync(CancellationToken.None);
+        try
+        {
+            await FleetHarness.WaitCompletedAsync(a.GetRequiredService<IExperimentStore>(), experiment.Id, TimeSpan.FromSeconds(180));
+        }
+        finally
+        {
+            await serverA.StopAsync(CancellationToken.None);
+            await serverB.StopAsync(CancellationToken.None);
+        }
+
+        var audit = await FleetHarness.AuditAsync(db.ConnectionString, experiment.Id);
+        output.WriteLine(audit.ToString());
+        FleetHarness.AssertIntact(audit, expectedTrials: 9);
+        Assert.Equal(0, audit.Failed);
+        Assert.Equal(9, audit.Completed + audit.Stopped);
+        await using var connection = new NpgsqlConnection(db.ConnectionString);
+        await connection.OpenAsync();
+        await using var resumed = new NpgsqlCommand(
+            """
+            SELECT COUNT(DISTINCT d.trial_id) FROM decisions d JOIN trials t ON t.id = d.trial_id
+            WHERE t.experiment_id = @e AND d.action = 'Pause' AND t.last_epoch > d.epoch
+            """,
+            connection);
+        resumed.Parameters.AddWithValue("e", experiment.Id);
+        long count = (long)(await resumed.ExecuteScalarAsync())!;
+        output.WriteLine($"{count} trial(s) resumed after a pause");
+        Assert.True(count >= 1, "No paused trial was resumed.");
+    }
+
+    [PostgresFact]
     public async Task TrialJob_WorkloadThrows_FailedAfterConfiguredAttemptsWithErrorKept()
     {
         await using var db = await PostgresTestDatabase.CreateAsync();

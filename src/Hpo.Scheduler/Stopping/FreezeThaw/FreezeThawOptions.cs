@@ -21,8 +21,11 @@ public sealed class FreezeThawOptions
     /// </summary>
     public IReadOnlyList<int> Rungs { get; set; } = [2, 4, 8, 16, 32];
 
-    /// <summary>How a free slot chooses between the best paused trial and a new configuration. Default <see cref="FreezeThawAcquisition.Threshold"/>.</summary>
-    public FreezeThawAcquisition Acquisition { get; set; } = FreezeThawAcquisition.Threshold;
+    /// <summary>
+    /// How a free slot chooses between the best paused trial and a new configuration. Default
+    /// <see cref="FreezeThawAcquisition.Population"/>, the best of the acquisitions measured on LCBench (Scheduler README).
+    /// </summary>
+    public FreezeThawAcquisition Acquisition { get; set; } = FreezeThawAcquisition.Population;
 
     /// <summary>
     /// <see cref="FreezeThawAcquisition.Threshold"/>: the P(y_T &gt; y_best) a paused trial needs to be resumed rather

@@ -52,8 +52,8 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
 
     /// <summary>
     /// The curves of one page of trials from the experiment's <see cref="ExperimentView"/>, brought up to date from the
-    /// change feed first; with <paramref name="since"/> (a cursor this process handed out), only the epochs, pauses and
-    /// latest decisions that arrived after it. A cursor of another process is answered with a full read.
+    /// change feed first; with <paramref name="since"/> (a cursor that view handed out), only the epochs, pauses and
+    /// latest decisions that arrived after it. A cursor of another view (another process) is answered with a full read.
     /// </summary>
     public async Task<CurvePageResponse?> ListCurvesAsync(long experimentId, PageRequest page, TrialStatus? status, string? since = null, CancellationToken cancellationToken = default)
     {
@@ -64,17 +64,17 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
         }
 
         Page<TrialRecord> trials = await store.ListTrialsAsync(experimentId, page.Page, page.PageSize, status, cancellationToken);
-        long? after = since is not null && since.StartsWith(views.Generation + ".", StringComparison.Ordinal)
-            ? long.Parse(since.AsSpan(views.Generation.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture)
-            : null;
         int maxEpochs = experiment.Spec.MaxEpochs;
-        var (items, version) = await views.ReadAsync(store, experiment, view =>
+        var (items, cursor, after) = await views.ReadAsync(store, experiment, view =>
         {
+            long? sinceVersion = since is not null && since.StartsWith(view.Token + ".", StringComparison.Ordinal)
+                ? long.Parse(since.AsSpan(view.Token.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture)
+                : null;
             var curves = new List<CurveResponse>(trials.Items.Count);
             foreach (TrialRecord trial in trials.Items)
             {
                 TrialView? known = view.Trial(trial.Id);
-                long from = after ?? -1;
+                long from = sinceVersion ?? -1;
                 var points = known is null ? [] : known.Epochs.Where(e => e.Value.Version > from).Select(e => (e.Key, e.Value.Value)).ToList();
                 var pauses = known is null ? [] : known.Pauses.Where(p => p.Value > from).Select(p => p.Key).ToList();
                 DecisionRecord? latest = known is not null && known.LatestVersion > from ? known.Latest : null;
@@ -82,11 +82,10 @@ internal sealed class DashboardQueries(IExperimentStore store, DashboardForecast
                 curves.Add(BuildCurve(trial, points, last, maxEpochs, latest, pauses));
             }
 
-            return (curves, view.Version);
+            return (curves, string.Create(CultureInfo.InvariantCulture, $"{view.Token}.{view.Version}"), sinceVersion);
         }, cancellationToken);
 
         var result = PageResponse<CurveResponse>.Create(items, page.Page, page.PageSize, trials.TotalCount);
-        string cursor = string.Create(CultureInfo.InvariantCulture, $"{views.Generation}.{version}");
         return new CurvePageResponse(result.Items, result.Page, result.PageSize, result.TotalCount, result.TotalPages, cursor, after is null ? null : since);
     }
 

@@ -7,8 +7,8 @@ namespace Hpo.Workers.Dashboard.Api;
 /// the epochs they would still have trained (MaxEpochs − LastEpoch); <see cref="EpochsSavedPercent"/> is
 /// that as a share of the epochs that would have been trained without early stopping (spent + saved).
 /// <see cref="BestSoFar"/> steps each time the best value improved, in the order epochs were recorded,
-/// and ends at the epochs spent so far. <see cref="TrialEnds"/> marks, on the same axis, where each stopped
-/// or completed trial recorded its last epoch.
+/// and ends at the epochs spent so far. <see cref="TrialEnds"/> marks, on the same axis, where trials were stopped,
+/// completed, paused and resumed.
 /// </summary>
 internal sealed record ExperimentSummaryResponse(
     long ExperimentId,

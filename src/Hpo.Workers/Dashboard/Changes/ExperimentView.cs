@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Hpo.Scheduler.Persistence;
 using Hpo.Workers.Dashboard.Api;
 
@@ -16,6 +17,13 @@ internal sealed class ExperimentView(long experimentId, bool maximize)
     private TrialView? _bestTrial;
 
     public long ExperimentId { get; } = experimentId;
+
+    /// <summary>
+    /// Names this view in the cursors it hands out (8 hex digits): a cursor of another view (another dashboard
+    /// process, or this experiment's view before it was evicted and read again) cannot be compared with this one's
+    /// versions, so it is answered with a full read.
+    /// </summary>
+    public string Token { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
     public SemaphoreSlim Gate { get; } = new(1, 1);
 

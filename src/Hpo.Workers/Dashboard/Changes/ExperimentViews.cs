@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Hpo.Scheduler.Persistence;
 using Hpo.Workers.Dashboard.Api;
 
@@ -24,12 +23,6 @@ internal sealed class ExperimentViews(TimeProvider time)
 
     private readonly Dictionary<long, (ExperimentView View, long Used)> _views = [];
     private long _uses;
-
-    /// <summary>
-    /// Identifies this process's views in the cursors it hands out: a cursor from another dashboard process (or from
-    /// before an eviction) cannot be compared with these versions, so it is answered with a full read.
-    /// </summary>
-    public string Generation { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
     /// <summary>Brings the experiment's view up to date and runs <paramref name="read"/> on it, alone.</summary>
     public async Task<T> ReadAsync<T>(IExperimentStore store, ExperimentRecord experiment, Func<ExperimentView, T> read, CancellationToken cancellationToken = default)

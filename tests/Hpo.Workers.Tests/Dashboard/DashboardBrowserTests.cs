@@ -207,10 +207,10 @@ public sealed class DashboardBrowserTests(ChromiumDashboardFixture fixture) : IC
     [ChromiumFact]
     public async Task ExperimentPage_TrialPausedAndResumed_MarksBothOnTheCurveAndTheBestChartAndShowsThePausePrediction()
     {
-        // Written through the store's API as a pausing worker would: claim, three epochs, a Pause decision with the
-        // LC-PFN's forecast, then (resumed) the next epoch. The store has no pause method yet, so the trial's status
-        // stays running; the marks come from the decision and the epoch after it. A store of its own, so the other
-        // tests' experiment list stays as seeded.
+        // Written through the store's API as a pausing worker does: claim, three epochs, a Pause decision with the
+        // LC-PFN's forecast, the pause with its checkpoint; the page shows the trial paused; then another claim resumes
+        // it and records the next epoch, which the open page picks up without a reload. A store of its own, so the
+        // other tests' experiment list stays as seeded.
         IExperimentStore store = new InMemoryExperimentStore(fixture.Seed.Time);
         await using DashboardTestHost host = await DashboardTestHost.StartKestrelAsync(store, o => o.PollIntervalSeconds = 1);
         ExperimentRecord experiment = await store.CreateExperimentAsync(fixture.Seed.Experiment.Spec with { Name = $"freeze-thaw-{Guid.NewGuid():N}" });
@@ -218,13 +218,23 @@ public sealed class DashboardBrowserTests(ChromiumDashboardFixture fixture) : IC
         TrialLease lease = await store.ClaimTrialAsync(trial.Id, "worker-1", TimeSpan.FromHours(1));
         await store.RecordObservationsAsync(lease, [(1, 0.41), (2, 0.55), (3, 0.61)]);
         await store.RecordDecisionAsync(lease, new DecisionRecord(trial.Id, 3, DecisionAction.Pause, "freeze-thaw", 0.31, 0.8123, 0.74, 0.87, "paused: others first", fixture.Seed.Time.GetUtcNow()));
-        await store.RecordObservationAsync(lease, 4, 0.66);
+        await store.PauseTrialAsync(lease, 3, new byte[] { 1, 2, 3 }, "paused: others first");
 
         Open(new Uri(host.BaseAddress, $"experiments/{experiment.Id}"));
         string id = trial.Id.ToString(CultureInfo.InvariantCulture);
+        string status = WaitFor(d => d.FindElements(By.CssSelector($"#trials tr[data-trial-id='{id}']")).FirstOrDefault()?.GetAttribute("data-status"));
+        Assert.Equal("paused", status);
+        Assert.Equal("paused", WaitFor(d => d.FindElements(By.CssSelector($"#trials tr[data-trial-id='{id}'] span.badge")).FirstOrDefault()?.Text));
+        Assert.NotNull(WaitFor(d => d.FindElements(By.CssSelector($"#curves-chart rect.mark-pause[data-trial-id='{id}']")).FirstOrDefault()));
+
+        TrialLease resumed = await store.ClaimTrialAsync(trial.Id, "worker-2", TimeSpan.FromHours(1));
+        Assert.Equal(3, resumed.ResumeFromEpoch);
+        await store.RecordObservationAsync(resumed, 4, 0.66);
+
         IWebElement pause = WaitFor(d => d.FindElements(By.CssSelector($"#curves-chart rect.mark-pause[data-trial-id='{id}']")).FirstOrDefault());
         Assert.Equal("3", pause.GetAttribute("data-epoch"));
-        Assert.Equal("4", fixture.Driver.FindElement(By.CssSelector($"#curves-chart path.mark-resume[data-trial-id='{id}']")).GetAttribute("data-epoch"));
+        Assert.Equal("4", WaitFor(d => d.FindElements(By.CssSelector($"#curves-chart path.mark-resume[data-trial-id='{id}']")).FirstOrDefault()).GetAttribute("data-epoch"));
+        WaitFor(d => d.FindElements(By.CssSelector($"#trials tr[data-trial-id='{id}'][data-status='running']")).FirstOrDefault());
         Assert.Equal("1", WaitFor(d => d.FindElements(By.CssSelector("#best-chart path.ends-pause")).FirstOrDefault()).GetAttribute("data-count"));
         Assert.Equal("1", fixture.Driver.FindElement(By.CssSelector("#best-chart path.ends-resume")).GetAttribute("data-count"));
         Assert.Contains("trial paused", fixture.Driver.FindElement(By.Id("best-legend")).Text, StringComparison.Ordinal);

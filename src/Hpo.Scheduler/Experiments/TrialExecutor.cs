@@ -295,7 +295,7 @@ public sealed partial class TrialExecutor
         }
 
         var record = decision.ToRecord(trial.Id, epoch, decider.Policy.Name, _time.GetUtcNow());
-        if (decider.Policy is LcPfnStoppingPolicy)
+        if (decider.Policy is IPredictorPolicy)
         {
             record = record with { ModelSha256 = _model?.Sha256 };
         }
@@ -337,7 +337,7 @@ public sealed partial class TrialExecutor
     /// </summary>
     private async Task<string?> CheckModelAsync(TrialRecord trial, CancellationToken cancellationToken)
     {
-        if (_model is null || (_deciders.TryGetValue(trial.ExperimentId, out var known) && known.IsValueCreated && (known.Value.ModelBound || known.Value.Policy is not LcPfnStoppingPolicy)))
+        if (_model is null || (_deciders.TryGetValue(trial.ExperimentId, out var known) && known.IsValueCreated && (known.Value.ModelBound || known.Value.Policy is not IPredictorPolicy)))
         {
             // Nothing to bind, or already checked in this process: no read.
             return null;
@@ -360,7 +360,7 @@ public sealed partial class TrialExecutor
             return null;
         }
 
-        if (decider.ModelBound || decider.Policy is not LcPfnStoppingPolicy)
+        if (decider.ModelBound || decider.Policy is not IPredictorPolicy)
         {
             return null;
         }

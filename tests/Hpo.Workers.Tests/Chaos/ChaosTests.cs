@@ -20,6 +20,12 @@ public sealed class ChaosTests(ITestOutputHelper output)
     internal const string AshaPromote = """{"type":"asha-promote","eta":3,"minResource":4}""";
 
     /// <summary>
+    /// Freeze-thaw with the workers' default model: trials pause at epochs 4, 12 and 36, the experiment's advance asks
+    /// the LC-PFN which paused trial deserves the next slice, and resumed slices run on whichever worker takes them.
+    /// </summary>
+    internal const string FreezeThaw = """{"type":"freeze-thaw","minEpochs":4,"rungs":[4,12,36]}""";
+
+    /// <summary>
     /// The LC-PFN deciding, with the workers' default model; its first decision at epoch 10 so that faults still land
     /// in the middle of trials (with the default 2 most LCBench trials end within a few epochs).
     /// </summary>
@@ -29,6 +35,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [InlineData("""{"type":"none"}""", 10)]
     [InlineData(LcPfn, 16)]
     [InlineData(AshaPromote, 12)]
+    [InlineData(FreezeThaw, 12)]
     public async Task Fleet_WorkerKilledRepeatedly_LosesAndDuplicatesNothing(string policy, int trials)
     {
         await using var db = await PostgresTestDatabase.CreateAsync();
@@ -288,7 +295,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     /// </summary>
     internal static async Task AssertDecidedByAsync(string connection, long experimentId, string policy, RunAudit audit)
     {
-        if (policy == AshaPromote)
+        if (policy is AshaPromote or FreezeThaw)
         {
             // Paused trials end Completed, Stopped (promoted no further) or were resumed; at least one resumed and
             // continued its curve after the pause (the audit checked it has no gap or duplicate).
@@ -303,6 +310,24 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 paused);
             resumed.Parameters.AddWithValue("e", experimentId);
             Assert.True((long)(await resumed.ExecuteScalarAsync())! >= 1, "No paused trial was resumed.");
+            if (policy == FreezeThaw)
+            {
+                // Every pause and stop of freeze-thaw is the LC-PFN's: its decisions carry P(beat best) and one model.
+                await using var model = new NpgsqlCommand(
+                    """
+                    SELECT COUNT(*) FILTER (WHERE d.action IN ('Pause', 'Stop') AND d.probability_of_improvement IS NOT NULL),
+                           COUNT(DISTINCT d.model_sha256), MIN(d.policy), MAX(d.policy)
+                    FROM decisions d JOIN trials t ON t.id = d.trial_id WHERE t.experiment_id = @e
+                    """,
+                    paused);
+                model.Parameters.AddWithValue("e", experimentId);
+                await using var decided = await model.ExecuteReaderAsync();
+                Assert.True(await decided.ReadAsync());
+                Assert.True(decided.GetInt64(0) > 0, "No pause or stop was decided with the LC-PFN's probability.");
+                Assert.Equal(1, decided.GetInt64(1));
+                Assert.Equal(("freeze-thaw", "freeze-thaw"), (decided.GetString(2), decided.GetString(3)));
+            }
+
             return;
         }
 

@@ -18,7 +18,7 @@ namespace Hpo.Scheduler.Stopping.FreezeThaw;
 /// of the curves, the paused list and the predictor. <see cref="PlanQueries"/> and <see cref="PlanSlotQueries"/> let a
 /// caller that simulates many experiments (the benchmarks) batch the model calls of all of them.
 /// </remarks>
-public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy
+public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPredictorPolicy
 {
     // Expected improvement from the predictive quantiles at the midpoints of this many equal-mass slices.
     private const int EiSlices = 20;
@@ -39,6 +39,9 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy
 
     /// <inheritdoc />
     public string Name => "freeze-thaw";
+
+    /// <inheritdoc />
+    public ICurvePredictor Predictor => _predictor;
 
     /// <summary>The settings in use.</summary>
     public FreezeThawOptions Options => _options;

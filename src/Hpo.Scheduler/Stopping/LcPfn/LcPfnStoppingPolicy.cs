@@ -16,7 +16,7 @@ namespace Hpo.Scheduler.Stopping.LcPfn;
 /// runs longer than the model's horizon are compressed by <see cref="EpochMap"/>. Every decision taken
 /// by the model carries the probability and the predicted median and 90% band at the final epoch.
 /// </remarks>
-public sealed class LcPfnStoppingPolicy : IStoppingPolicy
+public sealed class LcPfnStoppingPolicy : IStoppingPolicy, IPredictorPolicy
 {
     private readonly ICurvePredictor _predictor;
     private readonly LcPfnPolicyOptions _options;
@@ -32,6 +32,9 @@ public sealed class LcPfnStoppingPolicy : IStoppingPolicy
 
     /// <inheritdoc />
     public string Name => "lcpfn";
+
+    /// <inheritdoc />
+    public ICurvePredictor Predictor => _predictor;
 
     /// <summary>The settings in use.</summary>
     public LcPfnPolicyOptions Options => _options;

@@ -96,15 +96,7 @@ public sealed class DigitsMlpWorkload : IResumableWorkload
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentOutOfRangeException.ThrowIfNegative(resumeAfterEpoch);
-        var hyperparameters = DigitsMlpHyperparameters.FromParameters(parameters);
-        var run = await Task.Run(
-            () =>
-            {
-                var split = _split.Value;
-                TorchRuntime.EnsureLoaded();
-                return new DigitsMlpRun(split, hyperparameters, CheckpointHeader.Fingerprint(parameters), seed, _options.TorchThreads);
-            },
-            cancellationToken).ConfigureAwait(false);
+        var run = await CreateRunAsync(parameters, seed, cancellationToken).ConfigureAwait(false);
         try
         {
             await run.ReplayAsync(resumeAfterEpoch, cancellationToken).ConfigureAwait(false);
@@ -125,15 +117,7 @@ public sealed class DigitsMlpWorkload : IResumableWorkload
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
-        var hyperparameters = DigitsMlpHyperparameters.FromParameters(parameters);
-        var run = await Task.Run(
-            () =>
-            {
-                var split = _split.Value;
-                TorchRuntime.EnsureLoaded();
-                return new DigitsMlpRun(split, hyperparameters, CheckpointHeader.Fingerprint(parameters), seed, _options.TorchThreads);
-            },
-            cancellationToken).ConfigureAwait(false);
+        var run = await CreateRunAsync(parameters, seed, cancellationToken).ConfigureAwait(false);
         try
         {
             await run.LoadCheckpointAsync(checkpoint, epoch, cancellationToken).ConfigureAwait(false);
@@ -145,5 +129,19 @@ public sealed class DigitsMlpWorkload : IResumableWorkload
         }
 
         return run;
+    }
+
+    /// <summary>A fresh run of <paramref name="parameters"/> (the dataset split loaded once per workload, off the caller's thread).</summary>
+    private async Task<DigitsMlpRun> CreateRunAsync(TrialParameters parameters, int seed, CancellationToken cancellationToken)
+    {
+        var hyperparameters = DigitsMlpHyperparameters.FromParameters(parameters);
+        return await Task.Run(
+            () =>
+            {
+                var split = _split.Value;
+                TorchRuntime.EnsureLoaded();
+                return new DigitsMlpRun(split, hyperparameters, CheckpointHeader.Fingerprint(parameters), seed, _options.TorchThreads);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 }

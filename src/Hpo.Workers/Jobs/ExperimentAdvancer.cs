@@ -95,12 +95,13 @@ public sealed partial class ExperimentAdvancer
 
                     if (choice.Action == SlotAction.Resume && choice.ResumeTrialId is { } resume && paused.Remove(resume))
                     {
-                        if (await _store.RequeuePausedTrialAsync(resume, cancellationToken).ConfigureAwait(false))
-                        {
-                            resumed.Add(resume);
-                            unfinished++;
-                        }
-
+                        // The job first, then the requeue: an advance killed between the two leaves a paused trial with a
+                        // job (a paused trial is claimable, so the job resumes it), where the other order could leave it
+                        // Pending with no job, holding the experiment open (seen in the SIGKILL chaos test).
+                        _jobs.EnqueueTrial(resume);
+                        await _store.RequeuePausedTrialAsync(resume, cancellationToken).ConfigureAwait(false);
+                        resumed.Add(resume);
+                        unfinished++;
                         continue;
                     }
 
@@ -151,11 +152,6 @@ public sealed partial class ExperimentAdvancer
         foreach (var trial in created)
         {
             _jobs.EnqueueTrial(trial.Id);
-        }
-
-        foreach (long id in resumed)
-        {
-            _jobs.EnqueueTrial(id);
         }
 
         if (resumed.Count > 0)

@@ -256,8 +256,8 @@ public sealed partial class TrialExecutor
             },
             async (epoch, value, ct) =>
             {
+                // No heartbeat here: recording the epoch renewed the lease, and the heartbeat loop covers long epochs.
                 (decision, totalEpochs) = await DecideAsync(decider, trial, lease, curve, ct).ConfigureAwait(false);
-                await _store.HeartbeatAsync(lease, ct).ConfigureAwait(false);
                 return decision.Action;
             },
             WorkloadFailuresEndTheTrial: true);

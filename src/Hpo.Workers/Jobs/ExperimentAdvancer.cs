@@ -46,7 +46,16 @@ public sealed partial class ExperimentAdvancer
 
     /// <summary>Creates and enqueues the trials the budget allows now; returns them.</summary>
     /// <exception cref="NotFoundException">There is no such experiment.</exception>
-    public async Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, CancellationToken cancellationToken = default) =>
+        AdvanceAsync(experimentId, keepFirst: false, cancellationToken);
+
+    /// <summary>
+    /// Creates the trials the budget allows now and enqueues them, except the first when <paramref name="keepFirst"/>:
+    /// the caller runs that one itself (a worker slot whose trial just ended, so the next trial needs no queue hop).
+    /// Returns every created trial, the kept one first.
+    /// </summary>
+    /// <exception cref="NotFoundException">There is no such experiment.</exception>
+    public async Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, bool keepFirst, CancellationToken cancellationToken = default)
     {
         var created = new List<TrialRecord>();
         var resumed = new List<long>();
@@ -149,7 +158,7 @@ public sealed partial class ExperimentAdvancer
             }
         }
 
-        foreach (var trial in created)
+        foreach (var trial in keepFirst ? created.Skip(1) : created)
         {
             _jobs.EnqueueTrial(trial.Id);
         }

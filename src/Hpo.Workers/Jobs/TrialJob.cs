@@ -14,7 +14,11 @@ namespace Hpo.Workers.Jobs;
 /// </summary>
 public sealed partial class TrialJob
 {
+    /// <summary>The job parameter that names the trial a job runs now, when that is not its own (a chained trial).</summary>
+    internal const string ChainedTrialParameter = "HpoChainedTrial";
+
     private readonly TrialExecutor _executor;
+    private readonly ExperimentAdvancer _advancer;
     private readonly HpoJobClient _jobs;
     private readonly WorkerIdentity _identity;
     private readonly HpoWorkerOptions _options;
@@ -22,22 +26,26 @@ public sealed partial class TrialJob
     private readonly ILogger _logger;
 
     /// <summary>Creates the job (Hangfire resolves it per run).</summary>
-    public TrialJob(TrialExecutor executor, HpoJobClient jobs, WorkerIdentity identity, IOptions<HpoWorkerOptions> options, TimeProvider timeProvider, ILogger<TrialJob> logger)
+    public TrialJob(TrialExecutor executor, ExperimentAdvancer advancer, HpoJobClient jobs, WorkerIdentity identity, IOptions<HpoWorkerOptions> options, TimeProvider timeProvider, ILogger<TrialJob> logger)
     {
         _time = timeProvider;
         ArgumentNullException.ThrowIfNull(options);
         _executor = executor;
+        _advancer = advancer;
         _jobs = jobs;
         _identity = identity;
         _options = options.Value;
         _logger = logger;
     }
 
-    /// <summary>Runs trial <paramref name="trialId"/>.</summary>
+    /// <summary>
+    /// Runs trial <paramref name="trialId"/>, then, while its experiment has more to run, the trials that take its slot:
+    /// the slot advances the experiment itself and runs the trial it created, with no queue hop between trials.
+    /// </summary>
     /// <param name="trialId">The trial's store id.</param>
-    /// <param name="context">Supplied by Hangfire (pass null when enqueueing): the retry count tells the final attempt.</param>
+    /// <param name="context">Supplied by Hangfire (pass null when enqueueing): the retry count tells the final attempt, and the job's parameters hold the trial it runs now.</param>
     /// <param name="cancellationToken">Hangfire's shutdown/abort token; cancelling leaves the trial resumable.</param>
-    /// <exception cref="TrialAttemptFailedException">The trial's workload failed; Hangfire retries, or fails the job on the final attempt (the trial is then Failed in the store).</exception>
+    /// <exception cref="TrialAttemptFailedException">The job's own trial failed; Hangfire retries, or fails the job on the final attempt (the trial is then Failed in the store).</exception>
     [JobDisplayName("Trial {0}")]
     public async Task RunAsync(long trialId, PerformContext? context, CancellationToken cancellationToken)
     {
@@ -47,34 +55,64 @@ public sealed partial class TrialJob
             FleetMetrics.QueueWait.Record(Math.Max(0, (_time.GetUtcNow().UtcDateTime - job.CreatedAt).TotalMilliseconds));
         }
 
-        var result = await _executor.ExecuteAsync(
-            trialId,
-            new TrialExecutionOptions
+        // A job that died while running a chained trial (SIGKILL, shutdown) picks that trial up again when Hangfire
+        // hands the job out again, so a chained trial is recovered as fast as the job's own.
+        long current = context?.GetJobParameter<long?>(ChainedTrialParameter, allowStale: true) ?? trialId;
+        while (true)
+        {
+            bool chained = current != trialId;
+            var result = await _executor.ExecuteAsync(
+                current,
+                new TrialExecutionOptions
+                {
+                    WorkerId = _identity.Id,
+                    LeaseDuration = _options.LeaseDuration,
+                    HeartbeatInterval = _options.HeartbeatInterval,
+                    FinalAttempt = chained ? _options.RetryAttempts == 0 : retries >= _options.RetryAttempts,
+                    MaxOutage = _options.MaxOutage,
+                },
+                cancellationToken).ConfigureAwait(false);
+            LogResult(_logger, current, result.Outcome, result.Attempt, result.EpochsTrained, result.Detail);
+
+            if (result.Outcome == TrialOutcome.Failed && !chained && result.ExperimentId is { } failedIn)
             {
-                WorkerId = _identity.Id,
-                LeaseDuration = _options.LeaseDuration,
-                HeartbeatInterval = _options.HeartbeatInterval,
-                FinalAttempt = retries >= _options.RetryAttempts,
-                MaxOutage = _options.MaxOutage,
-            },
-            cancellationToken).ConfigureAwait(false);
-        LogResult(_logger, trialId, result.Outcome, result.Attempt, result.EpochsTrained, result.Detail);
+                // The job's own trial failed for good: its slot is free (an advance job fills it) and the job fails too.
+                await InfrastructureRetry.RunAsync(() => _jobs.EnqueueAdvance(failedIn), _time, cancellationToken).ConfigureAwait(false);
+                throw new TrialAttemptFailedException($"Trial {current} attempt {result.Attempt} ({retries + 1} of {_options.RetryAttempts + 1}) failed: {result.Detail}");
+            }
 
-        // A paused trial frees its slot as an ended one does: the advance asks the slot policy what runs next.
-        if ((result.TrialEnded || result.Outcome == TrialOutcome.Paused) && result.ExperimentId is { } experimentId)
-        {
-            await InfrastructureRetry.RunAsync(() => _jobs.EnqueueAdvance(experimentId), _time, cancellationToken).ConfigureAwait(false);
-        }
+            if (result.Outcome is TrialOutcome.ModelMismatch or TrialOutcome.AttemptFailed)
+            {
+                if (!chained)
+                {
+                    // The trial is untouched (model mismatch) or may be retried: Hangfire's retry filter takes it from here.
+                    throw new TrialAttemptFailedException(result.Outcome == TrialOutcome.ModelMismatch
+                        ? $"Trial {current} refused by worker '{_identity.Id}': {result.Detail}"
+                        : $"Trial {current} attempt {result.Attempt} ({retries + 1} of {_options.RetryAttempts + 1}) failed: {result.Detail}");
+                }
 
-        if (result.Outcome == TrialOutcome.ModelMismatch)
-        {
-            // The trial is untouched (still Pending); a retry may land on a worker with the experiment's model.
-            throw new TrialAttemptFailedException($"Trial {trialId} refused by worker '{_identity.Id}': {result.Detail}");
-        }
+                // A chained trial's retries (or another worker's model) are a job of its own, which counts the attempt made
+                // here, so the retry budget is the same as for any trial; this slot's job ends cleanly.
+                bool attempted = result.Outcome == TrialOutcome.AttemptFailed;
+                await InfrastructureRetry.RunAsync(() => _jobs.EnqueueTrial(current, attempted ? 1 : 0, attempted ? _options.RetryDelay : TimeSpan.Zero), _time, cancellationToken).ConfigureAwait(false);
+                return;
+            }
 
-        if (result.Outcome is TrialOutcome.AttemptFailed or TrialOutcome.Failed)
-        {
-            throw new TrialAttemptFailedException($"Trial {trialId} attempt {result.Attempt} ({retries + 1} of {_options.RetryAttempts + 1}) failed: {result.Detail}");
+            // A paused trial frees its slot as an ended one does: the advance asks the slot policy what runs next.
+            if (!(result.TrialEnded || result.Outcome == TrialOutcome.Paused) || result.ExperimentId is not { } experimentId)
+            {
+                return;
+            }
+
+            var created = await InfrastructureRetry.RunAsync(ct => _advancer.AdvanceAsync(experimentId, keepFirst: true, ct), _time, cancellationToken).ConfigureAwait(false);
+            if (created.Count == 0)
+            {
+                return;
+            }
+
+            // Recorded before the trial is claimed: a job that dies from here on resumes this trial when rerun.
+            context?.SetJobParameter(ChainedTrialParameter, created[0].Id);
+            current = created[0].Id;
         }
     }
 

@@ -130,6 +130,107 @@ public sealed class FleetTests(ITestOutputHelper output)
     }
 
     [PostgresFact]
+    public async Task TrialJob_TrialEnds_SlotRunsTheNextTrialInTheSameJob()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var worker = FleetHarness.Worker(db.ConnectionString, "chain", output: output);
+        await FleetHarness.PrepareAsync(worker);
+        var store = worker.GetRequiredService<IExperimentStore>();
+        var spec = FleetHarness.LcBenchSpec("chain", trials: 4, concurrency: 1, """{"type":"none"}""", epochDelayMs: 0);
+        var (experiment, _) = await worker.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec);
+        var service = worker.GetRequiredService<HpoWorkerService>();
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await FleetHarness.WaitCompletedAsync(store, experiment.Id, TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        FleetHarness.AssertIntact(await FleetHarness.AuditAsync(db.ConnectionString, experiment.Id), expectedTrials: 4);
+
+        // The job submit enqueued ran all four trials one after another: no job per trial, no advance job.
+        Assert.Equal(["Succeeded"], await HangfireStatesAsync(db.ConnectionString, "TrialJob"));
+        Assert.Empty(await HangfireStatesAsync(db.ConnectionString, "ExperimentJob"));
+    }
+
+    [PostgresFact]
+    public async Task TrialJob_ChainedTrialFails_RetriedAsItsOwnJobWithinTheSameAttempts()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        var registry = BuiltInWorkloads.CreateRegistry().Register(FailingWorkload.TypeName, _ => new FailingWorkload(failAtEpoch: 3, healthyStarts: 1));
+        await using var worker = FleetHarness.Worker(db.ConnectionString, "chain-failing", o => o.RetryAttempts = 1, registry, output);
+        await FleetHarness.PrepareAsync(worker);
+        var store = worker.GetRequiredService<IExperimentStore>();
+        var spec = new ExperimentSpec(
+            "chain-failing", "score", MetricDirection.Maximize, 0, 1, 5, FailingWorkload.SearchSpaceJson, """{"type":"random"}""", """{"type":"none"}""",
+            $$$"""{"maxTrials":2,"concurrency":1,"workload":{"type":"{{{FailingWorkload.TypeName}}}"}}""");
+        var (experiment, _) = await worker.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec);
+        var service = worker.GetRequiredService<HpoWorkerService>();
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await FleetHarness.WaitCompletedAsync(store, experiment.Id, TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        var trials = (await store.ListTrialsAsync(experiment.Id, 1, 10)).Items.OrderBy(t => t.Number).ToList();
+        Assert.Equal([TrialStatus.Completed, TrialStatus.Failed], trials.Select(t => t.Status));
+
+        // Trial 2 ran chained in trial 1's job (attempt 1), then once more in a job of its own: 1 + RetryAttempts in all.
+        Assert.Equal(2, trials[1].Attempt);
+        Assert.Contains(FailingWorkload.Message, trials[1].Error, StringComparison.Ordinal);
+        Assert.Equal(["Succeeded", "Failed"], await HangfireStatesAsync(db.ConnectionString, "TrialJob"));
+    }
+
+    [PostgresFact]
+    public async Task TrialJob_RerunAfterDyingInAChainedTrial_RunsThatTrial()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var worker = FleetHarness.Worker(db.ConnectionString, "chain-rerun", output: output);
+        await FleetHarness.PrepareAsync(worker);
+        var store = worker.GetRequiredService<IExperimentStore>();
+        var spec = FleetHarness.LcBenchSpec("chain-rerun", trials: 2, concurrency: 1, """{"type":"none"}""", epochDelayMs: 0);
+        var (experiment, enqueued) = await worker.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec);
+
+        // What a job leaves when its process dies in a chained trial: its own trial ended, the next one created by its
+        // advance (no job of its own) and named in the job's parameters; Hangfire then hands the job out again.
+        var first = await worker.GetRequiredService<Hpo.Scheduler.Experiments.TrialExecutor>().ExecuteAsync(
+            enqueued[0].Id, new Hpo.Scheduler.Experiments.TrialExecutionOptions { WorkerId = "died" });
+        Assert.True(first.TrialEnded);
+        var next = Assert.Single(await worker.GetRequiredService<ExperimentAdvancer>().AdvanceAsync(experiment.Id, keepFirst: true));
+        await using (var db2 = new NpgsqlConnection(db.ConnectionString))
+        {
+            await db2.OpenAsync();
+            await using var job = new NpgsqlCommand("SELECT id FROM hangfire.job WHERE invocationdata::text LIKE '%TrialJob%'", db2);
+            string jobId = Convert.ToString(await job.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
+            using var connection = worker.GetRequiredService<HangfireFleet>().Storage.GetConnection();
+            connection.SetJobParameter(jobId, TrialJob.ChainedTrialParameter, Hangfire.Common.SerializationHelper.Serialize(next.Id));
+        }
+
+        var service = worker.GetRequiredService<HpoWorkerService>();
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            // Well before the sweeper would find trial 2 orphaned (30 s in these settings).
+            await FleetHarness.WaitCompletedAsync(store, experiment.Id, TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        FleetHarness.AssertIntact(await FleetHarness.AuditAsync(db.ConnectionString, experiment.Id), expectedTrials: 2);
+        Assert.Equal(TrialStatus.Completed, (await store.GetTrialAsync(next.Id))!.Status);
+        Assert.Equal(["Succeeded"], await HangfireStatesAsync(db.ConnectionString, "TrialJob"));
+    }
+
+    [PostgresFact]
     public async Task AdvanceAsync_ManyConcurrentCalls_CreatesEachTrialOnceWithItsProposal()
     {
         await using var db = await PostgresTestDatabase.CreateAsync();

@@ -12,7 +12,7 @@ public sealed class TrialExecutionOptions
     /// <summary>How long the lease lives without a heartbeat. Default 60 s; at least 1 s.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How often the lease is renewed besides once per epoch. Default 10 s; positive and below <see cref="LeaseDuration"/>.</summary>
+    /// <summary>How often the lease is renewed besides each recorded epoch. Default 10 s; positive and below <see cref="LeaseDuration"/>.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
@@ -26,6 +26,15 @@ public sealed class TrialExecutionOptions
     /// error; otherwise the trial stays Running so that a retry resumes it after its lease lapses.
     /// </summary>
     public bool FinalAttempt { get; set; } = true;
+
+    /// <summary>
+    /// The attempt a paused trial had when the experiment's slot policy chose to resume it, carried by the execution
+    /// (job) made for that choice. A paused trial is claimed only by an execution with its current attempt; any other
+    /// (a duplicate or stray job) leaves it paused (<see cref="TrialOutcome.LeftPaused"/>), so that only the policy resumes
+    /// trials. Default null: this execution resumes no paused trial. A trial the policy requeued (Pending) is claimed by
+    /// any execution.
+    /// </summary>
+    public int? ResumeOfAttempt { get; set; }
 
     /// <summary>How long database outages are ridden out (retrying from the last recorded epoch under the same lease) before the error escapes. Default 5 minutes.</summary>
     public TimeSpan MaxOutage { get; set; } = TimeSpan.FromMinutes(5);

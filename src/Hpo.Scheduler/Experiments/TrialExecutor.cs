@@ -416,8 +416,15 @@ public sealed partial class TrialExecutor
     private async Task<ClaimResult> ClaimAsync(TrialRecord trial, TrialExecutionOptions options, CancellationToken cancellationToken)
     {
         long started = _time.GetTimestamp();
+        var current = trial;
         while (true)
         {
+            // Checked before every claim, not once: a live holder this execution waits for may pause the trial meanwhile.
+            if (current.Status == TrialStatus.Paused && options.ResumeOfAttempt != current.Attempt)
+            {
+                return new ClaimResult(null, current, TrialOutcome.LeftPaused, $"The trial is paused (attempt {current.Attempt}) and this execution was not chosen to resume it; only the experiment's slot policy resumes paused trials.");
+            }
+
             try
             {
                 var lease = await _store.ClaimTrialAsync(trial.Id, options.WorkerId, options.LeaseDuration, cancellationToken).ConfigureAwait(false);
@@ -427,11 +434,13 @@ public sealed partial class TrialExecutor
             catch (TrialStateException)
             {
                 // Terminal, or held by a live lease: a dead holder's lease lapses within one lease duration.
-                var current = await _store.GetTrialAsync(trial.Id, cancellationToken).ConfigureAwait(false);
-                if (current is null)
+                var read = await _store.GetTrialAsync(trial.Id, cancellationToken).ConfigureAwait(false);
+                if (read is null)
                 {
                     return new ClaimResult(null, trial, TrialOutcome.NotFound, $"Trial {trial.Id} does not exist.");
                 }
+
+                current = read;
 
                 if (current.IsTerminal)
                 {
@@ -447,6 +456,7 @@ public sealed partial class TrialExecutor
                 var lapse = (current.LastHeartbeat ?? now) + options.LeaseDuration - now;
                 var wait = lapse < MinPoll ? MinPoll : lapse > options.HeartbeatInterval ? options.HeartbeatInterval : lapse + TimeSpan.FromMilliseconds(10);
                 await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                current = await _store.GetTrialAsync(trial.Id, cancellationToken).ConfigureAwait(false) ?? current;
             }
         }
     }

@@ -27,6 +27,12 @@ public enum TrialOutcome
     /// <summary>Another live worker holds the trial and kept holding it for the whole claim wait; nothing was written.</summary>
     HeldElsewhere,
 
+    /// <summary>
+    /// The trial is paused and this execution was not the one chosen to resume it (a duplicate or stray job: only the
+    /// experiment's slot policy resumes paused trials); it was not claimed and nothing was written.
+    /// </summary>
+    LeftPaused,
+
     /// <summary>No such trial.</summary>
     NotFound,
 

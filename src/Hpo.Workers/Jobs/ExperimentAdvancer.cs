@@ -86,7 +86,8 @@ public sealed partial class ExperimentAdvancer
             // Only a pausing policy leaves paused trials; reading them (and, when there are any, every curve) costs
             // the experiment's size, which only such experiments pay.
             var slots = SlotPolicy(experimentId, spec.PolicyJson);
-            var paused = slots is null ? [] : (await ListAllAsync(experimentId, TrialStatus.Paused, cancellationToken).ConfigureAwait(false)).Select(t => t.Id).ToList();
+            var pausedTrials = slots is null ? [] : await ListAllAsync(experimentId, TrialStatus.Paused, cancellationToken).ConfigureAwait(false);
+            var paused = pausedTrials.Select(t => t.Id).ToList();
             StoppingContext? context = null;
             while (budgetLeft && unfinished < settings.Concurrency)
             {
@@ -105,9 +106,10 @@ public sealed partial class ExperimentAdvancer
                     if (choice.Action == SlotAction.Resume && choice.ResumeTrialId is { } resume && paused.Remove(resume))
                     {
                         // The job first, then the requeue: an advance killed between the two leaves a paused trial with a
-                        // job (a paused trial is claimable, so the job resumes it), where the other order could leave it
-                        // Pending with no job, holding the experiment open (seen in the SIGKILL chaos test).
-                        _jobs.EnqueueTrial(resume);
+                        // job that was made for this choice (it carries the trial's attempt, so it may claim the trial while
+                        // still paused, and no stray job may), where the other order could leave it Pending with no job,
+                        // holding the experiment open (seen in the SIGKILL chaos test).
+                        _jobs.EnqueueResume(resume, pausedTrials.First(t => t.Id == resume).Attempt);
                         await _store.RequeuePausedTrialAsync(resume, cancellationToken).ConfigureAwait(false);
                         resumed.Add(resume);
                         unfinished++;

@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using Hpo.Scheduler.Experiments;
 using Hpo.Workers.Hosting;
 
 namespace Hpo.Workers.Jobs;
@@ -29,18 +30,21 @@ public sealed class HpoJobClient
     public string EnqueueTrial(long trialId, int attemptsMade, TimeSpan delay)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(attemptsMade);
-        if (attemptsMade == 0 && delay <= TimeSpan.Zero)
-        {
-            return EnqueueTrial(trialId);
-        }
-
-        // Scheduled (at least a second out) so that the retry count is set before any worker can fetch the job.
-        var job = Job.FromExpression<TrialJob>(j => j.RunAsync(trialId, null, CancellationToken.None));
-        string id = _fleet.Client.Create(job, new ScheduledState(delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay));
-        using var connection = _fleet.Storage.GetConnection();
-        connection.SetJobParameter(id, "RetryCount", SerializationHelper.Serialize(attemptsMade));
-        return id;
+        IState state = delay > TimeSpan.Zero ? new ScheduledState(delay) : new EnqueuedState(_fleet.Options.Queue);
+        return Create(trialId, state, new Dictionary<string, object> { ["RetryCount"] = attemptsMade });
     }
+
+    /// <summary>
+    /// Enqueues the run that resumes paused trial <paramref name="trialId"/>, which the experiment's slot policy chose while
+    /// the trial was at attempt <paramref name="attempt"/>: that job may claim the trial even before the advance requeues it,
+    /// and no other job may claim it while it is paused (<see cref="TrialExecutionOptions.ResumeOfAttempt"/>). Returns the Hangfire job id.
+    /// </summary>
+    public string EnqueueResume(long trialId, int attempt) =>
+        Create(trialId, new EnqueuedState(_fleet.Options.Queue), new Dictionary<string, object> { [TrialJob.ResumeOfAttemptParameter] = attempt });
+
+    // The parameters are written with the job, so no worker can fetch it without them.
+    private string Create(long trialId, IState state, Dictionary<string, object> parameters) =>
+        ((IBackgroundJobClientV2)_fleet.Client).Create(Job.FromExpression<TrialJob>(j => j.RunAsync(trialId, null, CancellationToken.None)), state, parameters);
 
     /// <summary>Enqueues an advance of experiment <paramref name="experimentId"/> (propose trials as budget allows); returns the Hangfire job id.</summary>
     public string EnqueueAdvance(long experimentId) =>

@@ -17,6 +17,9 @@ public sealed partial class TrialJob
     /// <summary>The job parameter that names the trial a job runs now, when that is not its own (a chained trial).</summary>
     internal const string ChainedTrialParameter = "HpoChainedTrial";
 
+    /// <summary>The job parameter of a job made to resume a paused trial: the trial's attempt when the slot policy chose it.</summary>
+    internal const string ResumeOfAttemptParameter = "HpoResumeOfAttempt";
+
     private readonly TrialExecutor _executor;
     private readonly ExperimentAdvancer _advancer;
     private readonly HpoJobClient _jobs;
@@ -58,6 +61,7 @@ public sealed partial class TrialJob
         // A job that died while running a chained trial (SIGKILL, shutdown) picks that trial up again when Hangfire
         // hands the job out again, so a chained trial is recovered as fast as the job's own.
         long current = context?.GetJobParameter<long?>(ChainedTrialParameter, allowStale: true) ?? trialId;
+        int? resumeOf = context?.GetJobParameter<int?>(ResumeOfAttemptParameter, allowStale: true);
         while (true)
         {
             bool chained = current != trialId;
@@ -70,6 +74,7 @@ public sealed partial class TrialJob
                     HeartbeatInterval = _options.HeartbeatInterval,
                     FinalAttempt = chained ? _options.RetryAttempts == 0 : retries >= _options.RetryAttempts,
                     MaxOutage = _options.MaxOutage,
+                    ResumeOfAttempt = chained ? null : resumeOf,
                 },
                 cancellationToken).ConfigureAwait(false);
             LogResult(_logger, current, result.Outcome, result.Attempt, result.EpochsTrained, result.Detail);

@@ -196,6 +196,41 @@ public sealed class TrialExecutorTests
         private int BlockAt => blockAtEpoch;
     }
 
+    [Fact]
+    public async Task ExecuteAsync_PausedTrial_OnlyTheExecutionChosenToResumeItClaimsIt()
+    {
+        var store = new InMemoryExperimentStore();
+        var spec = FleetHarness.LcBenchSpec("paused", trials: 1, concurrency: 1, """{"type":"none"}""", epochDelayMs: 0);
+        var experiment = await store.CreateExperimentAsync(spec);
+        using var workload = new Hpo.Workloads.LcBench.LcBenchWorkload(FleetHarness.Surrogate, "3945");
+        var (trial, parameters) = await FleetHarness.CreatePausedTrialAsync(store, experiment, workload, epochs: 2);
+        var executor = new TrialExecutor(store, new StoppingPolicyFactory(), new SingleWorkload(workload));
+
+        // A stray job (no choice) and a stale one (made for another attempt) leave it paused, unclaimed.
+        foreach (int? resumeOf in new int?[] { null, 0 })
+        {
+            var left = await executor.ExecuteAsync(trial.Id, new TrialExecutionOptions { WorkerId = "stray", ResumeOfAttempt = resumeOf });
+            Assert.Equal(TrialOutcome.LeftPaused, left.Outcome);
+            Assert.False(left.TrialEnded);
+            var untouched = await store.GetTrialAsync(trial.Id);
+            Assert.Equal((TrialStatus.Paused, 1, "first"), (untouched!.Status, untouched.Attempt, untouched.WorkerId));
+        }
+
+        // The job made for the slot policy's choice claims it while it is still paused (its advance died before the
+        // requeue) and continues the curve after epoch 2.
+        var resumed = await executor.ExecuteAsync(trial.Id, new TrialExecutionOptions { WorkerId = "chosen", ResumeOfAttempt = 1 });
+        Assert.Equal(TrialOutcome.Completed, resumed.Outcome);
+        Assert.Equal(2, resumed.Attempt);
+        Assert.Equal(50, resumed.EpochsTrained);
+        var curve = (await store.GetCurvesAsync([trial.Id]))[trial.Id];
+        Assert.Equal(Enumerable.Range(1, 52), curve.Select(o => o.Epoch));
+        await using var uninterrupted = await workload.StartAsync(parameters, seed: 1);
+        for (int epoch = 1; epoch <= 52; epoch++)
+        {
+            Assert.Equal(await uninterrupted.TrainEpochAsync(epoch), curve[epoch - 1].Value);
+        }
+    }
+
     private sealed class SingleWorkload(IWorkload workload) : IWorkloadProvider
     {
         public IWorkload GetWorkload(ExperimentRecord experiment) => workload;

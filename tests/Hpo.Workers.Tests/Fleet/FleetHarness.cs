@@ -1,6 +1,7 @@
 using Hpo.Workloads.DependencyInjection;
 using System.Text.Json.Nodes;
 using Hpo.Scheduler.Persistence;
+using Hpo.Scheduler.SearchSpaces;
 using Hpo.Scheduler.Workloads;
 using Hpo.Storage.Configuration;
 using Hpo.Storage.Schema;
@@ -86,6 +87,31 @@ internal static class FleetHarness
             [ExperimentWorkloadSettings.EpochDelayField] = epochDelayMs,
         };
         return new ExperimentSpec(name, "val_accuracy", MetricDirection.Maximize, 0, 1, 52, workload.SearchSpace.ToJson(), """{"type":"random"}""", policyJson, settings.ToJsonString());
+    }
+
+    /// <summary>
+    /// Trial 1 of <paramref name="experiment"/> as a pausing policy leaves it: trained <paramref name="epochs"/> epochs by
+    /// worker "first" (attempt 1), each decided, then paused with the workload's checkpoint.
+    /// </summary>
+    public static async Task<(TrialRecord Trial, TrialParameters Parameters)> CreatePausedTrialAsync(IExperimentStore store, ExperimentRecord experiment, IWorkload workload, int epochs)
+    {
+        var spec = experiment.Spec;
+        var parameters = new Hpo.Scheduler.Tuning.TunerFactory().Create(spec.TunerJson, SearchSpace.FromJson(spec.SearchSpaceJson), 1)
+            .Propose(new Hpo.Scheduler.AutoMl.TrialSettings { TrialId = 1 });
+        var trial = await store.CreateTrialAsync(experiment.Id, parameters.ToJson());
+        var lease = await store.ClaimTrialAsync(trial.Id, "first", TimeSpan.FromSeconds(30));
+        await using var run = (IResumableWorkloadRun)await workload.StartAsync(parameters, seed: 1);
+        for (int epoch = 1; epoch <= epochs; epoch++)
+        {
+            await store.RecordObservationAsync(lease, epoch, await run.TrainEpochAsync(epoch));
+            var decision = epoch == epochs ? Hpo.Scheduler.Stopping.StoppingDecision.Pause($"rung {epoch}") : Hpo.Scheduler.Stopping.StoppingDecision.Continue("ok");
+            await store.RecordDecisionAsync(lease, decision.ToRecord(trial.Id, epoch, "asha-promote", DateTimeOffset.UtcNow));
+        }
+
+        using var checkpoint = new MemoryStream();
+        await run.SaveCheckpointAsync(checkpoint);
+        await store.PauseTrialAsync(lease, epochs, checkpoint.ToArray(), $"rung {epochs}");
+        return (trial, parameters);
     }
 
     /// <summary>Waits until the experiment is Completed (every trial terminal), or fails after <paramref name="timeout"/>.</summary>

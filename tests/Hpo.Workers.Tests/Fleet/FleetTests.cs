@@ -231,6 +231,43 @@ public sealed class FleetTests(ITestOutputHelper output)
     }
 
     [PostgresFact]
+    public async Task ResumeJob_AdvanceDiedBeforeTheRequeue_ResumesThePausedTrialWhileAStrayJobLeavesIt()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var worker = FleetHarness.Worker(db.ConnectionString, "resume", output: output);
+        await FleetHarness.PrepareAsync(worker);
+        var store = worker.GetRequiredService<IExperimentStore>();
+        var experiment = await store.CreateExperimentAsync(FleetHarness.LcBenchSpec("resume", trials: 1, concurrency: 1, """{"type":"asha-promote"}""", epochDelayMs: 0));
+        using var workload = new Hpo.Workloads.LcBench.LcBenchWorkload(FleetHarness.Surrogate, "3945");
+        var (trial, _) = await FleetHarness.CreatePausedTrialAsync(store, experiment, workload, epochs: 2);
+        var jobs = worker.GetRequiredService<HpoJobClient>();
+
+        // A stray job for the paused trial (e.g. Hangfire running the job that paused it once more) must not resume it.
+        jobs.EnqueueTrial(trial.Id);
+        var service = worker.GetRequiredService<HpoWorkerService>();
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitForAsync(async () => (await HangfireStatesAsync(db.ConnectionString, "TrialJob")).SequenceEqual(["Succeeded"]), TimeSpan.FromSeconds(20));
+            var left = await store.GetTrialAsync(trial.Id);
+            Assert.Equal((TrialStatus.Paused, 1), (left!.Status, left.Attempt));
+
+            // The advance chose to resume it and enqueued its job, then died before requeuing it: the job resumes it anyway.
+            jobs.EnqueueResume(trial.Id, attempt: 1);
+            await WaitForAsync(async () => (await store.GetTrialAsync(trial.Id))!.IsTerminal, TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        var resumed = await store.GetTrialAsync(trial.Id);
+        Assert.Equal(2, resumed!.Attempt);
+        Assert.Equal(Enumerable.Range(1, resumed.LastEpoch), (await store.GetCurvesAsync([trial.Id]))[trial.Id].Select(o => o.Epoch));
+        Assert.True(resumed.LastEpoch > 2, $"The resumed trial ended at epoch {resumed.LastEpoch}.");
+    }
+
+    [PostgresFact]
     public async Task AdvanceAsync_ManyConcurrentCalls_CreatesEachTrialOnceWithItsProposal()
     {
         await using var db = await PostgresTestDatabase.CreateAsync();
@@ -257,6 +294,16 @@ public sealed class FleetTests(ITestOutputHelper output)
         }
 
         Assert.Equal(6, (await HangfireStatesAsync(db.ConnectionString, "TrialJob")).Count);
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Not reached within {timeout.TotalSeconds} s.");
+            await Task.Delay(200);
+        }
     }
 
     private static async Task<List<string>> HangfireStatesAsync(string connection, string jobType)

@@ -47,17 +47,20 @@ public sealed partial class ExperimentAdvancer
     /// <summary>Creates and enqueues the trials the budget allows now; returns them.</summary>
     /// <exception cref="NotFoundException">There is no such experiment.</exception>
     public Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, CancellationToken cancellationToken = default) =>
-        AdvanceAsync(experimentId, keepFirst: false, cancellationToken);
+        AdvanceAsync(experimentId, runHere: null, cancellationToken);
 
     /// <summary>
-    /// Creates the trials the budget allows now and enqueues them, except the first when <paramref name="keepFirst"/>:
-    /// the caller runs that one itself (a worker slot whose trial just ended, so the next trial needs no queue hop).
-    /// Returns every created trial, the kept one first.
+    /// Creates the trials the budget allows now and enqueues them, except the first when <paramref name="runHere"/> takes
+    /// it: the caller (a worker slot whose trial just ended) runs that one itself, so the next trial needs no queue hop.
+    /// <paramref name="runHere"/> is called right after the trial is stored, before anything else can fail or be
+    /// cancelled, so that the caller records it where a rerun of its job finds it; it returns false to have the trial
+    /// enqueued after all. Returns every created trial, the kept one first.
     /// </summary>
     /// <exception cref="NotFoundException">There is no such experiment.</exception>
-    public async Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, bool keepFirst, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, Func<TrialRecord, bool>? runHere, CancellationToken cancellationToken = default)
     {
         var created = new List<TrialRecord>();
+        TrialRecord? kept = null;
         var resumed = new List<long>();
         await using (var held = await AdvisoryLock.AcquireAsync(_fleet.PostgresConnectionString, LockKeys.AdvanceClass, LockKeys.Experiment(experimentId), LockWait, cancellationToken).ConfigureAwait(false))
         {
@@ -139,6 +142,11 @@ public sealed partial class ExperimentAdvancer
                 }
 
                 created.Add(trial);
+                if (created.Count == 1 && runHere is not null && runHere(trial))
+                {
+                    kept = trial;
+                }
+
                 count = trial.Number;
                 unfinished++;
             }
@@ -160,7 +168,7 @@ public sealed partial class ExperimentAdvancer
             }
         }
 
-        foreach (var trial in keepFirst ? created.Skip(1) : created)
+        foreach (var trial in created.Where(t => t != kept))
         {
             _jobs.EnqueueTrial(trial.Id);
         }

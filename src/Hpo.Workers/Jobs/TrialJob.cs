@@ -109,15 +109,27 @@ public sealed partial class TrialJob
                 return;
             }
 
-            var created = await InfrastructureRetry.RunAsync(ct => _advancer.AdvanceAsync(experimentId, keepFirst: true, ct), _time, cancellationToken).ConfigureAwait(false);
-            if (created.Count == 0)
+            // The trial kept for this slot is recorded in the job's parameters as soon as it is stored, inside the advance:
+            // a job that dies or is cancelled from then on resumes it when rerun, rather than leaving it Pending with no job.
+            long? next = null;
+            await InfrastructureRetry.RunAsync(
+                ct => _advancer.AdvanceAsync(
+                    experimentId,
+                    trial =>
+                    {
+                        context?.SetJobParameter(ChainedTrialParameter, trial.Id);
+                        next = trial.Id;
+                        return true;
+                    },
+                    ct),
+                _time,
+                cancellationToken).ConfigureAwait(false);
+            if (next is not { } nextId)
             {
                 return;
             }
 
-            // Recorded before the trial is claimed: a job that dies from here on resumes this trial when rerun.
-            context?.SetJobParameter(ChainedTrialParameter, created[0].Id);
-            current = created[0].Id;
+            current = nextId;
         }
     }
 

@@ -203,7 +203,7 @@ public sealed class FleetTests(ITestOutputHelper output)
         var first = await worker.GetRequiredService<Hpo.Scheduler.Experiments.TrialExecutor>().ExecuteAsync(
             enqueued[0].Id, new Hpo.Scheduler.Experiments.TrialExecutionOptions { WorkerId = "died" });
         Assert.True(first.TrialEnded);
-        var next = Assert.Single(await worker.GetRequiredService<ExperimentAdvancer>().AdvanceAsync(experiment.Id, keepFirst: true));
+        var next = Assert.Single(await worker.GetRequiredService<ExperimentAdvancer>().AdvanceAsync(experiment.Id, runHere: _ => true));
         await using (var db2 = new NpgsqlConnection(db.ConnectionString))
         {
             await db2.OpenAsync();

@@ -62,76 +62,95 @@ public sealed partial class TrialJob
         // hands the job out again, so a chained trial is recovered as fast as the job's own.
         long current = context?.GetJobParameter<long?>(ChainedTrialParameter, allowStale: true) ?? trialId;
         int? resumeOf = context?.GetJobParameter<int?>(ResumeOfAttemptParameter, allowStale: true);
-        while (true)
+
+        // The chained trial this job has taken on and not finished: if Hangfire aborts the job (shutdown, or another server
+        // now runs a copy of it that started before this trial was recorded), the trial gets a job of its own.
+        long? handOff = null;
+        try
         {
-            bool chained = current != trialId;
-            var result = await _executor.ExecuteAsync(
-                current,
-                new TrialExecutionOptions
-                {
-                    WorkerId = _identity.Id,
-                    LeaseDuration = _options.LeaseDuration,
-                    HeartbeatInterval = _options.HeartbeatInterval,
-                    FinalAttempt = chained ? _options.RetryAttempts == 0 : retries >= _options.RetryAttempts,
-                    MaxOutage = _options.MaxOutage,
-                    ResumeOfAttempt = chained ? null : resumeOf,
-                },
-                cancellationToken).ConfigureAwait(false);
-            LogResult(_logger, current, result.Outcome, result.Attempt, result.EpochsTrained, result.Detail);
-
-            if (result.Outcome == TrialOutcome.Failed && !chained && result.ExperimentId is { } failedIn)
+            while (true)
             {
-                // The job's own trial failed for good: its slot is free (an advance job fills it) and the job fails too.
-                await InfrastructureRetry.RunAsync(() => _jobs.EnqueueAdvance(failedIn), _time, cancellationToken).ConfigureAwait(false);
-                throw new TrialAttemptFailedException($"Trial {current} attempt {result.Attempt} ({retries + 1} of {_options.RetryAttempts + 1}) failed: {result.Detail}");
-            }
+                bool chained = current != trialId;
+                handOff = chained ? current : null;
+                var result = await _executor.ExecuteAsync(
+                    current,
+                    new TrialExecutionOptions
+                    {
+                        WorkerId = _identity.Id,
+                        LeaseDuration = _options.LeaseDuration,
+                        HeartbeatInterval = _options.HeartbeatInterval,
+                        FinalAttempt = chained ? _options.RetryAttempts == 0 : retries >= _options.RetryAttempts,
+                        MaxOutage = _options.MaxOutage,
+                        ResumeOfAttempt = chained ? null : resumeOf,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                handOff = null;
+                LogResult(_logger, current, result.Outcome, result.Attempt, result.EpochsTrained, result.Detail);
 
-            if (result.Outcome is TrialOutcome.ModelMismatch or TrialOutcome.AttemptFailed)
-            {
-                if (!chained)
+                if (result.Outcome == TrialOutcome.Failed && !chained && result.ExperimentId is { } failedIn)
                 {
-                    // The trial is untouched (model mismatch) or may be retried: Hangfire's retry filter takes it from here.
-                    throw new TrialAttemptFailedException(result.Outcome == TrialOutcome.ModelMismatch
-                        ? $"Trial {current} refused by worker '{_identity.Id}': {result.Detail}"
-                        : $"Trial {current} attempt {result.Attempt} ({retries + 1} of {_options.RetryAttempts + 1}) failed: {result.Detail}");
+                    // The job's own trial failed for good: its slot is free (an advance job fills it) and the job fails too.
+                    await InfrastructureRetry.RunAsync(() => _jobs.EnqueueAdvance(failedIn), _time, cancellationToken).ConfigureAwait(false);
+                    throw new TrialAttemptFailedException($"Trial {current} attempt {result.Attempt} ({retries + 1} of {_options.RetryAttempts + 1}) failed: {result.Detail}");
                 }
 
-                // A chained trial's retries (or another worker's model) are a job of its own, which counts the attempt made
-                // here, so the retry budget is the same as for any trial; this slot's job ends cleanly.
-                bool attempted = result.Outcome == TrialOutcome.AttemptFailed;
-                await InfrastructureRetry.RunAsync(() => _jobs.EnqueueTrial(current, attempted ? 1 : 0, attempted ? _options.RetryDelay : TimeSpan.Zero), _time, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            // A paused trial frees its slot as an ended one does: the advance asks the slot policy what runs next.
-            if (!(result.TrialEnded || result.Outcome == TrialOutcome.Paused) || result.ExperimentId is not { } experimentId)
-            {
-                return;
-            }
-
-            // The trial kept for this slot is recorded in the job's parameters as soon as it is stored, inside the advance:
-            // a job that dies or is cancelled from then on resumes it when rerun, rather than leaving it Pending with no job.
-            long? next = null;
-            await InfrastructureRetry.RunAsync(
-                ct => _advancer.AdvanceAsync(
-                    experimentId,
-                    trial =>
+                if (result.Outcome is TrialOutcome.ModelMismatch or TrialOutcome.AttemptFailed)
+                {
+                    if (!chained)
                     {
-                        context?.SetJobParameter(ChainedTrialParameter, trial.Id);
-                        next = trial.Id;
-                        return true;
-                    },
-                    ct),
-                _time,
-                cancellationToken).ConfigureAwait(false);
-            if (next is not { } nextId)
-            {
-                return;
-            }
+                        // The trial is untouched (model mismatch) or may be retried: Hangfire's retry filter takes it from here.
+                        throw new TrialAttemptFailedException(result.Outcome == TrialOutcome.ModelMismatch
+                            ? $"Trial {current} refused by worker '{_identity.Id}': {result.Detail}"
+                            : $"Trial {current} attempt {result.Attempt} ({retries + 1} of {_options.RetryAttempts + 1}) failed: {result.Detail}");
+                    }
 
-            current = nextId;
+                    // A chained trial's retries (or another worker's model) are a job of its own, which counts the attempt made
+                    // here, so the retry budget is the same as for any trial; this slot's job ends cleanly.
+                    bool attempted = result.Outcome == TrialOutcome.AttemptFailed;
+                    await InfrastructureRetry.RunAsync(() => _jobs.EnqueueTrial(current, attempted ? 1 : 0, attempted ? _options.RetryDelay : TimeSpan.Zero), _time, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                // A paused trial frees its slot as an ended one does: the advance asks the slot policy what runs next.
+                if (!(result.TrialEnded || result.Outcome == TrialOutcome.Paused) || result.ExperimentId is not { } experimentId)
+                {
+                    return;
+                }
+
+                // The trial kept for this slot is recorded in the job's parameters as soon as it is stored, inside the advance:
+                // a job that dies or is cancelled from then on resumes it when rerun, rather than leaving it Pending with no job.
+                long? next = null;
+                await InfrastructureRetry.RunAsync(
+                    ct => _advancer.AdvanceAsync(
+                        experimentId,
+                        trial =>
+                        {
+                            context?.SetJobParameter(ChainedTrialParameter, trial.Id);
+                            next = trial.Id;
+                            handOff = trial.Id;
+                            return true;
+                        },
+                        ct),
+                    _time,
+                    cancellationToken).ConfigureAwait(false);
+                if (next is not { } nextId)
+                {
+                    return;
+                }
+
+                current = nextId;
+            }
+        }
+        catch (OperationCanceledException) when (handOff is { } orphan)
+        {
+            _jobs.EnqueueTrial(orphan);
+            LogHandedOff(_logger, orphan);
+            throw;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trial {TrialId}: this job was cancelled while running it chained, so it got a job of its own")]
+    private static partial void LogHandedOff(ILogger logger, long trialId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Trial {TrialId}: {Outcome} (store attempt {Attempt}, {Epochs} epochs trained here) {Detail}")]
     private static partial void LogResult(ILogger logger, long trialId, TrialOutcome outcome, int attempt, int epochs, string? detail);

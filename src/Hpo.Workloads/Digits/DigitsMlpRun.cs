@@ -10,9 +10,8 @@ namespace Hpo.Workloads.Digits;
 /// comes from one generator seeded with the trial seed, so a seed fixes the curve. The trained network comes
 /// back through <see cref="ITrainedModelRun"/> and saves as a TorchSharp state dict (<c>Module.save</c>).
 /// </summary>
-internal sealed class DigitsMlpRun : EpochRun, ITrainedModelRun, IResumableWorkloadRun
+internal sealed class DigitsMlpRun : ResumableEpochRun, ITrainedModelRun
 {
-    private readonly string _fingerprint;
     private readonly Generator _generator;
     private readonly MlpNetwork _model;
     private readonly optim.Optimizer _optimizer;
@@ -25,8 +24,8 @@ internal sealed class DigitsMlpRun : EpochRun, ITrainedModelRun, IResumableWorkl
     private bool _handedOut;
 
     public DigitsMlpRun(DatasetSplit split, DigitsMlpHyperparameters hyperparameters, string fingerprint, int seed, int threads)
+        : base(DigitsMlpWorkload.TypeName, fingerprint)
     {
-        _fingerprint = fingerprint;
         _threads = threads;
         _batchSize = hyperparameters.BatchSize;
         _generator = new Generator(unchecked((ulong)seed));
@@ -73,59 +72,10 @@ internal sealed class DigitsMlpRun : EpochRun, ITrainedModelRun, IResumableWorkl
         return Task.Run(() => _model.save(path), cancellationToken);
     }
 
-    /// <summary>
-    /// Writes the weights, the optimiser's state (momentum, Adam moments and step counts) and the generator's state, so
-    /// that a restored run draws the same shuffles and dropout masks as this one would have.
-    /// </summary>
-    public Task SaveCheckpointAsync(Stream destination, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        return BetweenEpochsAsync(
-            _ =>
-            {
-                using var writer = new BinaryWriter(destination, System.Text.Encoding.UTF8, leaveOpen: true);
-                CheckpointHeader.Write(writer, DigitsMlpWorkload.TypeName, _fingerprint, CompletedEpochs);
-                _model.save(writer);
-                ((TorchSharp.Modules.OptimizerHelper)_optimizer).save_state_dict(writer);
-                using var state = _generator.get_state();
-                byte[] bytes = state.data<byte>().ToArray();
-                writer.Write(bytes.Length);
-                writer.Write(bytes);
-            },
-            cancellationToken);
-    }
+    /// <summary>The weights, the optimiser's state and the generator's state (<see cref="MlpTrainingState"/>).</summary>
+    protected override void WriteState(BinaryWriter writer) => MlpTrainingState.Write(writer, _model, _optimizer, _generator);
 
-    /// <summary>Restores what <see cref="SaveCheckpointAsync"/> wrote after <paramref name="epoch"/>.</summary>
-    /// <exception cref="InvalidDataException">The checkpoint is another workload's, configuration's or epoch's, or corrupt.</exception>
-    public async Task LoadCheckpointAsync(Stream source, int epoch, CancellationToken cancellationToken)
-    {
-        await BetweenEpochsAsync(
-            _ =>
-            {
-                using var reader = new BinaryReader(source, System.Text.Encoding.UTF8, leaveOpen: true);
-                CheckpointHeader.Read(reader, DigitsMlpWorkload.TypeName, _fingerprint, epoch);
-                try
-                {
-                    _model.load(reader);
-                    ((TorchSharp.Modules.OptimizerHelper)_optimizer).load_state_dict(reader);
-                    int length = reader.ReadInt32();
-                    byte[] bytes = reader.ReadBytes(length);
-                    if (length <= 0 || bytes.Length != length)
-                    {
-                        throw new EndOfStreamException($"the generator state should be {length} bytes; {bytes.Length} were left");
-                    }
-
-                    using var state = tensor(bytes, ScalarType.Byte);
-                    _generator.set_state(state);
-                }
-                catch (Exception ex) when (ex is not InvalidDataException and not OperationCanceledException)
-                {
-                    throw CheckpointHeader.Corrupt(DigitsMlpWorkload.TypeName, ex);
-                }
-            },
-            cancellationToken).ConfigureAwait(false);
-        RestoredAfter(epoch);
-    }
+    protected override void ReadState(BinaryReader reader) => MlpTrainingState.Read(reader, _model, _optimizer, _generator);
 
     protected override void TrainEpoch(CancellationToken cancellationToken)
     {

@@ -8,9 +8,10 @@ namespace Hpo.Workloads.Tabular;
 /// <summary>
 /// One configuration of <see cref="TabularMlpWorkload"/> in training: the digits workload's
 /// <see cref="MlpNetwork"/> (one output per class, or one for regression) trained with AdamW on shuffled
-/// mini-batches. All its randomness comes from one generator seeded with the trial seed.
+/// mini-batches. All its randomness comes from one generator seeded with the trial seed; its checkpoint is the digits
+/// MLP's (<see cref="MlpTrainingState"/>), so a paused trial continues its curve exactly.
 /// </summary>
-internal sealed class TabularMlpRun : EpochRun, ITrainedModelRun
+internal sealed class TabularMlpRun : ResumableEpochRun, ITrainedModelRun
 {
     private readonly TabularData _data;
     private readonly TabularTensors _tensors;
@@ -20,7 +21,8 @@ internal sealed class TabularMlpRun : EpochRun, ITrainedModelRun
     private readonly int _batchSize;
     private readonly int _threads;
 
-    public TabularMlpRun(TabularData data, TabularTensors tensors, TabularMlpHyperparameters hyperparameters, int seed, int threads)
+    public TabularMlpRun(TabularData data, TabularTensors tensors, TabularMlpHyperparameters hyperparameters, string fingerprint, int seed, int threads)
+        : base(TabularMlpWorkload.TypeName, fingerprint)
     {
         _data = data;
         _tensors = tensors;
@@ -44,6 +46,10 @@ internal sealed class TabularMlpRun : EpochRun, ITrainedModelRun
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         return Task.Run(() => _model.save(path), cancellationToken);
     }
+
+    protected override void WriteState(BinaryWriter writer) => MlpTrainingState.Write(writer, _model, _optimizer, _generator);
+
+    protected override void ReadState(BinaryReader reader) => MlpTrainingState.Read(reader, _model, _optimizer, _generator);
 
     protected override void TrainEpoch(CancellationToken cancellationToken)
     {

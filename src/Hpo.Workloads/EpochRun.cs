@@ -77,12 +77,14 @@ internal abstract class EpochRun : IWorkloadRun
                 for (int i = 0; i < epochs; i++)
                 {
                     TrainEpoch(ct);
+
+                    // Counted as they go: a run may key an epoch's randomness on its number.
+                    _completedEpochs = i + 1;
                 }
 
                 return 0.0;
             },
             cancellationToken).ConfigureAwait(false);
-        _completedEpochs = epochs;
     }
 
     /// <summary>Marks a run restored from a checkpoint as having trained <paramref name="epochs"/> epochs.</summary>

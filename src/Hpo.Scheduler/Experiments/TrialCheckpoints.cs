@@ -22,7 +22,8 @@ internal static class TrialCheckpoints
         {
             throw new HpoValidationException(
                 $"Field 'policy': policy '{policy.Name}' pauses trials and resumes them later, but workload '{workload.Name}' cannot save and restore a run " +
-                "(it does not implement IResumableWorkload). Use a resumable workload (digits-mlp, lcbench) or a policy that only stops trials.");
+                "(it does not implement IResumableWorkload). Use a resumable workload (every built-in one is: digits-mlp, lcbench, mlnet-breast-cancer, mlnet-digits, " +
+                "tabular-mlnet, tabular-mlp) or a policy that only stops trials.");
         }
     }
 

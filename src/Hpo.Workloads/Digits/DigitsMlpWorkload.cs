@@ -92,56 +92,25 @@ public sealed class DigitsMlpWorkload : IResumableWorkload
     /// <inheritdoc />
     /// <exception cref="ArgumentException">A hyperparameter is unknown or invalid; the message names it.</exception>
     /// <exception cref="FileNotFoundException">The dataset file is missing.</exception>
-    public async Task<IWorkloadRun> StartAsync(TrialParameters parameters, int seed, int resumeAfterEpoch = 0, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentOutOfRangeException.ThrowIfNegative(resumeAfterEpoch);
-        var run = await CreateRunAsync(parameters, seed, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await run.ReplayAsync(resumeAfterEpoch, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await run.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        return run;
-    }
+    public async Task<IWorkloadRun> StartAsync(TrialParameters parameters, int seed, int resumeAfterEpoch = 0, CancellationToken cancellationToken = default) =>
+        await ResumableEpochRun.StartAsync(CreateRun(parameters, seed), resumeAfterEpoch, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     /// <exception cref="InvalidDataException">The checkpoint is another workload's, configuration's or epoch's, or corrupt.</exception>
-    public async Task<IResumableWorkloadRun> ResumeAsync(TrialParameters parameters, int seed, int epoch, Stream checkpoint, CancellationToken cancellationToken = default)
+    public async Task<IResumableWorkloadRun> ResumeAsync(TrialParameters parameters, int seed, int epoch, Stream checkpoint, CancellationToken cancellationToken = default) =>
+        await ResumableEpochRun.ResumeAsync(CreateRun(parameters, seed), checkpoint, epoch, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Makes a fresh run of <paramref name="parameters"/> (checked here, on the caller's thread; the dataset split is loaded once per workload).</summary>
+    private Func<ResumableEpochRun> CreateRun(TrialParameters parameters, int seed)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
-        var run = await CreateRunAsync(parameters, seed, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await run.LoadCheckpointAsync(checkpoint, epoch, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await run.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        return run;
-    }
-
-    /// <summary>A fresh run of <paramref name="parameters"/> (the dataset split loaded once per workload, off the caller's thread).</summary>
-    private async Task<DigitsMlpRun> CreateRunAsync(TrialParameters parameters, int seed, CancellationToken cancellationToken)
-    {
         var hyperparameters = DigitsMlpHyperparameters.FromParameters(parameters);
-        return await Task.Run(
-            () =>
-            {
-                var split = _split.Value;
-                TorchRuntime.EnsureLoaded();
-                return new DigitsMlpRun(split, hyperparameters, CheckpointHeader.Fingerprint(parameters), seed, _options.TorchThreads);
-            },
-            cancellationToken).ConfigureAwait(false);
+        string fingerprint = CheckpointHeader.Fingerprint(parameters);
+        return () =>
+        {
+            var split = _split.Value;
+            TorchRuntime.EnsureLoaded();
+            return new DigitsMlpRun(split, hyperparameters, fingerprint, seed, _options.TorchThreads);
+        };
     }
 }

@@ -14,7 +14,8 @@ namespace Hpo.Workloads.MlNet;
 /// </summary>
 /// <remarks>
 /// The shuffling of epoch n is seeded by (trial seed, n), so the same seed gives the same curve and a
-/// resumed run, which re-fits the earlier epochs (milliseconds each), continues it exactly.
+/// resumed run, which re-fits the earlier epochs (milliseconds each), continues it exactly. A paused trial is restored
+/// from its checkpoint (the last fitted model) and continues it exactly too.
 /// </remarks>
 public sealed class MlNetBreastCancerWorkload : MlNetWarmStartWorkload<MlNetBreastCancerHyperparameters>
 {
@@ -37,55 +38,35 @@ public sealed class MlNetBreastCancerWorkload : MlNetWarmStartWorkload<MlNetBrea
     /// <summary>Creates the workload; the dataset is read on the first start.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public MlNetBreastCancerWorkload(DatasetSplitOptions? options = null)
-        : base(options, path => BuiltInDatasets.LoadBreastCancer(path))
+        : base(TypeName, options, path => BuiltInDatasets.LoadBreastCancer(path))
     {
     }
-
-    /// <inheritdoc />
-    public override string Name => TypeName;
 
     /// <summary>
     /// Creates the workload from <c>{"type":"mlnet-breast-cancer"}</c> settings, optionally with
     /// <c>dataset</c> (a path), <c>validation_fraction</c> and <c>split_seed</c>.
     /// </summary>
     /// <exception cref="ArgumentException">A setting is unknown or invalid; the message names it.</exception>
-    public static MlNetBreastCancerWorkload FromSettings(WorkloadSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        settings.EnsureOnly(DatasetSplitOptions.SettingNames);
-        return new MlNetBreastCancerWorkload(DatasetSplitOptions.FromSettings(settings));
-    }
+    public static MlNetBreastCancerWorkload FromSettings(WorkloadSettings settings) => FromDatasetSettings(settings, options => new MlNetBreastCancerWorkload(options));
 
     private protected override MlNetBreastCancerHyperparameters ParseHyperparameters(TrialParameters parameters) => MlNetBreastCancerHyperparameters.FromParameters(parameters);
 
-    private protected override EpochRun CreateRun(DatasetSplit split, MlNetBreastCancerHyperparameters hyperparameters, int seed)
+    private protected override ResumableEpochRun CreateRun(DatasetSplit split, MlNetBreastCancerHyperparameters hyperparameters, int seed, string fingerprint)
     {
         var context = new MLContext(seed);
-        var train = MlNetData.ToBinary(context, split.Train);
         var validation = MlNetData.ToBinary(context, split.Validation);
         return new MlNetWarmStartRun<LinearModelParameters>(
-            train.Schema,
-            (epoch, previous) =>
+            TypeName,
+            fingerprint,
+            seed,
+            MlNetData.ToBinary(context, split.Train),
+            MlNetLearners.SgdLogisticRegression(() => new SgdCalibratedTrainer.Options
             {
-                var trainer = MlNetData.EpochContext(seed, epoch).BinaryClassification.Trainers.SgdCalibrated(
-                    new SgdCalibratedTrainer.Options
-                    {
-                        LabelColumnName = MlNetData.LabelColumn,
-                        FeatureColumnName = MlNetData.FeaturesColumn,
-                        LearningRate = hyperparameters.LearningRate,
-                        L2Regularization = (float)hyperparameters.L2Regularization,
-                        NumberOfIterations = hyperparameters.IterationsPerEpoch,
-                        Shuffle = true,
-
-                        // One thread: deterministic updates (ML.NET's parallel SGD is Hogwild), and concurrent
-                        // trials do not fight over cores.
-                        NumberOfThreads = 1,
-                    });
-                var fitted = previous is null ? trainer.Fit(train) : trainer.Fit(train, previous);
-
-                // Warm start continues from the linear weights; the Platt calibrator is refitted each epoch.
-                return (fitted, fitted.Model.SubModel);
-            },
+                LearningRate = hyperparameters.LearningRate,
+                L2Regularization = (float)hyperparameters.L2Regularization,
+                NumberOfIterations = hyperparameters.IterationsPerEpoch,
+                Shuffle = true,
+            }),
             model => MlNetData.Accuracy<bool>(model.Transform(validation)));
     }
 }

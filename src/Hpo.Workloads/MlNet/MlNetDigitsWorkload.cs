@@ -13,7 +13,8 @@ namespace Hpo.Workloads.MlNet;
 /// </summary>
 /// <remarks>
 /// L-BFGS from zero weights on one thread is deterministic and draws no random numbers, so every seed gives
-/// the same curve. A resumed run re-fits the earlier epochs (milliseconds each).
+/// the same curve. A resumed run re-fits the earlier epochs (milliseconds each); a paused trial is restored from its
+/// checkpoint (the last fitted model), and either continues the curve exactly.
 /// </remarks>
 public sealed class MlNetDigitsWorkload : MlNetWarmStartWorkload<MlNetDigitsHyperparameters>
 {
@@ -37,52 +38,35 @@ public sealed class MlNetDigitsWorkload : MlNetWarmStartWorkload<MlNetDigitsHype
     /// <summary>Creates the workload; the dataset is read on the first start.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public MlNetDigitsWorkload(DatasetSplitOptions? options = null)
-        : base(options, path => BuiltInDatasets.LoadDigits(path))
+        : base(TypeName, options, path => BuiltInDatasets.LoadDigits(path))
     {
     }
-
-    /// <inheritdoc />
-    public override string Name => TypeName;
 
     /// <summary>
-    /// Creates the workload from <c>{"type":"mlnet-digits"}</c> settings, optionally with <c>dataset</c> (a
-    /// path), <c>validation_fraction</c> and <c>split_seed</c>.
+    /// Creates the workload from <c>{"type":"mlnet-digits"}</c> settings, optionally with
+    /// <c>dataset</c> (a path), <c>validation_fraction</c> and <c>split_seed</c>.
     /// </summary>
     /// <exception cref="ArgumentException">A setting is unknown or invalid; the message names it.</exception>
-    public static MlNetDigitsWorkload FromSettings(WorkloadSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        settings.EnsureOnly(DatasetSplitOptions.SettingNames);
-        return new MlNetDigitsWorkload(DatasetSplitOptions.FromSettings(settings));
-    }
+    public static MlNetDigitsWorkload FromSettings(WorkloadSettings settings) => FromDatasetSettings(settings, options => new MlNetDigitsWorkload(options));
 
     private protected override MlNetDigitsHyperparameters ParseHyperparameters(TrialParameters parameters) => MlNetDigitsHyperparameters.FromParameters(parameters);
 
-    private protected override EpochRun CreateRun(DatasetSplit split, MlNetDigitsHyperparameters hyperparameters, int seed)
+    private protected override ResumableEpochRun CreateRun(DatasetSplit split, MlNetDigitsHyperparameters hyperparameters, int seed, string fingerprint)
     {
-        var context = new MLContext(seed);
-        var (train, validation) = MlNetData.ToMulticlass(context, split.Train, split.Validation);
+        var (train, validation) = MlNetData.ToMulticlass(new MLContext(seed), split.Train, split.Validation);
         return new MlNetWarmStartRun<MaximumEntropyModelParameters>(
-            train.Schema,
-            (epoch, previous) =>
+            TypeName,
+            fingerprint,
+            seed,
+            train,
+            MlNetLearners.MaximumEntropy(() => new LbfgsMaximumEntropyMulticlassTrainer.Options
             {
-                var trainer = MlNetData.EpochContext(seed, epoch).MulticlassClassification.Trainers.LbfgsMaximumEntropy(
-                    new LbfgsMaximumEntropyMulticlassTrainer.Options
-                    {
-                        LabelColumnName = MlNetData.LabelColumn,
-                        FeatureColumnName = MlNetData.FeaturesColumn,
-                        L1Regularization = (float)hyperparameters.L1Regularization,
-                        L2Regularization = (float)hyperparameters.L2Regularization,
-                        OptimizationTolerance = (float)hyperparameters.OptimizationTolerance,
-                        MaximumNumberOfIterations = hyperparameters.IterationsPerEpoch,
-                        HistorySize = hyperparameters.HistorySize,
-
-                        // One thread: deterministic sums, and concurrent trials do not fight over cores.
-                        NumberOfThreads = 1,
-                    });
-                var fitted = previous is null ? trainer.Fit(train) : trainer.Fit(train, previous);
-                return (fitted, fitted.Model);
-            },
+                L1Regularization = (float)hyperparameters.L1Regularization,
+                L2Regularization = (float)hyperparameters.L2Regularization,
+                OptimizationTolerance = (float)hyperparameters.OptimizationTolerance,
+                MaximumNumberOfIterations = hyperparameters.IterationsPerEpoch,
+                HistorySize = hyperparameters.HistorySize,
+            }),
             model => MlNetData.Accuracy<uint>(model.Transform(validation)));
     }
 }

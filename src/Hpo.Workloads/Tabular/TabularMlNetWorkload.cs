@@ -18,7 +18,8 @@ namespace Hpo.Workloads.Tabular;
 /// <remarks>
 /// The training and validation views are built once and shared by every trial. Each epoch's shuffling (online
 /// gradient descent) is seeded by (trial seed, epoch), and L-BFGS draws no random numbers, so a seed fixes a
-/// curve and a resumed run, which re-fits the earlier epochs, continues it exactly.
+/// curve and a resumed run, which re-fits the earlier epochs, continues it exactly. A paused trial is restored from its
+/// checkpoint (the last fitted model, whose weights the next warm start takes) and continues it exactly too.
 /// </remarks>
 public sealed class TabularMlNetWorkload : TabularWorkload<TabularMlNetHyperparameters>
 {
@@ -111,78 +112,43 @@ public sealed class TabularMlNetWorkload : TabularWorkload<TabularMlNetHyperpara
 
     private protected override TabularMlNetHyperparameters ParseHyperparameters(TrialParameters parameters) => TabularMlNetHyperparameters.FromParameters(parameters);
 
-    private protected override (IWorkloadRun Run, EpochRun Epochs) CreateRun(TabularMlNetHyperparameters hyperparameters, int seed)
+    private protected override ResumableEpochRun CreateRun(TabularMlNetHyperparameters hyperparameters, int seed, string fingerprint)
     {
-        ITransformer? latest = null;
-        var data = Data;
-        EpochRun epochs = data.Task switch
+        return Data.Task switch
         {
-            TabularTask.Binary => new MlNetWarmStartRun<LinearModelParameters>(
-                _train.Schema,
-                (epoch, previous) =>
+            TabularTask.Binary => Run(
+                MlNetLearners.LogisticRegression(() => new LbfgsLogisticRegressionBinaryTrainer.Options
                 {
-                    var trainer = MlNetData.EpochContext(seed, epoch).BinaryClassification.Trainers.LbfgsLogisticRegression(
-                        new LbfgsLogisticRegressionBinaryTrainer.Options
-                        {
-                            LabelColumnName = MlNetData.LabelColumn,
-                            FeatureColumnName = MlNetData.FeaturesColumn,
-                            L1Regularization = (float)hyperparameters.L1Regularization,
-                            L2Regularization = (float)hyperparameters.L2Regularization,
-                            MaximumNumberOfIterations = hyperparameters.IterationsPerEpoch,
-
-                            // One thread: deterministic sums, and concurrent trials do not fight over cores.
-                            NumberOfThreads = 1,
-                        });
-                    var fitted = previous is null ? trainer.Fit(_train) : trainer.Fit(_train, previous);
-                    latest = fitted;
-
-                    // Warm start continues from the linear weights; the Platt calibrator is refitted each epoch.
-                    return (fitted, fitted.Model.SubModel);
-                },
-                model => Evaluate(model, "Probability")),
-            TabularTask.Multiclass => new MlNetWarmStartRun<MaximumEntropyModelParameters>(
-                _train.Schema,
-                (epoch, previous) =>
+                    L1Regularization = (float)hyperparameters.L1Regularization,
+                    L2Regularization = (float)hyperparameters.L2Regularization,
+                    MaximumNumberOfIterations = hyperparameters.IterationsPerEpoch,
+                }),
+                "Probability"),
+            TabularTask.Multiclass => Run(
+                MlNetLearners.MaximumEntropy(() => new LbfgsMaximumEntropyMulticlassTrainer.Options
                 {
-                    var trainer = MlNetData.EpochContext(seed, epoch).MulticlassClassification.Trainers.LbfgsMaximumEntropy(
-                        new LbfgsMaximumEntropyMulticlassTrainer.Options
-                        {
-                            LabelColumnName = MlNetData.LabelColumn,
-                            FeatureColumnName = MlNetData.FeaturesColumn,
-                            L1Regularization = (float)hyperparameters.L1Regularization,
-                            L2Regularization = (float)hyperparameters.L2Regularization,
-                            MaximumNumberOfIterations = hyperparameters.IterationsPerEpoch,
-                            NumberOfThreads = 1,
-                        });
-                    var fitted = previous is null ? trainer.Fit(_train) : trainer.Fit(_train, previous);
-                    latest = fitted;
-                    return (fitted, fitted.Model);
-                },
-                model => Evaluate(model, "Score")),
-            _ => new MlNetWarmStartRun<LinearModelParameters>(
-                _train.Schema,
-                (epoch, previous) =>
+                    L1Regularization = (float)hyperparameters.L1Regularization,
+                    L2Regularization = (float)hyperparameters.L2Regularization,
+                    MaximumNumberOfIterations = hyperparameters.IterationsPerEpoch,
+                }),
+                "Score"),
+            _ => Run(
+                MlNetLearners.OnlineGradientDescent(() => new OnlineGradientDescentTrainer.Options
                 {
-                    var trainer = MlNetData.EpochContext(seed, epoch).Regression.Trainers.OnlineGradientDescent(
-                        new OnlineGradientDescentTrainer.Options
-                        {
-                            LabelColumnName = MlNetData.LabelColumn,
-                            FeatureColumnName = MlNetData.FeaturesColumn,
-                            LearningRate = (float)hyperparameters.LearningRate,
-                            L2Regularization = (float)hyperparameters.L2Regularization,
-                            NumberOfIterations = hyperparameters.IterationsPerEpoch,
-                            Shuffle = true,
-                        });
+                    LearningRate = (float)hyperparameters.LearningRate,
+                    L2Regularization = (float)hyperparameters.L2Regularization,
+                    NumberOfIterations = hyperparameters.IterationsPerEpoch,
+                    Shuffle = true,
+                }),
+                "Score",
 
-                    var fitted = previous is null ? trainer.Fit(_train) : trainer.Fit(_train, previous);
-
-                    // The learner sees the standardised target; the model handed back predicts in the file's units.
-                    latest = fitted.Append(_unstandardize!);
-                    return (fitted, fitted.Model);
-                },
-                model => Evaluate(model, "Score")),
+                // The learner sees the standardised target; the model handed back predicts in the file's units.
+                fitted => fitted.Append(_unstandardize!)),
         };
-        return (new TabularMlNetRun(epochs, () => latest, _train.Schema), epochs);
+
+        MlNetWarmStartRun<TModel> Run<TModel>(MlNetWarmStartLearner<TModel> learner, string outputColumn, Func<ITransformer, ITransformer>? present = null)
+            where TModel : class =>
+            new(TypeName, fingerprint, seed, _train, learner, model => Evaluate(model, outputColumn), present);
     }
 
     private double Evaluate(ITransformer model, string outputColumn)

@@ -1,91 +1,61 @@
-using Hpo.LcPfn.Runtime;
 using Hpo.Workloads.Digits;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hpo.Workloads.Tabular;
 
 /// <summary>
-/// One configuration of <see cref="TabularMlpWorkload"/> in training: the digits workload's
-/// <see cref="MlpNetwork"/> (one output per class, or one for regression) trained with AdamW on shuffled
-/// mini-batches. All its randomness comes from one generator seeded with the trial seed.
+/// One configuration of <see cref="TabularMlpWorkload"/> in training: the digits workload's <see cref="MlpRun"/> (one
+/// output per class, or one for regression) trained with AdamW, cross-entropy for classification and squared error on
+/// the standardised target for regression; the metric is the one the <c>metric</c> setting names. The encoded rows are
+/// the workload's tensors, shared by its runs.
 /// </summary>
-internal sealed class TabularMlpRun : EpochRun, ITrainedModelRun
+internal sealed class TabularMlpRun : MlpRun
 {
     private readonly TabularData _data;
     private readonly TabularTensors _tensors;
-    private readonly Generator _generator;
-    private readonly MlpNetwork _model;
-    private readonly optim.Optimizer _optimizer;
-    private readonly int _batchSize;
-    private readonly int _threads;
 
-    public TabularMlpRun(TabularData data, TabularTensors tensors, TabularMlpHyperparameters hyperparameters, int seed, int threads)
+    public TabularMlpRun(TabularData data, TabularTensors tensors, TabularMlpHyperparameters hyperparameters, string fingerprint, int seed, int threads)
+        : base(
+            TabularMlpWorkload.TypeName,
+            fingerprint,
+            seed,
+            threads,
+            hyperparameters.BatchSize,
+            generator => new MlpNetwork(
+                data.FeatureCount,
+                data.Task == TabularTask.Regression ? 1 : data.ClassCount,
+                hyperparameters.Width,
+                hyperparameters.Depth,
+                hyperparameters.Dropout,
+                tanh: false,
+                generator),
+            network => optim.AdamW(network.parameters(), hyperparameters.LearningRate, weight_decay: hyperparameters.WeightDecay))
     {
         _data = data;
         _tensors = tensors;
-        _threads = threads;
-        _batchSize = hyperparameters.BatchSize;
-        _generator = new Generator(unchecked((ulong)seed));
-        int outputs = data.Task == TabularTask.Regression ? 1 : data.ClassCount;
-        _model = new MlpNetwork(data.FeatureCount, outputs, hyperparameters.Width, hyperparameters.Depth, hyperparameters.Dropout, tanh: false, _generator);
-        _optimizer = optim.AdamW(_model.parameters(), hyperparameters.LearningRate, weight_decay: hyperparameters.WeightDecay);
     }
 
-    /// <inheritdoc />
-    public object Model => _model;
+    protected override Tensor TrainFeatures => _tensors.TrainFeatures;
 
-    /// <inheritdoc />
-    public string ModelFileExtension => ".dat";
+    protected override Tensor ValidationFeatures => _tensors.ValidationFeatures;
 
-    /// <inheritdoc />
-    public Task SaveModelAsync(string path, CancellationToken cancellationToken = default)
+    protected override Tensor Loss(Tensor output, Tensor batch)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return Task.Run(() => _model.save(path), cancellationToken);
+        var targets = _tensors.TrainTargets.index_select(0, batch);
+        return _data.Task == TabularTask.Regression
+            ? nn.functional.mse_loss(output.squeeze(1), targets)
+            : nn.functional.cross_entropy(output, targets);
     }
 
-    protected override void TrainEpoch(CancellationToken cancellationToken)
+    protected override double Score(Tensor validationOutput)
     {
-        TorchRuntime.SetThreads(_threads);
-        _model.train();
-        bool regression = _data.Task == TabularTask.Regression;
-        long rows = _tensors.TrainFeatures.shape[0];
-        using var order = randperm(rows, generator: _generator);
-        for (long start = 0; start < rows; start += _batchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var batch = order.narrow(0, start, Math.Min(_batchSize, rows - start));
-            var output = _model.call(_tensors.TrainFeatures.index_select(0, batch));
-            var targets = _tensors.TrainTargets.index_select(0, batch);
-            var loss = regression ? nn.functional.mse_loss(output.squeeze(1), targets) : nn.functional.cross_entropy(output, targets);
-            _optimizer.zero_grad();
-            loss.backward();
-            _optimizer.step();
-        }
-    }
-
-    protected override double Evaluate()
-    {
-        _model.eval();
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var output = _model.call(_tensors.ValidationFeatures);
         var values = _data.Task switch
         {
-            TabularTask.Regression => output.squeeze(1).mul(_tensors.TargetScale).add(_tensors.TargetMean),
-            TabularTask.Binary => nn.functional.softmax(output, 1).select(1, 1),
-            _ => nn.functional.softmax(output, 1),
+            TabularTask.Regression => validationOutput.squeeze(1).mul(_tensors.TargetScale).add(_tensors.TargetMean),
+            TabularTask.Binary => nn.functional.softmax(validationOutput, 1).select(1, 1),
+            _ => nn.functional.softmax(validationOutput, 1),
         };
         float[] outputs = values.contiguous().data<float>().ToArray();
         return TabularMetrics.Evaluate(_data.Metric, _data.Task, _data.ValidationTargets, outputs, _data.ClassCount);
-    }
-
-    protected override void DisposeCore()
-    {
-        _optimizer.Dispose();
-        _model.Dispose();
-        _generator.Dispose();
     }
 }

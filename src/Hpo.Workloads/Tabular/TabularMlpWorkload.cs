@@ -11,7 +11,8 @@ namespace Hpo.Workloads.Tabular;
 /// </summary>
 /// <remarks>
 /// Deterministic per seed on one libtorch thread (<c>threads</c>): a resumed run re-trains its earlier
-/// epochs and continues the uninterrupted curve exactly. The encoded rows are tensors made once per
+/// epochs and continues the uninterrupted curve exactly; a paused one is restored from its checkpoint (weights,
+/// AdamW state, generator) and continues it exactly too. The encoded rows are tensors made once per
 /// workload and shared by its runs; dispose the workload after its runs.
 /// </remarks>
 public sealed class TabularMlpWorkload : TabularWorkload<TabularMlpHyperparameters>, IDisposable
@@ -77,9 +78,6 @@ public sealed class TabularMlpWorkload : TabularWorkload<TabularMlpHyperparamete
 
     private protected override TabularMlpHyperparameters ParseHyperparameters(TrialParameters parameters) => TabularMlpHyperparameters.FromParameters(parameters);
 
-    private protected override (IWorkloadRun Run, EpochRun Epochs) CreateRun(TabularMlpHyperparameters hyperparameters, int seed)
-    {
-        var run = new TabularMlpRun(Data, _tensors, hyperparameters, seed, _threads);
-        return (run, run);
-    }
+    private protected override ResumableEpochRun CreateRun(TabularMlpHyperparameters hyperparameters, int seed, string fingerprint) =>
+        new TabularMlpRun(Data, _tensors, hyperparameters, fingerprint, seed, _threads);
 }

@@ -5,10 +5,11 @@ namespace Hpo.Workloads.Tabular;
 /// <summary>
 /// What the tabular workloads share: the user's file is read, checked, split and encoded once, when the
 /// workload is created (so bad data fails before an experiment is stored), and every trial trains on those
-/// same in-memory rows; the metric and its direction follow the task and the <c>metric</c> setting.
+/// same in-memory rows; the metric and its direction follow the task and the <c>metric</c> setting. Runs resume from
+/// their checkpoints (<see cref="IResumableWorkload"/>), so pausing policies work with either learner.
 /// </summary>
 /// <typeparam name="THyperparameters">The learner's typed hyperparameters.</typeparam>
-public abstract class TabularWorkload<THyperparameters> : IWorkload
+public abstract class TabularWorkload<THyperparameters> : IResumableWorkload
 {
     /// <summary>Reads the data; errors are <see cref="ArgumentException"/>s naming the setting, file, line and column.</summary>
     /// <param name="type">The registry type name (for messages).</param>
@@ -65,29 +66,25 @@ public abstract class TabularWorkload<THyperparameters> : IWorkload
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">A hyperparameter is unknown or invalid; the message names it.</exception>
-    public async Task<IWorkloadRun> StartAsync(TrialParameters parameters, int seed, int resumeAfterEpoch = 0, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentOutOfRangeException.ThrowIfNegative(resumeAfterEpoch);
-        var hyperparameters = ParseHyperparameters(parameters);
-        var (run, epochs) = await System.Threading.Tasks.Task.Run(() => CreateRun(hyperparameters, seed), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // A resumed trial re-trains its earlier epochs from the same seed, which continues its curve exactly.
-            await epochs.ReplayAsync(resumeAfterEpoch, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await run.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+    public async Task<IWorkloadRun> StartAsync(TrialParameters parameters, int seed, int resumeAfterEpoch = 0, CancellationToken cancellationToken = default) =>
+        await ResumableEpochRun.StartAsync(RunFactory(parameters, seed), resumeAfterEpoch, cancellationToken).ConfigureAwait(false);
 
-        return run;
-    }
+    /// <inheritdoc />
+    /// <exception cref="InvalidDataException">The checkpoint is another workload's, configuration's or epoch's, or corrupt.</exception>
+    public async Task<IResumableWorkloadRun> ResumeAsync(TrialParameters parameters, int seed, int epoch, Stream checkpoint, CancellationToken cancellationToken = default) =>
+        await ResumableEpochRun.ResumeAsync(RunFactory(parameters, seed), checkpoint, epoch, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Reads and validates the learner's hyperparameters.</summary>
     private protected abstract THyperparameters ParseHyperparameters(TrialParameters parameters);
 
-    /// <summary>Creates an untrained run: what the caller drives, and the epochs to replay on a resume.</summary>
-    private protected abstract (IWorkloadRun Run, EpochRun Epochs) CreateRun(THyperparameters hyperparameters, int seed);
+    /// <summary>Creates an untrained run whose checkpoints carry <paramref name="fingerprint"/>.</summary>
+    private protected abstract ResumableEpochRun CreateRun(THyperparameters hyperparameters, int seed, string fingerprint);
+
+    private Func<ResumableEpochRun> RunFactory(TrialParameters parameters, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var hyperparameters = ParseHyperparameters(parameters);
+        string fingerprint = CheckpointHeader.Fingerprint(parameters);
+        return () => CreateRun(hyperparameters, seed, fingerprint);
+    }
 }

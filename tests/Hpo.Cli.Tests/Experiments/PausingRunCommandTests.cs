@@ -2,13 +2,18 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Hpo.Scheduler.Persistence;
 using Hpo.Scheduler.SearchSpaces;
+using Hpo.Scheduler.Tuning;
 using Hpo.Storage.Configuration;
 using Hpo.Workloads.LcBench;
+using Hpo.Workloads.MlNet;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hpo.Cli.Tests.Experiments;
 
-/// <summary><c>hpo run</c> with a pausing policy: ASHA with promotion on the LCBench surrogate, on SQLite.</summary>
+/// <summary>
+/// <c>hpo run</c> with a pausing policy, on SQLite: ASHA with promotion on the LCBench surrogate, and freeze-thaw on an
+/// ML.NET warm-start workload (resumed from its checkpoint, the last fitted model).
+/// </summary>
 public sealed class PausingRunCommandTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("hpo-cli-pausing").FullName;
@@ -58,15 +63,50 @@ public sealed class PausingRunCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_PausingPolicyWithWorkloadThatCannotResume_ExitsTwoNamingWorkloadAndPolicy()
+    public async Task Run_FreezeThawOnMlNetBreastCancer_PausedTrialsResumeTheUninterruptedCurveWithoutGapsOrRepeats()
     {
-        string file = Write("not-resumable", """{ "type": "mlnet-breast-cancer" }""", 4, """{"type":"asha-promote","eta":3,"minResource":1}""", trials: 2, searchSpace: "\"default\"");
+        // The default freeze-thaw policy with the shipped LC-PFN: it pauses at epochs 2 and 4 (its first rungs).
+        string file = Write("freeze-thaw-mlnet", """{ "type": "mlnet-breast-cancer" }""", 6, """{"type":"freeze-thaw"}""", trials: 6, searchSpace: "\"default\"");
+        string model = Path.Combine(LcBenchPath, "..", "..", "models", "lcpfn-default.lcpfn");
 
-        var (code, _, error) = await RunAsync("run", file, "--db", Db);
+        var (code, output, error) = await RunAsync("run", file, "--db", Db, "--model", model, "--json");
 
-        Assert.Equal(2, code);
-        Assert.Contains("'mlnet-breast-cancer'", error, StringComparison.Ordinal);
-        Assert.Contains("'asha-promote'", error, StringComparison.Ordinal);
+        Assert.True(code == 0, error);
+        Assert.Equal("Completed", JsonNode.Parse(output)!["status"]!.GetValue<string>());
+        var services = new ServiceCollection().AddHpoStorage(o => o.Connection = Db).BuildServiceProvider();
+        await using (services)
+        {
+            var store = services.GetRequiredService<IExperimentStore>();
+            var experiment = (await store.FindExperimentAsync("freeze-thaw-mlnet"))!;
+            var trials = (await store.ListTrialsAsync(experiment.Id)).Items;
+            var curves = await store.GetCurvesAsync(trials.Select(t => t.Id).ToArray());
+            var workload = new MlNetBreastCancerWorkload();
+            int resumed = 0;
+            foreach (var trial in trials)
+            {
+                Assert.True(trial.Status is TrialStatus.Completed or TrialStatus.Stopped, $"trial {trial.Number} is {trial.Status}");
+                var curve = curves[trial.Id];
+                Assert.Equal(Enumerable.Range(1, curve.Count), curve.Select(o => o.Epoch));
+
+                // The same configuration and trial seed trained without a pause, epoch after epoch.
+                await using var uninterrupted = await workload.StartAsync(TrialParameters.FromJson(trial.ParametersJson), SeedMixer.Mix(5, trial.Number));
+                var expected = new List<double>();
+                for (int epoch = 1; epoch <= curve.Count; epoch++)
+                {
+                    expected.Add(await uninterrupted.TrainEpochAsync(epoch));
+                }
+
+                Assert.Equal(expected, curve.Select(o => o.Value));
+                var decisions = await store.GetDecisionsAsync(trial.Id);
+                Assert.Equal(curve.Count, decisions.Count);
+                if (decisions.Any(d => d.Action == DecisionAction.Pause && d.Epoch < curve.Count))
+                {
+                    resumed++;
+                }
+            }
+
+            Assert.True(resumed >= 1, "freeze-thaw resumed no paused trial.");
+        }
     }
 
     private static string LcBenchPath

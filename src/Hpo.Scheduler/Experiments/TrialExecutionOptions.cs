@@ -12,7 +12,7 @@ public sealed class TrialExecutionOptions
     /// <summary>How long the lease lives without a heartbeat. Default 60 s; at least 1 s.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How often the lease is renewed besides each recorded epoch. Default 10 s; positive and below <see cref="LeaseDuration"/>.</summary>
+    /// <summary>How often the lease is renewed (by a timer, whatever the epochs' length). Default 10 s; positive and below <see cref="LeaseDuration"/>.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

@@ -256,7 +256,8 @@ public sealed partial class TrialExecutor
             },
             async (epoch, value, ct) =>
             {
-                // No heartbeat here: recording the epoch renewed the lease, and the heartbeat loop covers long epochs.
+                // No heartbeat per epoch: the heartbeat loop renews the lease every HeartbeatInterval (a third of the lease
+                // at most), which short epochs do not need more often, and a stale lease is refused by the epoch's write.
                 (decision, totalEpochs) = await DecideAsync(decider, trial, lease, curve, ct).ConfigureAwait(false);
                 return decision.Action;
             },

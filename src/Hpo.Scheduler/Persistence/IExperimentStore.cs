@@ -89,8 +89,7 @@ public interface IExperimentStore
     /// <summary>
     /// Records one epoch's value. The same trial, epoch and value again is
     /// <see cref="RecordOutcome.AlreadyRecorded"/>; a different value for a stored epoch throws
-    /// <see cref="ObservationConflictException"/> and the first value stays. A new epoch renews the lease as
-    /// <see cref="HeartbeatAsync"/> does (the worker's row aside), so a trial that reports epochs needs no heartbeat of its own.
+    /// <see cref="ObservationConflictException"/> and the first value stays.
     /// </summary>
     Task<RecordOutcome> RecordObservationAsync(TrialLease lease, int epoch, double value, CancellationToken cancellationToken = default);
 

@@ -379,7 +379,6 @@ public sealed class InMemoryExperimentStore : IExperimentStore
                 if (t.Curve.TryAdd(epoch, new ObservationRecord(t.Id, epoch, value, now)))
                 {
                     _log.Add((t, epoch, value, now));
-                    t.LastHeartbeat = now;
                 }
             }
 

@@ -67,8 +67,7 @@ internal sealed partial class SqlExperimentStore
                     UPDATE trials SET
                         best_value = CASE WHEN best_value IS NULL OR @value {better} best_value THEN @value ELSE best_value END,
                         last_value = CASE WHEN @epoch > last_epoch THEN @value ELSE last_value END,
-                        last_epoch = GREATEST(last_epoch, @epoch),
-                        last_heartbeat = @now
+                        last_epoch = GREATEST(last_epoch, @epoch)
                     WHERE id IN (SELECT trial_id FROM inserted)
                     RETURNING id
                 )
@@ -143,11 +142,10 @@ internal sealed partial class SqlExperimentStore
                 UPDATE trials SET
                     best_value = CASE WHEN best_value IS NULL OR @best {better} best_value THEN @best ELSE best_value END,
                     last_value = CASE WHEN @last_epoch > last_epoch THEN @last_value ELSE last_value END,
-                    last_epoch = CASE WHEN @last_epoch > last_epoch THEN @last_epoch ELSE last_epoch END,
-                    last_heartbeat = @now
+                    last_epoch = CASE WHEN @last_epoch > last_epoch THEN @last_epoch ELSE last_epoch END
                 WHERE id = @id AND lease_token = @token AND status = @running
                 """)
-                .With("now", s.Dialect.Time(now)).With("best", best).With("last_epoch", last.Epoch).With("last_value", last.Value)
+                .With("best", best).With("last_epoch", last.Epoch).With("last_value", last.Value)
                 .With("id", lease.TrialId).With("token", s.Dialect.Token(lease.Token)).With("running", TrialStatus.Running);
             if (await aggregates.ExecuteNonQueryAsync(ct) == 0)
             {

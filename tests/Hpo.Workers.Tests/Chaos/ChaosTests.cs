@@ -86,9 +86,17 @@ public sealed class ChaosTests(ITestOutputHelper output)
             });
             var elapsed = watch.Elapsed;
 
-            // SIGTERM is a graceful stop: every worker exits by itself, with status 0.
+            // SIGTERM is a graceful stop: every worker exits by itself, with status 0. A worker started by the last kill
+            // may still be loading the runtime when the experiment ends; until its command line runs, SIGTERM kills it
+            // with the default status 143, which is not the stop under test, so each gets until its start is logged.
             foreach (var worker in workers)
             {
+                var started = Stopwatch.StartNew();
+                while (!worker.Output.Contains(" started: ", StringComparison.Ordinal) && !worker.HasExited && started.Elapsed < TimeSpan.FromSeconds(30))
+                {
+                    await Task.Delay(100);
+                }
+
                 await worker.SignalAsync("TERM");
             }
 

@@ -130,35 +130,26 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
     }
 
     /// <summary>Hangfire server ids with a Processing state after <paramref name="afterStateId"/>: who ran jobs.</summary>
-    private static async Task<HashSet<string>> ProcessingServersAsync(string connection, long afterStateId, CancellationToken ct)
-    {
-        await using var db = await OpenAsync(connection, ct);
-        await using var command = new NpgsqlCommand("SELECT DISTINCT data::jsonb->>'ServerId' FROM hangfire.state WHERE name = 'Processing' AND id > @after", db);
-        command.Parameters.AddWithValue("after", afterStateId);
-        var servers = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            servers.Add(reader.GetString(0));
-        }
-
-        return servers;
-    }
+    private static Task<HashSet<string>> ProcessingServersAsync(string connection, long afterStateId, CancellationToken ct) =>
+        DistinctStringsAsync(connection, "SELECT DISTINCT data::jsonb->>'ServerId' FROM hangfire.state WHERE name = 'Processing' AND id > @after", afterStateId, ct);
 
     /// <summary>The workers holding the trials that recorded epochs in transactions after <paramref name="afterTx"/>.</summary>
-    private static async Task<HashSet<string>> WorkersRecordingAfterAsync(string connection, long afterTx, CancellationToken ct)
+    private static Task<HashSet<string>> WorkersRecordingAfterAsync(string connection, long afterTx, CancellationToken ct) =>
+        DistinctStringsAsync(connection, "SELECT DISTINCT t.worker_id FROM trials t WHERE EXISTS (SELECT 1 FROM observations o WHERE o.trial_id = t.id AND o.tx > @after)", afterTx, ct);
+
+    private static async Task<HashSet<string>> DistinctStringsAsync(string connection, string sql, long after, CancellationToken ct)
     {
         await using var db = await OpenAsync(connection, ct);
-        await using var command = new NpgsqlCommand("SELECT DISTINCT t.worker_id FROM trials t WHERE EXISTS (SELECT 1 FROM observations o WHERE o.trial_id = t.id AND o.tx > @after)", db);
-        command.Parameters.AddWithValue("after", afterTx);
-        var workers = new HashSet<string>(StringComparer.Ordinal);
+        await using var command = new NpgsqlCommand(sql, db);
+        command.Parameters.AddWithValue("after", after);
+        var values = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            workers.Add(reader.GetString(0));
+            values.Add(reader.GetString(0));
         }
 
-        return workers;
+        return values;
     }
 
     private static Task<long> ObservationsAsync(string connection, CancellationToken ct) =>

@@ -142,6 +142,21 @@ internal static class FleetHarness
         }
     }
 
+    /// <summary>Starts <paramref name="worker"/>'s worker service, waits until the experiment is Completed (see <see cref="WaitCompletedAsync"/>) and stops it.</summary>
+    public static async Task RunToCompletionAsync(ServiceProvider worker, long experimentId, TimeSpan timeout)
+    {
+        var service = worker.GetRequiredService<HpoWorkerService>();
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitCompletedAsync(worker.GetRequiredService<IExperimentStore>(), experimentId, timeout);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
     /// <summary>What a finished run left in the database, checked row by row with SQL.</summary>
     public static async Task<RunAudit> AuditAsync(string connection, long experimentId)
     {

@@ -104,16 +104,7 @@ public sealed class FleetTests(ITestOutputHelper output)
             "failing", "score", MetricDirection.Maximize, 0, 1, 10, FailingWorkload.SearchSpaceJson, """{"type":"random"}""", """{"type":"none"}""",
             $$$"""{"maxTrials":1,"concurrency":1,"workload":{"type":"{{{FailingWorkload.TypeName}}}"}}""");
         var (experiment, enqueued) = await worker.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec);
-        var service = worker.GetRequiredService<HpoWorkerService>();
-        await service.StartAsync(CancellationToken.None);
-        try
-        {
-            await FleetHarness.WaitCompletedAsync(worker.GetRequiredService<IExperimentStore>(), experiment.Id, TimeSpan.FromSeconds(60));
-        }
-        finally
-        {
-            await service.StopAsync(CancellationToken.None);
-        }
+        await FleetHarness.RunToCompletionAsync(worker, experiment.Id, TimeSpan.FromSeconds(60));
 
         var trial = await worker.GetRequiredService<IExperimentStore>().GetTrialAsync(enqueued[0].Id);
         Assert.NotNull(trial);
@@ -138,16 +129,7 @@ public sealed class FleetTests(ITestOutputHelper output)
         var store = worker.GetRequiredService<IExperimentStore>();
         var spec = FleetHarness.LcBenchSpec("chain", trials: 4, concurrency: 1, """{"type":"none"}""", epochDelayMs: 0);
         var (experiment, _) = await worker.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec);
-        var service = worker.GetRequiredService<HpoWorkerService>();
-        await service.StartAsync(CancellationToken.None);
-        try
-        {
-            await FleetHarness.WaitCompletedAsync(store, experiment.Id, TimeSpan.FromSeconds(60));
-        }
-        finally
-        {
-            await service.StopAsync(CancellationToken.None);
-        }
+        await FleetHarness.RunToCompletionAsync(worker, experiment.Id, TimeSpan.FromSeconds(60));
 
         FleetHarness.AssertIntact(await FleetHarness.AuditAsync(db.ConnectionString, experiment.Id), expectedTrials: 4);
 
@@ -168,16 +150,7 @@ public sealed class FleetTests(ITestOutputHelper output)
             "chain-failing", "score", MetricDirection.Maximize, 0, 1, 5, FailingWorkload.SearchSpaceJson, """{"type":"random"}""", """{"type":"none"}""",
             $$$"""{"maxTrials":2,"concurrency":1,"workload":{"type":"{{{FailingWorkload.TypeName}}}"}}""");
         var (experiment, _) = await worker.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec);
-        var service = worker.GetRequiredService<HpoWorkerService>();
-        await service.StartAsync(CancellationToken.None);
-        try
-        {
-            await FleetHarness.WaitCompletedAsync(store, experiment.Id, TimeSpan.FromSeconds(60));
-        }
-        finally
-        {
-            await service.StopAsync(CancellationToken.None);
-        }
+        await FleetHarness.RunToCompletionAsync(worker, experiment.Id, TimeSpan.FromSeconds(60));
 
         var trials = (await store.ListTrialsAsync(experiment.Id, 1, 10)).Items.OrderBy(t => t.Number).ToList();
         Assert.Equal([TrialStatus.Completed, TrialStatus.Failed], trials.Select(t => t.Status));
@@ -213,17 +186,8 @@ public sealed class FleetTests(ITestOutputHelper output)
             connection.SetJobParameter(jobId, TrialJob.ChainedTrialParameter, Hangfire.Common.SerializationHelper.Serialize(next.Id));
         }
 
-        var service = worker.GetRequiredService<HpoWorkerService>();
-        await service.StartAsync(CancellationToken.None);
-        try
-        {
-            // Well before the sweeper would find trial 2 orphaned (30 s in these settings).
-            await FleetHarness.WaitCompletedAsync(store, experiment.Id, TimeSpan.FromSeconds(20));
-        }
-        finally
-        {
-            await service.StopAsync(CancellationToken.None);
-        }
+        // Well before the sweeper would find trial 2 orphaned (30 s in these settings).
+        await FleetHarness.RunToCompletionAsync(worker, experiment.Id, TimeSpan.FromSeconds(20));
 
         FleetHarness.AssertIntact(await FleetHarness.AuditAsync(db.ConnectionString, experiment.Id), expectedTrials: 2);
         Assert.Equal(TrialStatus.Completed, (await store.GetTrialAsync(next.Id))!.Status);

@@ -20,6 +20,7 @@ namespace Hpo.Scheduler.Stopping;
 /// {"type":"asha","eta":3,"minResource":1}
 /// {"type":"asha-promote","eta":3,"minResource":1}
 /// {"type":"freeze-thaw","delta":0.05,"minEpochs":2,"rungs":[2,4,8,16,32],"acquisition":"population","resumeThreshold":0.05,"populationFactor":1}
+/// {"type":"freeze-thaw","startDelta":0.1,"budgetEpochs":2080}   (optional budget-aware δ: startDelta falls to delta over budgetEpochs)
 /// {"type":"hyperband","eta":3,"minResource":1,"brackets":4}
 /// {"type":"median","minEpochs":5,"minTrials":5}
 /// {"type":"percentile","percentile":25,"minEpochs":5,"minTrials":5}

@@ -20,6 +20,7 @@ namespace Hpo.Scheduler.Stopping;
 /// {"type":"asha","eta":3,"minResource":1}
 /// {"type":"asha-promote","eta":3,"minResource":1}
 /// {"type":"freeze-thaw","delta":0.05,"minEpochs":2,"rungs":[2,4,8,16,32],"acquisition":"population","resumeThreshold":0.05,"populationFactor":1}
+/// {"type":"freeze-thaw","startDelta":0.1,"budgetEpochs":2080}   (optional budget-aware δ: startDelta falls to delta over budgetEpochs)
 /// {"type":"hyperband","eta":3,"minResource":1,"brackets":4}
 /// {"type":"median","minEpochs":5,"minTrials":5}
 /// {"type":"percentile","percentile":25,"minEpochs":5,"minTrials":5}
@@ -85,7 +86,7 @@ public sealed class StoppingPolicyFactory
                 promote.MinResource = s.OptionalInt("minResource", 1, int.MaxValue) ?? promote.MinResource;
                 return new AshaPromoteStoppingPolicy(promote);
             case "freeze-thaw":
-                s.AllowOnly("type", "delta", "minEpochs", "rungs", "acquisition", "resumeThreshold", "populationFactor");
+                s.AllowOnly("type", "delta", "minEpochs", "rungs", "acquisition", "resumeThreshold", "populationFactor", "startDelta", "budgetEpochs");
                 var ft = new FreezeThawOptions();
                 ft.Delta = s.OptionalDouble("delta", 0, 1, exclusiveMin: true) ?? ft.Delta;
                 ft.MinEpochs = s.OptionalInt("minEpochs", 1, int.MaxValue) ?? ft.MinEpochs;
@@ -101,6 +102,8 @@ public sealed class StoppingPolicyFactory
                 // An unset resume threshold follows a larger δ, so that {"delta":0.1} alone is valid.
                 ft.ResumeThreshold = s.OptionalDouble("resumeThreshold", 0, 1) ?? Math.Max(ft.ResumeThreshold, ft.Delta);
                 ft.PopulationFactor = s.OptionalDouble("populationFactor", 0, 1000, exclusiveMin: true) ?? ft.PopulationFactor;
+                ft.StartDelta = s.OptionalDouble("startDelta", 0, 1, exclusiveMin: true);
+                ft.BudgetEpochs = s.OptionalInt("budgetEpochs", 1, int.MaxValue);
                 ft.Validate();
                 return new FreezeThawStoppingPolicy(
                     _predictor ?? throw new HpoValidationException("Policy type 'freeze-thaw' needs an LC-PFN predictor, and none is registered (ICurvePredictor)."),

@@ -96,6 +96,36 @@ public sealed class FreezeThawStoppingPolicyTests
         Assert.All(decisions, d => Assert.NotNull(d.ProbabilityOfImprovement));
     }
 
+    [Theory]
+    [InlineData(1000, DecisionAction.Stop)]
+    [InlineData(124, DecisionAction.Pause)]
+    public void Decide_BudgetAwareDelta_StopsAModestTrialOnlyWhileLittleOfTheBudgetIsSpent(int budgetEpochs, DecisionAction expected)
+    {
+        // 124 epochs are spent (six 20-epoch trials and Modest's 4): with a 1000-epoch budget δ ≈ 0.05 + 0.45 × 0.876 ≈ 0.44
+        // is above Modest's P ≈ 0.22; once the budget is spent δ is back at 0.05 and Modest pauses at its rung.
+        var policy = new FreezeThawStoppingPolicy(new ExtrapolatingCurvePredictor(), new FreezeThawOptions { StartDelta = 0.5, BudgetEpochs = budgetEpochs });
+
+        var decision = Assert.Single(policy.Decide(Context(Modest), [Modest]));
+        var slot = policy.ChooseSlot(Context(Modest), [Modest], canStartNew: true);
+
+        Assert.Equal(expected, decision.Action);
+        Assert.Contains("budget-aware δ", decision.Reason, StringComparison.Ordinal);
+        Assert.Equal(expected == DecisionAction.Stop ? [Modest.TrialId] : [], slot.StopForGood);
+    }
+
+    [Theory]
+    [InlineData(0, 0.25)]
+    [InlineData(500, 0.15)]
+    [InlineData(1000, 0.05)]
+    [InlineData(5000, 0.05)]
+    public void DeltaAfter_StartDeltaAndBudget_FallsLinearlyToDelta(long spent, double expected)
+    {
+        var options = new FreezeThawOptions { StartDelta = 0.25, BudgetEpochs = 1000 }.Validate();
+
+        Assert.Equal(expected, options.DeltaAfter(spent), 12);
+        Assert.Equal(0.05, new FreezeThawOptions().DeltaAfter(spent));
+    }
+
     [Fact]
     public void Decide_RungBeforeMinEpochs_PausesWithoutAskingTheModel()
     {

@@ -88,6 +88,11 @@ public sealed class StoppingPolicyFactoryTests
     [InlineData("""{"type":"freeze-thaw","resumeThreshold":1}""", "'resumeThreshold'")]
     [InlineData("""{"type":"freeze-thaw","populationFactor":0}""", "'populationFactor'")]
     [InlineData("""{"type":"freeze-thaw","eta":3}""", "'eta'")]
+    [InlineData("""{"type":"freeze-thaw","startDelta":0.01,"budgetEpochs":100}""", "'startDelta'")]
+    [InlineData("""{"type":"freeze-thaw","startDelta":1,"budgetEpochs":100}""", "'startDelta'")]
+    [InlineData("""{"type":"freeze-thaw","startDelta":0.2}""", "'budgetEpochs'")]
+    [InlineData("""{"type":"freeze-thaw","budgetEpochs":100}""", "'startDelta'")]
+    [InlineData("""{"type":"freeze-thaw","startDelta":0.2,"budgetEpochs":0}""", "'budgetEpochs'")]
     [InlineData("""{"type":"hyperband","brackets":0}""", "'brackets'")]
     [InlineData("""{"type":"percentile","percentile":100}""", "'percentile'")]
     [InlineData("""{"type":"median","minTrials":1}""", "'minTrials'")]
@@ -121,6 +126,11 @@ public sealed class StoppingPolicyFactoryTests
 
         // An unset resume threshold follows a δ above its default.
         Assert.Equal(0.1, policy.Options.ResumeThreshold);
+        Assert.Null(policy.Options.StartDelta);
+
+        var budgetAware = Assert.IsType<FreezeThawStoppingPolicy>(_factory.Create("""{"type":"freeze-thaw","startDelta":0.2,"budgetEpochs":2080}"""));
+        Assert.Equal(0.2, budgetAware.Options.StartDelta);
+        Assert.Equal(2080, budgetAware.Options.BudgetEpochs);
     }
 
     [Fact]

@@ -39,6 +39,21 @@ public sealed class FreezeThawOptions
     /// </summary>
     public double PopulationFactor { get; set; } = 1;
 
+    /// <summary>
+    /// A budget-aware δ: the δ in force before any epoch is spent, falling linearly to <see cref="Delta"/> as the
+    /// epochs of every trial together use up <see cref="BudgetEpochs"/> (a larger δ early stops more trials while a
+    /// quick improvement matters most; the smaller δ late keeps the final result safe). Default null: δ is constant.
+    /// In [<see cref="Delta"/>, 1); set together with <see cref="BudgetEpochs"/>.
+    /// </summary>
+    public double? StartDelta { get; set; }
+
+    /// <summary>
+    /// The experiment's epoch budget (its <c>maxTotalEpochs</c>) over which <see cref="StartDelta"/> falls to
+    /// <see cref="Delta"/>; the policy cannot see the experiment's settings, so it is given here. Default null; at least 1;
+    /// set together with <see cref="StartDelta"/>.
+    /// </summary>
+    public int? BudgetEpochs { get; set; }
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="HpoValidationException">A setting is out of range; the message names it.</exception>
     public FreezeThawOptions Validate()
@@ -86,6 +101,27 @@ public sealed class FreezeThawOptions
             throw new HpoValidationException($"Policy field 'populationFactor' is {PopulationFactor.ToString(CultureInfo.InvariantCulture)}; it must be in (0, 1000].");
         }
 
+        if (StartDelta is { } start && !(start >= Delta && start < 1))
+        {
+            throw new HpoValidationException(string.Create(CultureInfo.InvariantCulture, $"Policy field 'startDelta' is {start}; it must be in [delta ({Delta}), 1)."));
+        }
+
+        if (BudgetEpochs is < 1)
+        {
+            throw new HpoValidationException($"Policy field 'budgetEpochs' is {BudgetEpochs}; it must be at least 1.");
+        }
+
+        if (StartDelta.HasValue != BudgetEpochs.HasValue)
+        {
+            throw new HpoValidationException($"Policy field '{(StartDelta.HasValue ? "budgetEpochs" : "startDelta")}' is missing; 'startDelta' and 'budgetEpochs' are set together (δ falls from startDelta to delta over budgetEpochs epochs).");
+        }
+
         return this;
     }
+
+    /// <summary>The δ in force once <paramref name="epochsSpent"/> epochs (every trial's together) are spent.</summary>
+    public double DeltaAfter(long epochsSpent) =>
+        StartDelta is { } start && BudgetEpochs is { } budget
+            ? Delta + ((start - Delta) * Math.Max(0, 1 - ((double)epochsSpent / budget)))
+            : Delta;
 }

@@ -52,6 +52,7 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
         var plan = PlanDecisions(context, reports);
         var decisions = new StoppingDecision[reports.Count];
         var predictions = plan.Queries.Count > 0 ? _predictor.Predict(plan.Queries, cancellationToken) : [];
+        double delta = Delta(context);
         for (int i = 0; i < reports.Count; i++)
         {
             var report = reports[i];
@@ -68,13 +69,18 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
             var final = predictions[k].AtEpoch[^1];
             double p = final.ProbabilityAbove(plan.BestModel);
             var (median, low, high) = Band(final, plan.Scale!, context.Metric.Direction);
-            var action = p < _options.Delta ? DecisionAction.Stop : rung ? DecisionAction.Pause : DecisionAction.Continue;
+            var action = p < delta ? DecisionAction.Stop : rung ? DecisionAction.Pause : DecisionAction.Continue;
             string verb = action switch
             {
                 DecisionAction.Stop => "< δ: stopped for good",
                 DecisionAction.Pause => $"≥ δ: paused at rung {report.Epoch}",
                 _ => "≥ δ",
             };
+            if (_options.StartDelta is not null)
+            {
+                verb = string.Create(CultureInfo.InvariantCulture, $"{verb} (budget-aware δ {delta:0.####})");
+            }
+
             string text = string.Create(CultureInfo.InvariantCulture, $"P(beat best {plan.Best:G4}) = {p:0.####} {verb}; final-epoch median {median:G4} [{low:G4}, {high:G4}]");
             decisions[i] = new StoppingDecision(action, text, p, median, low, high);
         }
@@ -100,6 +106,7 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
         double Probability(int k) => k < 0 ? 0 : predictions[k].AtEpoch[^1].ProbabilityAbove(plan.BestModel);
         double Improvement(int k) => k < 0 ? 0 : ExpectedImprovement(predictions[k].AtEpoch[^1], plan.BestModel);
         bool byEi = _options.Acquisition == FreezeThawAcquisition.ExpectedImprovement;
+        double delta = Delta(context);
 
         var stopForGood = new List<long>();
         TrialCurve? pick = null;
@@ -108,7 +115,7 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
         {
             int k = plan.PausedQuery[i];
             double p = Probability(k);
-            if (paused[i].Epoch >= _options.MinEpochs && p < _options.Delta)
+            if (paused[i].Epoch >= _options.MinEpochs && p < delta)
             {
                 stopForGood.Add(paused[i].TrialId);
                 continue;
@@ -162,6 +169,23 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
 
     /// <summary>The predictor queries <see cref="ChooseSlot"/> would send, without sending them (see <see cref="PlanQueries"/>).</summary>
     public IReadOnlyList<CurveQuery> PlanSlotQueries(StoppingContext context, IReadOnlyList<TrialCurve> paused) => PlanSlot(context, paused).Queries;
+
+    /// <summary>The δ in force: constant, or falling with the epochs every trial has trained so far (<see cref="FreezeThawOptions.StartDelta"/>).</summary>
+    private double Delta(StoppingContext context)
+    {
+        if (_options.StartDelta is null)
+        {
+            return _options.Delta;
+        }
+
+        long spent = 0;
+        foreach (var curve in context.Curves)
+        {
+            spent += curve.Epoch;
+        }
+
+        return _options.DeltaAfter(spent);
+    }
 
     private static double ExpectedImprovement(IPredictiveDistribution final, double bestModel)
     {

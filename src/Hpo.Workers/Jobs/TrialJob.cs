@@ -8,9 +8,10 @@ using Microsoft.Extensions.Options;
 namespace Hpo.Workers.Jobs;
 
 /// <summary>
-/// The Hangfire job that runs one trial (<see cref="TrialExecutor"/>) and, once the trial has ended, enqueues
-/// its experiment's advance. Safe to run twice or concurrently for the same trial: the store's lease decides
-/// who trains, and the other run waits for a dead holder or ends without writing.
+/// The Hangfire job that runs one trial (<see cref="TrialExecutor"/>) and, once the trial has ended (or paused), advances
+/// its experiment in the same worker slot and runs the trial that advance created (a chained trial), and so on while
+/// there is work, so a slot passes from trial to trial without a queue hop. Safe to run twice or concurrently for the
+/// same trial: the store's lease decides who trains, and the other run waits for a dead holder or ends without writing.
 /// </summary>
 public sealed partial class TrialJob
 {

@@ -39,6 +39,7 @@ public sealed partial class TrialExecutor
     private readonly ILogger _logger;
     private readonly ModelFingerprint? _model;
     private readonly ConcurrentDictionary<long, Lazy<ExperimentDecider>> _deciders = new();
+    private readonly ConcurrentDictionary<long, ExperimentRecord> _experiments = new();
 
     /// <summary>Creates an executor.</summary>
     /// <param name="store">The system of record.</param>
@@ -118,7 +119,7 @@ public sealed partial class TrialExecutor
                         heartbeat = HeartbeatLoopAsync(held, options.HeartbeatInterval, leaseLost, stopHeartbeat.Token);
                     }
 
-                    var experiment = await _store.GetExperimentAsync(trial.ExperimentId, leaseLost.Token).ConfigureAwait(false)
+                    var experiment = await GetExperimentAsync(trial.ExperimentId, leaseLost.Token).ConfigureAwait(false)
                         ?? throw new NotFoundException($"Experiment {trial.ExperimentId} of trial {trialId} does not exist.");
                     return await RunClaimedAsync(experiment, trial, lease, options, progress, leaseLost.Token).ConfigureAwait(false);
                 }
@@ -191,8 +192,8 @@ public sealed partial class TrialExecutor
         }
 
         var metric = MetricSettings.From(spec);
-        var stored = await _store.GetCurvesAsync([trial.Id], cancellationToken).ConfigureAwait(false);
-        var curve = Prefix(stored[trial.Id]);
+        // A trial with no epoch recorded (most claims: a new trial) has no curve to read.
+        var curve = trial.LastEpoch == 0 ? [] : Prefix((await _store.GetCurvesAsync([trial.Id], cancellationToken).ConfigureAwait(false))[trial.Id]);
         long totalEpochs = 0;
         int done = curve.Count;
         if (done > 0)
@@ -315,6 +316,26 @@ public sealed partial class TrialExecutor
         return (record, totalEpochs);
     }
 
+    /// <summary>
+    /// The experiment as a trial's run needs it: its spec and creation time, which never change, so it is read once per
+    /// experiment and process (its status is not used here).
+    /// </summary>
+    private async Task<ExperimentRecord?> GetExperimentAsync(long experimentId, CancellationToken cancellationToken)
+    {
+        if (_experiments.TryGetValue(experimentId, out var known))
+        {
+            return known;
+        }
+
+        var experiment = await _store.GetExperimentAsync(experimentId, cancellationToken).ConfigureAwait(false);
+        if (experiment is not null)
+        {
+            _experiments.TryAdd(experimentId, experiment);
+        }
+
+        return experiment;
+    }
+
     /// <summary>The experiment's decider, created once per experiment and process.</summary>
     /// <exception cref="HpoValidationException">The experiment's policy cannot be built here (e.g. lcpfn without a model).</exception>
     private ExperimentDecider Decider(ExperimentRecord experiment)
@@ -344,7 +365,7 @@ public sealed partial class TrialExecutor
             return null;
         }
 
-        var experiment = await _store.GetExperimentAsync(trial.ExperimentId, cancellationToken).ConfigureAwait(false);
+        var experiment = await GetExperimentAsync(trial.ExperimentId, cancellationToken).ConfigureAwait(false);
         if (experiment is null || _model is null)
         {
             return null;
@@ -429,7 +450,10 @@ public sealed partial class TrialExecutor
             try
             {
                 var lease = await _store.ClaimTrialAsync(trial.Id, options.WorkerId, options.LeaseDuration, cancellationToken).ConfigureAwait(false);
-                var claimed = await _store.GetTrialAsync(trial.Id, cancellationToken).ConfigureAwait(false) ?? trial;
+
+                // What the claim changed comes with the lease (the last recorded epoch as of the claim, under the trial's
+                // lock); the rest of the record does not change while the trial is held, so it is not read again.
+                var claimed = current with { Status = TrialStatus.Running, Attempt = lease.Attempt, LeaseToken = lease.Token, WorkerId = lease.WorkerId, LastEpoch = lease.ResumeFromEpoch };
                 return new ClaimResult(lease, claimed, TrialOutcome.Completed, null);
             }
             catch (TrialStateException)

@@ -144,6 +144,16 @@ public interface IExperimentStore
     Task<IReadOnlyList<TrialStatusCount>> CountTrialsAsync(long experimentId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The experiment's trial count, its unfinished (Pending or Running) trials and, when <paramref name="includeEpochs"/>,
+    /// the epochs all its trials recorded: what the fleet's advance reads under the experiment's lock after every trial.
+    /// Without the epochs its cost does not grow with the finished trials (the count is the highest trial number, the
+    /// unfinished ones an index range of at most the concurrency); the epochs cost a pass over the experiment's trials,
+    /// which only an experiment with an epoch budget pays.
+    /// </summary>
+    /// <exception cref="NotFoundException">There is no such experiment.</exception>
+    Task<TrialSlots> GetTrialSlotsAsync(long experimentId, bool includeEpochs, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Counts across every experiment (trials by status, epochs reported, decisions by action, epochs saved), in one
     /// read whose cost grows with the rows it counts, not with the callers; for dashboards and metrics, not for
     /// deciding.

@@ -571,6 +571,21 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     }
 
     /// <inheritdoc />
+    public Task<TrialSlots> GetTrialSlotsAsync(long experimentId, bool includeEpochs, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var e = RequireExperiment(experimentId);
+            var trials = _trials.Values.Where(t => t.Experiment == e).ToList();
+            return Task.FromResult(new TrialSlots(
+                trials.Count == 0 ? 0 : trials.Max(t => t.Number),
+                trials.Count(t => t.Status is TrialStatus.Pending or TrialStatus.Running),
+                includeEpochs ? trials.Sum(t => (long)t.LastEpoch) : null));
+        }
+    }
+
+    /// <inheritdoc />
     public Task<StoreTotals> GetTotalsAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -282,6 +282,28 @@ internal sealed partial class SqlExperimentStore
         }, cancellationToken);
     }
 
+    public async Task<TrialSlots> GetTrialSlotsAsync(long experimentId, bool includeEpochs, CancellationToken cancellationToken = default)
+    {
+        await GetExperimentFactsAsync(experimentId, cancellationToken);
+        return await _executor.ReadAsync("GetTrialSlots", async (s, ct) =>
+        {
+            // Index reads (experiment_id, number) and (experiment_id, status): neither visits the finished trials.
+            string epochs = includeEpochs ? "(SELECT COALESCE(SUM(last_epoch), 0) FROM trials WHERE experiment_id = @experiment)" : "NULL";
+            await using var select = s.Command(
+                $"""
+                SELECT (SELECT COALESCE(MAX(number), 0) FROM trials WHERE experiment_id = @experiment),
+                       (SELECT COUNT(*) FROM trials WHERE experiment_id = @experiment AND status IN (@pending, @running)),
+                       {epochs}
+                """)
+                .With("experiment", experimentId).With("pending", TrialStatus.Pending).With("running", TrialStatus.Running);
+            return await ReadSingleAsync(select, r => new TrialSlots(
+                Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture),
+                Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture),
+                r.IsDBNull(2) ? null : Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture)), ct)
+                ?? throw new InvalidOperationException("The slot counts read no row.");
+        }, cancellationToken);
+    }
+
     private static async Task<LeaseState?> ReadLeaseStateAsync(SqlSession s, long trialId, CancellationToken ct)
     {
         await using var select = s.Command("SELECT status, lease_token, attempt, worker_id FROM trials WHERE id = @id").With("id", trialId);

@@ -75,14 +75,14 @@ public sealed partial class ExperimentAdvancer
             var settings = ExperimentOptions.FromSettingsJson(spec.SettingsJson);
             var tuner = _tuners.Create(spec.TunerJson, SearchSpace.FromJson(spec.SearchSpaceJson), settings.Seed);
             long capacity = tuner is IFiniteTuner finite ? finite.Capacity : long.MaxValue;
-            // Counts (and summed epochs, for an epoch budget), not the trials themselves: an advance follows every
-            // trial's end, so reading every trial here would cost each advance the experiment's size.
-            // One read for all the counts: this runs under the experiment's lock, which every trial's end waits
-            // for, so each round trip here is paid once per trial by the whole fleet (it bounded trials/s).
-            var counts = await _store.CountTrialsAsync(experimentId, cancellationToken).ConfigureAwait(false);
-            int count = counts.Sum(c => c.Trials);
-            int unfinished = counts.Where(c => c.Status is TrialStatus.Pending or TrialStatus.Running).Sum(c => c.Trials);
-            long epochs = counts.Sum(c => c.Epochs);
+            // Counts, not the trials themselves, and counts that do not visit the finished trials: this runs under the
+            // experiment's lock after every trial's end, so its cost is paid once per trial by the whole fleet (a GROUP BY
+            // over an experiment's 36,400 trials took 32 ms and bounded trials/s as the experiment grew). Only an epoch
+            // budget needs the summed epochs, which do read every trial.
+            var counts = await _store.GetTrialSlotsAsync(experimentId, includeEpochs: settings.MaxTotalEpochs is not null, cancellationToken).ConfigureAwait(false);
+            int count = counts.Trials;
+            int unfinished = counts.Unfinished;
+            long epochs = counts.Epochs ?? 0;
             bool budgetLeft = (settings.MaxTotalEpochs is not { } maxEpochs || epochs < maxEpochs)
                 && (settings.MaxWallTime is not { } wall || _time.GetUtcNow() - experiment.CreatedAt < wall);
 

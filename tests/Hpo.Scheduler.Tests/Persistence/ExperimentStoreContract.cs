@@ -493,6 +493,19 @@ public abstract class ExperimentStoreContract
     }
 
     [Fact]
+    public async Task GetTrialSlotsAsync_RunningAndPendingTrials_CountsTrialsUnfinishedAndEpochsWhenAsked()
+    {
+        var (store, trial) = await NewTrialAsync();
+        var lease = await store.ClaimTrialAsync(trial.Id, "w1", Lease);
+        await store.RecordObservationsAsync(lease, [(1, 0.2), (2, 0.3)]);
+        await store.FinishTrialAsync(lease, TrialStatus.Completed);
+        await store.CreateTrialAsync(trial.ExperimentId, trial.ParametersJson);
+
+        Assert.Equal(new TrialSlots(2, 1, 2), await store.GetTrialSlotsAsync(trial.ExperimentId, includeEpochs: true));
+        Assert.Equal(new TrialSlots(2, 1, null), await store.GetTrialSlotsAsync(trial.ExperimentId, includeEpochs: false));
+    }
+
+    [Fact]
     public async Task GetDecisionsAsync_ManyTrialsAfterATime_OnlyNewerOnesByEpoch()
     {
         var (store, trial) = await NewTrialAsync();

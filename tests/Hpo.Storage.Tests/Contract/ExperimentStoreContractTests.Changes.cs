@@ -29,6 +29,24 @@ public abstract partial class ExperimentStoreContractTests
     }
 
     [StoreFact]
+    public async Task GetTrialSlotsAsync_TrialsInSeveralStatuses_CountsTrialsUnfinishedAndEpochsWhenAsked()
+    {
+        var (experiment, _, lease) = await RunningTrialAsync();
+        await Store.RecordObservationsAsync(lease, [(1, 0.1), (2, 0.2), (3, 0.3)]);
+        await Store.FinishTrialAsync(lease, TrialStatus.Stopped, "hopeless");
+        var second = await Store.CreateTrialAsync(experiment.Id, Params());
+        var secondLease = await Store.ClaimTrialAsync(second.Id, "w2", TimeSpan.FromMinutes(5));
+        await Store.RecordObservationAsync(secondLease, 1, 0.4);
+        await Store.CreateTrialAsync(experiment.Id, Params());
+        var empty = await Store.CreateExperimentAsync(Spec());
+
+        Assert.Equal(new TrialSlots(3, 2, 4), await Store.GetTrialSlotsAsync(experiment.Id, includeEpochs: true));
+        Assert.Equal(new TrialSlots(3, 2, null), await Store.GetTrialSlotsAsync(experiment.Id, includeEpochs: false));
+        Assert.Equal(new TrialSlots(0, 0, 0), await Store.GetTrialSlotsAsync(empty.Id, includeEpochs: true));
+        await Assert.ThrowsAsync<NotFoundException>(() => Store.GetTrialSlotsAsync(987654, includeEpochs: false));
+    }
+
+    [StoreFact]
     public async Task CountTrialsAsync_TrialsInSeveralStatuses_CountsAndEpochsPerStatus()
     {
         var (experiment, _, lease) = await RunningTrialAsync();

@@ -1,3 +1,4 @@
+using Hpo.LcPfn.Runtime;
 using Hpo.LcPfn.DependencyInjection;
 using Hpo.Workloads.DependencyInjection;
 using System.CommandLine;
@@ -39,10 +40,11 @@ public static class WorkerCommand
         var epochDelay = new Option<double>("--epoch-delay-ms") { Description = "Simulated training time added to every epoch (demos, chaos tests with the instant LCBench surrogate).", DefaultValueFactory = _ => 0 };
         var migrate = new Option<bool>("--migrate") { Description = "Create or upgrade the Hpo and Hangfire schemas on start." };
         var model = new Option<string?>("--model") { Description = "LC-PFN model for experiments with the lcpfn policy (default: $HPO_LCPFN_MODEL, else the installed default model, when present). Its SHA-256 is recorded with every decision; an experiment is decided by one model only, and a worker with another model refuses its trials." };
+        var torchThreads = new Option<int>("--torch-threads") { Description = "libtorch CPU threads for the LC-PFN's forward passes (and TorchSharp workloads that do not set their own). Default 1: a worker's decisions are small batches, and a second libtorch thread competes with the worker and PostgreSQL for the cores (measured on 2 cores: decision p50 25 → 15 ms, see BENCHMARKS.md).", DefaultValueFactory = _ => 1 };
         var otlp = new Option<string?>("--otlp-endpoint") { Description = "Export the fleet's counters (epochs reported, decisions by action, epochs saved, decision latency, queue wait; meter Hpo.Fleet) over OpenTelemetry OTLP to this collector: gRPC (e.g. http://collector:4317), or HTTP when the path ends in /v1/metrics. Off by default." };
         var command = new Command("worker", "Run trials from a fleet's queue (PostgreSQL + Hangfire). Any number of workers on any number of machines share the work; Ctrl+C or SIGTERM stops gracefully and leaves running trials resumable.")
         {
-            db, concurrency, name, queue, lease, heartbeat, invisibility, poll, retries, retryDelay, sweep, orphaned, epochDelay, migrate, model, otlp,
+            db, concurrency, name, queue, lease, heartbeat, invisibility, poll, retries, retryDelay, sweep, orphaned, epochDelay, migrate, model, torchThreads, otlp,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -86,9 +88,19 @@ public static class WorkerCommand
                     return 2;
                 }
 
+                int threads = parse.GetValue(torchThreads);
+                if (threads < 1)
+                {
+                    await error.WriteLineAsync($"hpo worker: --torch-threads: {threads} is not a thread count; give 1 or more.");
+                    return 2;
+                }
+
                 if ((parse.GetValue(model) ?? DefaultModelLocator.Find()) is { } modelPath)
                 {
                     builder.Services.AddHpoLcPfn(modelPath);
+
+                    // libtorch's thread count is per process; set once here, before any forward pass.
+                    TorchRuntime.SetThreads(threads);
                 }
 
                 if (parse.GetValue(otlp) is { } endpoint)

@@ -18,11 +18,21 @@ public sealed class WorkerCommandTests
     }
 
     [Fact]
+    public async Task Worker_TorchThreadsZero_ExitsTwoNamingTheOption()
+    {
+        var (code, output) = await WorkerProcess.RunAsync(TimeSpan.FromMinutes(1), "worker", "--db", Unreachable, "--torch-threads", "0");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--torch-threads: 0 is not a thread count", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Worker_Help_ListsTheOrphanedAfterOption()
     {
         var (code, output) = await WorkerProcess.RunAsync(TimeSpan.FromMinutes(1), "worker", "--help");
 
         Assert.Equal(0, code);
         Assert.Contains("--orphaned-after-seconds", output, StringComparison.Ordinal);
+        Assert.Contains("--torch-threads", output, StringComparison.Ordinal);
     }
 }

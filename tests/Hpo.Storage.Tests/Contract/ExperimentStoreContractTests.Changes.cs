@@ -28,8 +28,8 @@ public abstract partial class ExperimentStoreContractTests
         Assert.Empty(third.Observations);
     }
 
-    [StoreFact]
-    public async Task GetTrialSlotsAsync_TrialsInSeveralStatuses_CountsTrialsUnfinishedAndEpochsWhenAsked()
+    /// <summary>An experiment with a Stopped trial of 3 epochs, a Running one of 1 and a Pending one.</summary>
+    private async Task<ExperimentRecord> ThreeTrialsInThreeStatusesAsync()
     {
         var (experiment, _, lease) = await RunningTrialAsync();
         await Store.RecordObservationsAsync(lease, [(1, 0.1), (2, 0.2), (3, 0.3)]);
@@ -38,6 +38,13 @@ public abstract partial class ExperimentStoreContractTests
         var secondLease = await Store.ClaimTrialAsync(second.Id, "w2", TimeSpan.FromMinutes(5));
         await Store.RecordObservationAsync(secondLease, 1, 0.4);
         await Store.CreateTrialAsync(experiment.Id, Params());
+        return experiment;
+    }
+
+    [StoreFact]
+    public async Task GetTrialSlotsAsync_TrialsInSeveralStatuses_CountsTrialsUnfinishedAndEpochsWhenAsked()
+    {
+        var experiment = await ThreeTrialsInThreeStatusesAsync();
         var empty = await Store.CreateExperimentAsync(Spec());
 
         Assert.Equal(new TrialSlots(3, 2, 4), await Store.GetTrialSlotsAsync(experiment.Id, includeEpochs: true));
@@ -49,13 +56,7 @@ public abstract partial class ExperimentStoreContractTests
     [StoreFact]
     public async Task CountTrialsAsync_TrialsInSeveralStatuses_CountsAndEpochsPerStatus()
     {
-        var (experiment, _, lease) = await RunningTrialAsync();
-        await Store.RecordObservationsAsync(lease, [(1, 0.1), (2, 0.2), (3, 0.3)]);
-        await Store.FinishTrialAsync(lease, TrialStatus.Stopped, "hopeless");
-        var second = await Store.CreateTrialAsync(experiment.Id, Params());
-        var secondLease = await Store.ClaimTrialAsync(second.Id, "w2", TimeSpan.FromMinutes(5));
-        await Store.RecordObservationAsync(secondLease, 1, 0.4);
-        await Store.CreateTrialAsync(experiment.Id, Params());
+        var experiment = await ThreeTrialsInThreeStatusesAsync();
 
         var counts = await Store.CountTrialsAsync(experiment.Id);
 

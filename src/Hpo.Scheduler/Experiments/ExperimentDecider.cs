@@ -25,6 +25,7 @@ internal sealed class ExperimentDecider : IDisposable
     private readonly SemaphoreSlim _decider = new(1, 1);
     private ObservationCursor? _cursor;
     private double? _best;
+    private (double Min, double Max)? _range;
     private long _epochs;
 
     public ExperimentDecider(long experimentId, MetricSettings metric, IStoppingPolicy policy)
@@ -97,6 +98,7 @@ internal sealed class ExperimentDecider : IDisposable
         {
             var changes = await store.ReadObservationChangesAsync(_experimentId, _cursor, cancellationToken).ConfigureAwait(false);
             StoppingContext context;
+            DeferredCurveList curves;
             long epochs;
             lock (_gate)
             {
@@ -106,11 +108,21 @@ internal sealed class ExperimentDecider : IDisposable
                 }
 
                 _cursor = changes.Next;
-                (context, epochs) = Context(batch);
+                (context, curves, epochs) = Context(batch);
             }
 
             var reports = batch.Select(r => r.Report).ToArray();
-            var decisions = Policy.Decide(context, reports, cancellationToken);
+            IReadOnlyList<StoppingDecision> decisions;
+            try
+            {
+                decisions = Policy.Decide(context, reports, cancellationToken);
+            }
+            finally
+            {
+                // The next batch moves the curves on; a context kept by the policy must not build its list from them.
+                curves.Close();
+            }
+
             if (decisions.Count != batch.Length)
             {
                 throw new InvalidOperationException($"Policy '{Policy.Name}' returned {decisions.Count} decisions for {batch.Length} reports.");
@@ -140,7 +152,7 @@ internal sealed class ExperimentDecider : IDisposable
         }
     }
 
-    private (StoppingContext Context, long Epochs) Context(Request[] batch)
+    private (StoppingContext Context, DeferredCurveList Curves, long Epochs) Context(Request[] batch)
     {
         var reported = new Dictionary<long, TrialCurve>();
         foreach (var r in batch)
@@ -148,18 +160,12 @@ internal sealed class ExperimentDecider : IDisposable
             reported[r.Report.TrialId] = r.Report;
         }
 
-        // The policy must see each reporting trial exactly as it is deciding it, whatever the store returned.
-        var curves = new List<TrialCurve>(_trials.Count + reported.Count);
+        // Best value, range and epochs are kept up to date as values arrive, so a policy that needs only them (the
+        // LC-PFN) decides in time independent of the experiment's size; the list of every curve is built only if the
+        // policy reads it (median, percentile, ASHA), while this batch holds the decider, so no Apply runs meanwhile.
         double? best = _best;
+        var range = _range;
         long epochs = _epochs;
-        foreach (var (id, state) in _trials)
-        {
-            if (!reported.ContainsKey(id) && state.Curve.Count > 0)
-            {
-                curves.Add(state.Curve.Snapshot());
-            }
-        }
-
         foreach (var report in reported.Values)
         {
             if (report.Epoch == 0)
@@ -167,16 +173,36 @@ internal sealed class ExperimentDecider : IDisposable
                 continue;
             }
 
-            curves.Add(report);
             epochs += report.Epoch - (_trials.TryGetValue(report.TrialId, out var stored) ? stored.Curve.Count : 0);
             foreach (double v in report.Values)
             {
                 best = best is { } b ? Metric.Better(b, v) : v;
+                range = Widen(range, v);
             }
         }
 
-        return (new StoppingContext(Metric, curves, best), epochs);
+        var curves = new DeferredCurveList(() =>
+        {
+            // The policy must see each reporting trial exactly as it is deciding it, whatever the store returned.
+            var list = new List<TrialCurve>(_trials.Count + reported.Count);
+            foreach (var (id, state) in _trials)
+            {
+                if (!reported.ContainsKey(id) && state.Curve.Count > 0)
+                {
+                    list.Add(state.Curve.Snapshot());
+                }
+            }
+
+            list.AddRange(reported.Values.Where(r => r.Epoch > 0));
+            return list;
+        });
+        return (new StoppingContext(Metric, curves, best, range), curves, epochs);
     }
+
+    private static (double Min, double Max)? Widen((double Min, double Max)? range, double value) =>
+        !double.IsFinite(value) ? range
+        : range is var (min, max) ? (Math.Min(min, value), Math.Max(max, value))
+        : (value, value);
 
     private void Apply(ObservationChange change)
     {
@@ -197,6 +223,7 @@ internal sealed class ExperimentDecider : IDisposable
             state.Curve.Add(value);
             _epochs++;
             _best = _best is { } b ? Metric.Better(b, value) : value;
+            _range = Widen(_range, value);
         }
     }
 

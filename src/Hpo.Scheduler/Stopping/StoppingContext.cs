@@ -1,3 +1,5 @@
+using Hpo.Scheduler.Stopping.LcPfn;
+
 namespace Hpo.Scheduler.Stopping;
 
 /// <summary>What a stopping policy sees of the experiment when it decides.</summary>
@@ -5,6 +7,8 @@ public sealed class StoppingContext
 {
     private double? _bestSoFar;
     private bool _bestKnown;
+    private (double Min, double Max)? _observedRange;
+    private bool _rangeKnown;
 
     /// <summary>Creates a context; the best value is computed from <paramref name="curves"/> when first asked for.</summary>
     /// <param name="metric">Direction, bounds and the epochs of a full trial.</param>
@@ -23,6 +27,17 @@ public sealed class StoppingContext
     {
         _bestSoFar = bestSoFar;
         _bestKnown = true;
+    }
+
+    /// <summary>
+    /// Creates a context whose best value and range of finite observed values are already known, so that a policy
+    /// which needs no more than these and the reports never walks the curves (the fleet's deciders track both).
+    /// </summary>
+    internal StoppingContext(MetricSettings metric, IReadOnlyList<TrialCurve> curves, double? bestSoFar, (double Min, double Max)? observedRange)
+        : this(metric, curves, bestSoFar)
+    {
+        _observedRange = observedRange;
+        _rangeKnown = true;
     }
 
     /// <summary>Direction, bounds and the epochs of a full trial.</summary>
@@ -52,6 +67,21 @@ public sealed class StoppingContext
             }
 
             return _bestSoFar;
+        }
+    }
+
+    /// <summary>The smallest and largest finite value any trial has observed, or null when there is none.</summary>
+    internal (double Min, double Max)? ObservedRange
+    {
+        get
+        {
+            if (!_rangeKnown)
+            {
+                _observedRange = MetricScale.RangeOf(Curves.SelectMany(c => c.Values));
+                _rangeKnown = true;
+            }
+
+            return _observedRange;
         }
     }
 

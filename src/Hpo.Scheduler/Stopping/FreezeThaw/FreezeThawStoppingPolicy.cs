@@ -236,7 +236,7 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
             return new DecisionPlan(queryOf, why, queries, double.NaN, double.NaN, null);
         }
 
-        var scale = new MetricScale(context.Metric, context.Curves.SelectMany(c => c.Values));
+        var scale = MetricScale.For(context);
         var map = new EpochMap(context.MaxEpochs, _predictor.MaxEpochs);
         for (int i = 0; i < reports.Count; i++)
         {
@@ -271,7 +271,7 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
             return new SlotPlan(queries, pausedQuery, population, double.NaN, double.NaN, null);
         }
 
-        var scale = new MetricScale(context.Metric, context.Curves.SelectMany(c => c.Values));
+        var scale = MetricScale.For(context);
         var map = new EpochMap(context.MaxEpochs, _predictor.MaxEpochs);
         var byTrial = new Dictionary<long, int>();
         int QueryFor(TrialCurve curve)

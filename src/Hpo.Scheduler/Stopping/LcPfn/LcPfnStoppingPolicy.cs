@@ -79,7 +79,7 @@ public sealed class LcPfnStoppingPolicy : IStoppingPolicy, IPredictorPolicy
             return new DecisionPlan(decisions, queries, asked, double.NaN, double.NaN, null);
         }
 
-        var scale = new MetricScale(context.Metric, context.Curves.SelectMany(c => c.Values));
+        var scale = MetricScale.For(context);
         var map = new EpochMap(context.MaxEpochs, _predictor.MaxEpochs);
         for (int i = 0; i < reports.Count; i++)
         {

@@ -18,17 +18,19 @@ public sealed class MetricScale
 
     /// <summary>Creates the scale for an experiment whose observed values so far are <paramref name="observed"/>.</summary>
     public MetricScale(MetricSettings metric, IEnumerable<double> observed)
+        : this(metric, NeedsObserved(metric) ? RangeOf(observed ?? throw new ArgumentNullException(nameof(observed))) : null)
+    {
+    }
+
+    private MetricScale(MetricSettings metric, (double Min, double Max)? observed)
     {
         ArgumentNullException.ThrowIfNull(metric);
-        ArgumentNullException.ThrowIfNull(observed);
         _direction = metric.Direction;
         double lo = metric.LowerBound ?? double.NaN;
         double hi = metric.UpperBound ?? double.NaN;
         if (double.IsNaN(lo) || double.IsNaN(hi))
         {
-            var values = observed.Where(double.IsFinite).ToArray();
-            double min = values.Length > 0 ? values.Min() : 0;
-            double max = values.Length > 0 ? values.Max() : 1;
+            var (min, max) = observed ?? (0, 1);
             double margin = max > min ? 0.5 * (max - min) : Math.Max(Math.Abs(max), 1) * 0.5;
             if (double.IsNaN(lo))
             {
@@ -51,6 +53,29 @@ public sealed class MetricScale
     /// <summary>The metric value that maps to the top of the model's range (best when maximising).</summary>
     public double Upper { get; }
 
+    /// <summary>
+    /// The scale a policy uses for <paramref name="context"/>: the observed values are read only when a bound is
+    /// missing, and then through the context's range, which a fleet worker tracks as values arrive.
+    /// </summary>
+    internal static MetricScale For(StoppingContext context) =>
+        new(context.Metric, NeedsObserved(context.Metric) ? context.ObservedRange : null);
+
+    /// <summary>The smallest and largest finite value of <paramref name="values"/>, or null when there is none.</summary>
+    internal static (double Min, double Max)? RangeOf(IEnumerable<double> values)
+    {
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (double v in values)
+        {
+            if (double.IsFinite(v))
+            {
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
+        }
+
+        return min <= max ? (min, max) : null;
+    }
+
     /// <summary>A metric value in model space.</summary>
     public double ToModel(double value)
     {
@@ -64,4 +89,6 @@ public sealed class MetricScale
         double f = _direction == MetricDirection.Maximize ? z : 1 - z;
         return Lower + (f * (Upper - Lower));
     }
+
+    private static bool NeedsObserved(MetricSettings metric) => double.IsNaN(metric.LowerBound ?? double.NaN) || double.IsNaN(metric.UpperBound ?? double.NaN);
 }

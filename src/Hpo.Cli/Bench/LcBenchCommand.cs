@@ -202,7 +202,7 @@ public static class LcBenchCommand
             console.MarkupLine(Markup.Escape($"Models (POLICY@NAME): {models.Describe()}."));
         }
 
-        var summary = new Table().AddColumn("policy");
+        var summary = new Table().AddColumn(new TableColumn("policy").NoWrap());
         foreach (string c in new[] { "geo-mean speed-up", "mean", "median", "tasks ≥ 2×", "not reached", "worse final regret", "mean final regret", "regret area", "regret @25%", "regret @50%", "trials started", "paused", "resumed", "stopped for good" })
         {
             summary.AddColumn(new TableColumn(c).RightAligned());

@@ -67,12 +67,16 @@ public static class LcBenchExtrapolationCommand
                 return 0;
             }
 
-            output.Ansi.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"LCBench extrapolation: {options.Tasks.Count} task(s) × {options.CurvesPerTask} curves, seed {options.Seed}; {report.Seconds:F0} s. Log-likelihood: higher is better; MSE: lower is better.")));
             if (models.Named)
             {
                 // Each model adds two columns; redirected output defaults to 80 columns, which would fold them.
                 output.Ansi.Profile.Width = Math.Max(output.Ansi.Profile.Width, 180);
+            }
+
+            output.Ansi.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"LCBench extrapolation: {options.Tasks.Count} task(s) × {options.CurvesPerTask} curves, seed {options.Seed}; {report.Seconds:F0} s. Log-likelihood: higher is better; MSE: lower is better.")));
+            if (models.Named)
+            {
                 output.Ansi.MarkupLine(Markup.Escape($"Models (lcpfn@NAME): {models.Describe()}."));
             }
 

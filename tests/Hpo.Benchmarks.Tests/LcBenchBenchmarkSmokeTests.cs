@@ -198,15 +198,20 @@ public sealed class LcBenchBenchmarkSmokeTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public void Run_ModelFreePoliciesWithModels_RunOnceUnlabelled()
+    public void Run_NamedModelsParallel_EveryModelPolicyRunsPerModelAndTheOthersOnce()
     {
-        var options = new LcBenchBenchmarkOptions { Tasks = ["7593"], Pool = 30, Orderings = 1 };
+        var options = new LcBenchBenchmarkOptions { Protocol = LcBenchProtocol.Parallel, Tasks = ["7593"], Pool = 30, Orderings = 1, BudgetRuns = 3, Workers = 2 };
+        BenchmarkModel[] models = [new("a", _predictor), new("b", _predictor)];
 
-        var report = Run(options, "patience:1,oracle", [new BenchmarkModel("a", _predictor), new BenchmarkModel("b", _predictor)]);
+        var report = Run(options, "freeze-thaw,lcpfn-remaining:0.1,asha", models);
+        var modelFree = Run(options, "patience:1,oracle", models);
 
-        Assert.Equal(["patience(1)", "oracle", "none"], report.Policies);
-        Assert.Empty(report.Models);
-        Assert.Equal(0, report.ModelQueries);
+        Assert.Equal(["freeze-thaw@a", "freeze-thaw@b", "lcpfn-remaining(δ=0.1)@a", "lcpfn-remaining(δ=0.1)@b", "asha", "none"], report.Policies);
+        AssertSameRows(report, "freeze-thaw@a", report, "freeze-thaw@b");
+        Assert.Equal(["a", "b"], report.Models.Select(m => m.Name));
+        Assert.Equal(["patience(1)", "oracle", "none"], modelFree.Policies);
+        Assert.Empty(modelFree.Models);
+        Assert.Equal(0, modelFree.ModelQueries);
     }
 
     [Fact]

@@ -13,10 +13,11 @@ public sealed class BenchmarkPolicy
 {
     private readonly IStoppingPolicy? _policy;
 
-    private BenchmarkPolicy(string name, IStoppingPolicy? policy)
+    private BenchmarkPolicy(string name, IStoppingPolicy? policy, bool usesModel = false)
     {
         Name = name;
         _policy = policy;
+        UsesModel = usesModel;
     }
 
     /// <summary>The name used in reports, e.g. <c>lcpfn</c>, <c>patience(5)</c>, <c>oracle</c>.</summary>
@@ -24,6 +25,9 @@ public sealed class BenchmarkPolicy
 
     /// <summary>Whether this is the oracle (which bounds every other policy's speed-up).</summary>
     public bool IsOracle => _policy is null;
+
+    /// <summary>Whether the policy decides with the LC-PFN (<c>lcpfn</c>, <c>lcpfn-remaining</c>, <c>freeze-thaw</c> and their variants), so that a comparison of models runs it once per model.</summary>
+    public bool UsesModel { get; }
 
     /// <summary>Whether this is the no-stopping baseline.</summary>
     public bool IsNone => Name == "none";
@@ -93,7 +97,7 @@ public sealed class BenchmarkPolicy
                     double d = argument is null ? delta : ParseDouble(argument, item);
                     string horizon = kind == "lcpfn" ? "final" : "remaining";
                     string json = string.Create(CultureInfo.InvariantCulture, $$"""{"type":"lcpfn","delta":{{d:R}},"horizon":"{{horizon}}"}""");
-                    return new BenchmarkPolicy(argument is null ? kind : string.Create(CultureInfo.InvariantCulture, $"{kind}(δ={d:G4})"), factory.Create(json));
+                    return new BenchmarkPolicy(argument is null ? kind : string.Create(CultureInfo.InvariantCulture, $"{kind}(δ={d:G4})"), factory.Create(json), usesModel: true);
                 case "patience":
                     int k = argument is null ? throw new ArgumentException($"--policy: '{item}' needs k, e.g. patience:5.") : ParseInt(argument, item);
                     return new BenchmarkPolicy($"patience({k})", factory.Create($$"""{"type":"patience","k":{{k}}}"""));
@@ -106,7 +110,7 @@ public sealed class BenchmarkPolicy
                         throw new ArgumentException($"--policy: {kind} needs an LC-PFN model (--model).");
                     }
 
-                    return new BenchmarkPolicy(argument is null ? kind : $"{kind}({argument})", factory.Create(FreezeThawJson(argument, item)));
+                    return new BenchmarkPolicy(argument is null ? kind : $"{kind}({argument})", factory.Create(FreezeThawJson(argument, item)), usesModel: true);
                 case "none" or "asha" or "asha-promote" or "hyperband" or "median" when argument is null:
                     return kind == "none" ? None : new BenchmarkPolicy(kind, factory.Create($$"""{"type":"{{kind}}"}"""));
                 case "oracle" when argument is null:

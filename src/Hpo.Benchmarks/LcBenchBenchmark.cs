@@ -14,7 +14,8 @@ namespace Hpo.Benchmarks;
 /// gets its predictor through a <see cref="MemoizingCurvePredictor"/>: its decision for a run depends only
 /// on the observed prefix and the best value so far, so each (configuration, epoch) goes to the model
 /// once per task however many orderings reach it, and the orderings run in lock-step so that their new
-/// queries share one forward pass.
+/// queries share one forward pass. Several models can be compared in one run (each with its own cache);
+/// see <see cref="Run"/>.
 /// </remarks>
 public static class LcBenchBenchmark
 {
@@ -23,28 +24,44 @@ public static class LcBenchBenchmark
     /// <param name="options">The settings.</param>
     /// <param name="policies">Comma-separated policies (see <see cref="BenchmarkPolicy.ParseList"/>); no stopping is added when absent.</param>
     /// <param name="delta">δ of <c>lcpfn</c>.</param>
-    /// <param name="predictor">The LC-PFN predictor (needed only for <c>lcpfn</c>).</param>
+    /// <param name="models">
+    /// The LC-PFNs (needed only by the policies that use one; see <see cref="BenchmarkPolicy.UsesModel"/>): one unnamed
+    /// model, or several named ones, in which case every such policy runs once per model, labelled <c>POLICY@NAME</c>.
+    /// </param>
     /// <param name="progress">Progress after every stage and every 50 clock units.</param>
     /// <param name="cancellationToken">Stops the run between clock units.</param>
-    /// <exception cref="ArgumentException">The options or the policy list are invalid.</exception>
+    /// <exception cref="ArgumentException">The options, the policy list or the models are invalid.</exception>
+    /// <remarks>
+    /// Each model has its own <see cref="MemoizingCurvePredictor"/> of <see cref="LcBenchBenchmarkOptions.CacheBytes"/>:
+    /// no model is ever answered from another's memory. Within a task the policies run grouped by model and a model's
+    /// memory is emptied once its last policy is done, so the peak stays one model's, and each model meets exactly the
+    /// queries, cache and batches of a run of that model alone: its results do not depend on the models beside it.
+    /// </remarks>
     public static LcBenchBenchmarkReport Run(
         Func<string, LcBenchPool> pools,
         LcBenchBenchmarkOptions options,
         string policies,
         double delta,
-        ICurvePredictor? predictor,
+        IReadOnlyList<BenchmarkModel> models,
         IProgress<BenchmarkProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pools);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(models);
         options.Validate();
-        var memo = predictor is null ? null : new MemoizingCurvePredictor(predictor, options.CacheBytes);
-        var parsed = BenchmarkPolicy.ParseList(policies, delta, memo).ToList();
-        if (!parsed.Any(p => p.IsNone))
+        BenchmarkModel.ValidateList(models);
+        var memos = models.Select(m => new MemoizingCurvePredictor(m.Predictor, options.CacheBytes)).ToArray();
+        var parsed = Expand(policies, delta, models, memos);
+        if (!parsed.Any(p => p.Policy.IsNone))
         {
-            parsed.Add(BenchmarkPolicy.None);
+            parsed.Add(new Entry(BenchmarkPolicy.None, BenchmarkPolicy.None.Name, -1));
         }
+
+        // Only the models some policy asked count (a run of model-free policies reports none).
+        var used = parsed.Any(p => p.Model >= 0) ? memos : Array.Empty<MemoizingCurvePredictor>();
+        long Misses() => used.Sum(m => m.Misses);
+        long Hits() => used.Sum(m => m.Hits);
 
         var watch = Stopwatch.StartNew();
         var results = new List<TaskPolicyResult>();
@@ -52,37 +69,48 @@ public static class LcBenchBenchmark
         int budget = options.EffectiveBudgetRuns;
         int workers = options.EffectiveWorkers;
 
-        // No stopping runs first: every other policy's speed-up is measured against it.
-        var order = parsed.Where(p => p.IsNone).Concat(parsed.Where(p => !p.IsNone)).ToArray();
+        // No stopping runs first (every other policy's speed-up is measured against it), then the model-free
+        // policies, then each model's policies together (stable, so a model's policies keep their given order).
+        var order = parsed.Where(p => p.Policy.IsNone).Concat(parsed.Where(p => !p.Policy.IsNone).OrderBy(p => p.Model)).ToArray();
         for (int t = 0; t < taskCount; t++)
         {
             string taskId = options.Tasks[t];
             string where = $"task {t + 1}/{taskCount} ({taskId})";
-            progress?.Report(new BenchmarkProgress((double)t / taskCount, $"{where}: pool of {options.Pool} curves", memo?.Misses ?? 0, memo?.Hits ?? 0));
+            progress?.Report(new BenchmarkProgress((double)t / taskCount, $"{where}: pool of {options.Pool} curves", Misses(), Hits()));
             var pool = pools(taskId);
             int epochBudget = checked(budget * pool.Epochs);
             var orderings = Enumerable.Range(0, options.Orderings).Select(i => pool.Ordering(options.Seed, i)).ToArray();
-            memo?.Clear();
+            foreach (var memo in memos)
+            {
+                memo.Clear();
+            }
+
             double[]? baseline = null;
             for (int p = 0; p < order.Length; p++)
             {
-                var policy = order[p];
+                var entry = order[p];
+                var memo = entry.Model >= 0 ? memos[entry.Model] : null;
                 int stage = p;
                 void OnTick(int tick)
                 {
                     if (progress is not null && tick % 50 == 0)
                     {
                         double within = Math.Min(1, (double)tick * workers / epochBudget);
-                        progress.Report(new BenchmarkProgress((t + ((stage + within) / order.Length)) / taskCount, $"{where}: {policy.Name}", memo?.Misses ?? 0, memo?.Hits ?? 0));
+                        progress.Report(new BenchmarkProgress((t + ((stage + within) / order.Length)) / taskCount, $"{where}: {entry.Name}", Misses(), Hits()));
                     }
                 }
 
-                var sims = SimulationDriver.Run(pool, policy.For(pool), orderings, workers, epochBudget, memo, OnTick, cancellationToken);
+                var sims = SimulationDriver.Run(pool, entry.Policy.For(pool), orderings, workers, epochBudget, memo, OnTick, cancellationToken);
+                if (memo is not null && !order.Skip(p + 1).Any(o => o.Model == entry.Model))
+                {
+                    memo.Clear();
+                }
+
                 var mean = RegretCurves.Mean(sims.Select(s => s.Regret).ToArray());
                 baseline ??= mean;
                 results.Add(new TaskPolicyResult(
                     taskId,
-                    policy.Name,
+                    entry.Name,
                     mean,
                     RegretCurves.SpeedUp(baseline, mean),
                     mean[^1],
@@ -97,10 +125,40 @@ public static class LcBenchBenchmark
             }
         }
 
-        progress?.Report(new BenchmarkProgress(1, "done", memo?.Misses ?? 0, memo?.Hits ?? 0));
+        progress?.Report(new BenchmarkProgress(1, "done", Misses(), Hits()));
         var names = parsed.Select(p => p.Name).ToArray();
         var summaries = names.Select(n => Summarise(n, results)).ToArray();
-        return new LcBenchBenchmarkReport(options, names, results, summaries, memo?.Misses ?? 0, memo?.Hits ?? 0, watch.Elapsed.TotalSeconds);
+        var counts = used.Select((m, i) => new ModelQueryCount(models[i].Name, m.Misses, m.Hits)).ToArray();
+        return new LcBenchBenchmarkReport(options, names, results, summaries, Misses(), Hits(), watch.Elapsed.TotalSeconds, counts);
+    }
+
+    /// <summary>
+    /// The policies in the order given, each policy that uses a model once per model (built by the same parser over
+    /// that model's cache, so it is the product's policy with that model), labelled by <see cref="BenchmarkModel.Label"/>.
+    /// </summary>
+    private static List<Entry> Expand(string policies, double delta, IReadOnlyList<BenchmarkModel> models, MemoizingCurvePredictor[] memos)
+    {
+        if (models.Count == 0)
+        {
+            return [.. BenchmarkPolicy.ParseList(policies, delta, null).Select(p => new Entry(p, p.Name, -1))];
+        }
+
+        var perModel = memos.Select(m => BenchmarkPolicy.ParseList(policies, delta, m)).ToArray();
+        var result = new List<Entry>();
+        for (int i = 0; i < perModel[0].Count; i++)
+        {
+            var policy = perModel[0][i];
+            if (policy.UsesModel)
+            {
+                result.AddRange(perModel.Select((list, m) => new Entry(list[i], models[m].Label(list[i].Name), m)));
+            }
+            else
+            {
+                result.Add(new Entry(policy, policy.Name, -1));
+            }
+        }
+
+        return result;
     }
 
     private static PolicySummary Summarise(string policy, List<TaskPolicyResult> results)
@@ -129,4 +187,7 @@ public static class LcBenchBenchmark
             mine.Average(r => r.MeanResumes),
             mine.Average(r => r.MeanStoppedForGood));
     }
+
+    /// <summary>A policy under benchmark with its label and the index of its model (−1: it uses none).</summary>
+    private sealed record Entry(BenchmarkPolicy Policy, string Name, int Model);
 }

@@ -32,8 +32,11 @@ public sealed class LcBenchBenchmarkSmokeTests : IAsyncLifetime, IDisposable
         _surrogate?.Dispose();
     }
 
-    private LcBenchBenchmarkReport Run(LcBenchBenchmarkOptions options, string policies) =>
-        LcBenchBenchmark.Run(t => LcBenchPool.Create(_surrogate, t, options.Pool, options.Seed), options, policies, 0.05, _predictor);
+    private LcBenchBenchmarkReport Run(LcBenchBenchmarkOptions options, string policies, IReadOnlyList<BenchmarkModel>? models = null) =>
+        LcBenchBenchmark.Run(t => LcBenchPool.Create(_surrogate, t, options.Pool, options.Seed), options, policies, 0.05, models ?? [new BenchmarkModel(null, _predictor)]);
+
+    private ExtrapolationReport Extrapolate(ExtrapolationOptions options, IReadOnlyList<BenchmarkModel> models) =>
+        ExtrapolationBenchmark.Run(t => LcBenchPool.Create(_surrogate, t, options.CurvesPerTask, options.Seed), options, models);
 
     [Fact]
     public void Run_VerticalSmoke_RegretCurvesAndSpeedUpsObeyTheirInvariants()
@@ -162,7 +165,7 @@ public sealed class LcBenchBenchmarkSmokeTests : IAsyncLifetime, IDisposable
     {
         var options = new ExtrapolationOptions { Tasks = ["7593"], CurvesPerTask = 8, CutoffPercents = [10, 40] };
 
-        var report = ExtrapolationBenchmark.Run(t => LcBenchPool.Create(_surrogate, t, options.CurvesPerTask, options.Seed), options, _predictor);
+        var report = Extrapolate(options, [new BenchmarkModel(null, _predictor)]);
 
         Assert.Equal(6, report.Overall.Count);
         Assert.Equal([5, 21], report.Overall.Select(r => r.ObservedEpochs).Distinct());
@@ -171,6 +174,96 @@ public sealed class LcBenchBenchmarkSmokeTests : IAsyncLifetime, IDisposable
             Assert.Equal(8, r.Curves);
             Assert.True(double.IsFinite(r.LogLikelihood) && r.Mse >= 0);
         });
+    }
+
+    [Fact]
+    public async Task Run_TwoNamedModels_EachModelsRowsAndQueriesEqualItsRunAlone()
+    {
+        using var other = await TinyLcPfn.CreateAsync(seed: 1);
+        var options = new LcBenchBenchmarkOptions { Tasks = ["7593"], Pool = 40, Orderings = 2, Seed = 5 };
+
+        var both = Run(options, "lcpfn,patience:0", [new BenchmarkModel("a", _predictor), new BenchmarkModel("b", other)]);
+        var aloneA = Run(options, "lcpfn,patience:0", [new BenchmarkModel(null, _predictor)]);
+        var aloneB = Run(options, "lcpfn,patience:0", [new BenchmarkModel(null, other)]);
+
+        Assert.Equal(["lcpfn@a", "lcpfn@b", "patience(0)", "none"], both.Policies);
+        AssertSameRows(aloneA, "lcpfn", both, "lcpfn@a");
+        AssertSameRows(aloneB, "lcpfn", both, "lcpfn@b");
+        AssertSameRows(aloneA, "patience(0)", both, "patience(0)");
+
+        // Each model has its own cache: a shared one would answer b's queries from a's predictions (fewer misses).
+        Assert.Equal([("a", aloneA.ModelQueries, aloneA.CacheHits), ("b", aloneB.ModelQueries, aloneB.CacheHits)], both.Models.Select(m => (m.Name!, m.ModelQueries, m.CacheHits)));
+        Assert.True(aloneB.ModelQueries > 0);
+        Assert.Equal(aloneA.ModelQueries + aloneB.ModelQueries, both.ModelQueries);
+    }
+
+    [Fact]
+    public void Run_NamedModelsParallel_EveryModelPolicyRunsPerModelAndTheOthersOnce()
+    {
+        var options = new LcBenchBenchmarkOptions { Protocol = LcBenchProtocol.Parallel, Tasks = ["7593"], Pool = 30, Orderings = 1, BudgetRuns = 3, Workers = 2 };
+        BenchmarkModel[] models = [new("a", _predictor), new("b", _predictor)];
+
+        var report = Run(options, "freeze-thaw,lcpfn-remaining:0.1,asha", models);
+        var modelFree = Run(options, "patience:1,oracle", models);
+
+        Assert.Equal(["freeze-thaw@a", "freeze-thaw@b", "lcpfn-remaining(δ=0.1)@a", "lcpfn-remaining(δ=0.1)@b", "asha", "none"], report.Policies);
+        AssertSameRows(report, "freeze-thaw@a", report, "freeze-thaw@b");
+        Assert.Equal(["a", "b"], report.Models.Select(m => m.Name));
+        Assert.Equal(["patience(1)", "oracle", "none"], modelFree.Policies);
+        Assert.Empty(modelFree.Models);
+        Assert.Equal(0, modelFree.ModelQueries);
+    }
+
+    [Fact]
+    public async Task ExtrapolationRun_TwoNamedModels_RowsPerModelEqualTheirRunsAlone()
+    {
+        using var other = await TinyLcPfn.CreateAsync(seed: 1);
+        var options = new ExtrapolationOptions { Tasks = ["7593"], CurvesPerTask = 6, CutoffPercents = [20, 80] };
+
+        var both = Extrapolate(options, [new BenchmarkModel("a", _predictor), new BenchmarkModel("b", other)]);
+        var aloneA = Extrapolate(options, [new BenchmarkModel(null, _predictor)]);
+        var aloneB = Extrapolate(options, [new BenchmarkModel(null, other)]);
+
+        Assert.Equal(["lcpfn@a", "lcpfn@b", "last-value", "power-law"], both.Methods);
+        Assert.Equal(8, both.Overall.Count);
+        foreach (var (alone, method) in new[] { (aloneA, "lcpfn@a"), (aloneB, "lcpfn@b"), (aloneA, "last-value"), (aloneA, "power-law") })
+        {
+            string aloneMethod = method.StartsWith("lcpfn", StringComparison.Ordinal) ? "lcpfn" : method;
+            Assert.Equal(
+                alone.PerTask.Where(r => r.Method == aloneMethod).Select(r => (r.CutoffPercent, r.LogLikelihood, r.Mse)),
+                both.PerTask.Where(r => r.Method == method).Select(r => (r.CutoffPercent, r.LogLikelihood, r.Mse)));
+        }
+
+        Assert.NotEqual(aloneA.Overall.First(r => r.Method == "lcpfn").LogLikelihood, aloneB.Overall.First(r => r.Method == "lcpfn").LogLikelihood);
+    }
+
+    [Theory]
+    [InlineData(new[] { "a", "a" }, "names model 'a' twice")]
+    [InlineData(new[] { "a", null }, "without a name")]
+    [InlineData(new[] { "a@1" }, "may contain only letters, digits")]
+    [InlineData(new[] { "a,b" }, "may contain only letters, digits")]
+    [InlineData(new[] { "" }, "a model name is empty")]
+    public void ValidateNames_BadNames_ThrowNamingTheOption(string?[] names, string expected)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => BenchmarkModel.ValidateNames(names));
+
+        Assert.Contains("--model", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    private static void AssertSameRows(LcBenchBenchmarkReport expected, string expectedPolicy, LcBenchBenchmarkReport actual, string actualPolicy)
+    {
+        var e = expected.Results.Where(r => r.Policy == expectedPolicy).ToArray();
+        var a = actual.Results.Where(r => r.Policy == actualPolicy).ToArray();
+        Assert.NotEmpty(e);
+        Assert.Equal(e.Select(Figures), a.Select(Figures));
+        Assert.Equal(e.Select(r => r.MeanRegret), a.Select(r => r.MeanRegret));
+        Assert.Equal(
+            expected.Summaries.Single(s => s.Policy == expectedPolicy) with { Policy = actualPolicy },
+            actual.Summaries.Single(s => s.Policy == actualPolicy));
+
+        static object Figures(TaskPolicyResult r) =>
+            (r.TaskId, r.SpeedUp, r.FinalRegret, r.Area, r.RegretAt25, r.RegretAt50, r.MeanTrialsStarted, r.PoolExhausted, r.MeanPauses, r.MeanResumes, r.MeanStoppedForGood);
     }
 
     [Fact]

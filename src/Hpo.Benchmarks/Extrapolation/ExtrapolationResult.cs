@@ -2,7 +2,7 @@ namespace Hpo.Benchmarks.Extrapolation;
 
 /// <summary>One method at one cut-off (on one task, or over all tasks when <paramref name="TaskId"/> is <c>all</c>).</summary>
 /// <param name="TaskId">The OpenML task, or <c>all</c>.</param>
-/// <param name="Method">lcpfn, last-value or power-law.</param>
+/// <param name="Method">lcpfn (lcpfn@NAME per model when several are compared), last-value or power-law.</param>
 /// <param name="CutoffPercent">The cut-off in percent of the epochs.</param>
 /// <param name="ObservedEpochs">The observed prefix length.</param>
 /// <param name="Curves">Curves evaluated.</param>

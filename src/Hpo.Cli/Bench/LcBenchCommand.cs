@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Hpo.Cli.LcPfn;
 using Hpo.LcPfn.Inference;
 using Hpo.Scheduler.Prediction;
@@ -31,9 +32,9 @@ public static class LcBenchCommand
         var policy = new Option<string?>("--policy") { Description = $"Comma-separated policies: lcpfn, lcpfn:DELTA (stop on P(final value > best) < DELTA), lcpfn-remaining, lcpfn-remaining:DELTA (the largest P over every remaining epoch), patience:K, percentile:P, none, oracle, asha, hyperband, median, and the pausing policies asha-promote (ASHA with promotion) and freeze-thaw (or freeze-thaw:FIELD=VALUE;... with fields of its JSON settings, lists separated by /; a resumed trial costs no extra epochs in the simulation). Default: vertical '{VerticalPolicies}', parallel '{ParallelPolicies}'. No stopping is always included." };
         var delta = new Option<double>("--delta") { Description = "δ in (0, 1) of the LC-PFN rules given without their own δ: lcpfn (the default rule) stops a trial when P(value at the final epoch > best so far) < δ; lcpfn-remaining when the largest such P over every remaining epoch < δ.", DefaultValueFactory = _ => 0.05 };
         var seed = new Option<int>("--seed") { Description = "Seed of the pools and orderings (same seed, same JSON apart from timings).", DefaultValueFactory = _ => 0 };
-        var model = ModelOption.Create();
+        var model = BenchModels.CreateOption();
         var threads = new Option<int>("--threads") { Description = "Torch CPU threads for the LC-PFN. Default 1: the simulation makes many small forward passes, which extra threads slow down on a busy machine.", DefaultValueFactory = _ => 1 };
-        var cacheMb = new Option<int>("--cache-mb") { Description = "Memory for remembered LC-PFN predictions per task (MiB). A task needs about 16 KB × buckets/1000 per remembered epoch distribution (some 5 GB for a 1000-bucket model); when the memory is full it is emptied and predictions are recomputed, which costs time.", DefaultValueFactory = _ => 6144 };
+        var cacheMb = new Option<int>("--cache-mb") { Description = "Memory for remembered LC-PFN predictions per task (MiB). A task needs about 16 KB × buckets/1000 per remembered epoch distribution (some 5 GB for a 1000-bucket model); when the memory is full it is emptied and predictions are recomputed, which costs time. Several models (-m NAME=PATH) get this much each, one after another: a task runs one model's policies, then empties its memory before the next model's, so the peak stays one model's.", DefaultValueFactory = _ => 6144 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON on stdout (progress stays on stderr)." };
         var outDir = new Option<string?>("--out") { Description = "Folder for SVG plots (mean regret curves per task, speed-ups)." };
         var command = new Command("lcbench", "Early stopping on LCBench learning curves as the YAHPO Gym surrogate predicts them (not the raw LCBench data), as lcbench-protocol.md defines it: per task a pool of configurations, random orderings, an epoch budget; regret = best value of the pool − best value observed so far. Vertical: speed-up over no stopping (epochs to reach no stopping's final regret). Parallel: area under the regret curve and regret at 25/50/100% of the budget.")
@@ -75,16 +76,15 @@ public static class LcBenchCommand
                 throw new ArgumentException($"--delta must be in (0, 1) (got {d.ToString(CultureInfo.InvariantCulture)}).");
             }
 
-            string? modelPath = null;
-            LcPfnPredictor? predictor = null;
+            var modelSpecs = BenchModels.Parse(parse.GetValue(model));
+            BenchModels? models = null;
             if (BenchmarkPolicy.NeedsPredictor(policies))
             {
-                modelPath = ModelOption.Resolve(parse.GetValue(model));
                 TorchRuntime.SetThreads(BenchOptions.Threads(parse.GetValue(threads)));
-                predictor = LcPfnPredictor.Load(modelPath);
+                models = BenchModels.Load(modelSpecs);
             }
 
-            using (predictor)
+            using (models)
             {
                 string? outFolder = BenchOptions.PrepareOut(parse.GetValue(outDir));
                 var report = LcBenchBenchmark.Run(
@@ -92,7 +92,7 @@ public static class LcBenchCommand
                     options,
                     policies,
                     d,
-                    predictor,
+                    models?.Models ?? [],
                     new BenchProgressPrinter(output.Error, $"lcbench {parse.GetValue(protocol)}"),
                     cancellationToken);
                 if (outFolder is not null)
@@ -102,11 +102,11 @@ public static class LcBenchCommand
 
                 if (parse.GetValue(json))
                 {
-                    await output.Out.WriteLineAsync(JsonSerializer.Serialize(ToJson(report, d, modelPath), BenchJson.Options)).ConfigureAwait(false);
+                    await output.Out.WriteLineAsync(ToJson(report, d, models).ToJsonString(BenchJson.Options)).ConfigureAwait(false);
                 }
                 else
                 {
-                    PrintTables(report, output.Ansi);
+                    PrintTables(report, models, output.Ansi);
                 }
             }
 
@@ -115,12 +115,15 @@ public static class LcBenchCommand
         return command;
     }
 
-    /// <summary>The JSON document of a report.</summary>
-    internal static object ToJson(LcBenchBenchmarkReport report, double delta, string? modelPath)
+    /// <summary>
+    /// The JSON document of a report. One model: <c>model</c> is its full path (no <c>models</c>). Named models:
+    /// <c>model</c> is null and <c>models</c>, right after it, lists each one's name, path, SHA-256 and queries.
+    /// </summary>
+    internal static JsonObject ToJson(LcBenchBenchmarkReport report, double delta, BenchModels? models)
     {
         var o = report.Options;
         var none = report.Results.Where(r => r.Policy == "none").ToDictionary(r => r.TaskId, StringComparer.Ordinal);
-        return new
+        var document = JsonSerializer.SerializeToNode(new
         {
             benchmark = "lcbench",
             protocol = o.Protocol.ToString().ToLowerInvariant(),
@@ -132,7 +135,7 @@ public static class LcBenchCommand
             workers = o.EffectiveWorkers,
             seed = o.Seed,
             delta,
-            model = modelPath is null ? null : Path.GetFullPath(modelPath),
+            model = models is { Named: false } ? models.Files[0].Path : null,
             policies = report.Policies,
             seconds = Math.Round(report.Seconds, 1),
             lcpfnCurvesPredicted = report.ModelQueries,
@@ -178,17 +181,28 @@ public static class LcBenchCommand
                 stoppedForGood = BenchJson.Number(r.MeanStoppedForGood),
                 poolExhausted = r.PoolExhausted,
             }),
-        };
+        }, BenchJson.Options)!.AsObject();
+        if (models is { Named: true })
+        {
+            document.Insert(document.IndexOf("model") + 1, "models", models.ToJson(report.Models));
+        }
+
+        return document;
     }
 
-    private static void PrintTables(LcBenchBenchmarkReport report, IAnsiConsole console)
+    private static void PrintTables(LcBenchBenchmarkReport report, BenchModels? models, IAnsiConsole console)
     {
         // Redirected output defaults to 80 columns, which folds a dozen-column table into unreadable cells.
         console.Profile.Width = Math.Max(console.Profile.Width, 180);
         var o = report.Options;
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"LCBench {o.Protocol.ToString().ToLowerInvariant()}: {o.Tasks.Count} task(s), pool {o.Pool}, {o.Orderings} orderings, budget {o.EffectiveBudgetRuns} runs, {o.EffectiveWorkers} worker(s), seed {o.Seed}; {report.Seconds:F0} s.")));
-        var summary = new Table().AddColumn("policy");
+        if (models is { Named: true })
+        {
+            console.MarkupLine(Markup.Escape($"Models (POLICY@NAME): {models.Describe()}."));
+        }
+
+        var summary = new Table().AddColumn(new TableColumn("policy").NoWrap());
         foreach (string c in new[] { "geo-mean speed-up", "mean", "median", "tasks ≥ 2×", "not reached", "worse final regret", "mean final regret", "regret area", "regret @25%", "regret @50%", "trials started", "paused", "resumed", "stopped for good" })
         {
             summary.AddColumn(new TableColumn(c).RightAligned());

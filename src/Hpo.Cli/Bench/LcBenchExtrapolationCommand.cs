@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Hpo.Cli.LcPfn;
 using Hpo.LcPfn.Inference;
 using Hpo.Scheduler.Prediction;
@@ -25,7 +26,7 @@ public static class LcBenchExtrapolationCommand
         var curves = new Option<int>("--curves") { Description = "Curves (sampled configurations) per task.", DefaultValueFactory = _ => defaults.CurvesPerTask };
         var cutoffs = new Option<string>("--cutoffs") { Description = "Comma-separated cut-offs in percent of the 52 epochs.", DefaultValueFactory = _ => string.Join(',', defaults.CutoffPercents) };
         var seed = new Option<int>("--seed") { Description = "Seed of the sampled configurations.", DefaultValueFactory = _ => 0 };
-        var model = ModelOption.Create();
+        var model = BenchModels.CreateOption();
         var threads = new Option<int>("--threads") { Description = "Torch CPU threads (default 1: faster than 2 on a busy two-core machine).", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON on stdout (progress stays on stderr)." };
         var outDir = new Option<string?>("--out") { Description = "Folder for SVG plots (log-likelihood and MSE per cut-off)." };
@@ -45,14 +46,14 @@ public static class LcBenchExtrapolationCommand
                 CutoffPercents = NumberLists.ParseInts(parse.GetValue(cutoffs), "--cutoffs"),
                 Seed = parse.GetValue(seed),
             }.Validate();
-            string modelPath = ModelOption.Resolve(parse.GetValue(model));
+            var modelSpecs = BenchModels.Parse(parse.GetValue(model));
             TorchRuntime.SetThreads(BenchOptions.Threads(parse.GetValue(threads)));
             string? outFolder = BenchOptions.PrepareOut(parse.GetValue(outDir));
-            using var predictor = LcPfnPredictor.Load(modelPath);
+            using var models = BenchModels.Load(modelSpecs);
             var report = ExtrapolationBenchmark.Run(
                 t => LcBenchPool.Create(lcbench, t, options.CurvesPerTask, options.Seed),
                 options,
-                predictor,
+                models.Models,
                 new BenchProgressPrinter(output.Error, "lcbench-extrapolation"),
                 cancellationToken);
             if (outFolder is not null)
@@ -62,26 +63,37 @@ public static class LcBenchExtrapolationCommand
 
             if (parse.GetValue(json))
             {
-                await output.Out.WriteLineAsync(JsonSerializer.Serialize(ToJson(report, modelPath), BenchJson.Options)).ConfigureAwait(false);
+                await output.Out.WriteLineAsync(ToJson(report, models).ToJsonString(BenchJson.Options)).ConfigureAwait(false);
                 return 0;
+            }
+
+            if (models.Named)
+            {
+                // Each model adds two columns; redirected output defaults to 80 columns, which would fold them.
+                output.Ansi.Profile.Width = Math.Max(output.Ansi.Profile.Width, 180);
             }
 
             output.Ansi.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"LCBench extrapolation: {options.Tasks.Count} task(s) × {options.CurvesPerTask} curves, seed {options.Seed}; {report.Seconds:F0} s. Log-likelihood: higher is better; MSE: lower is better.")));
+            if (models.Named)
+            {
+                output.Ansi.MarkupLine(Markup.Escape($"Models (lcpfn@NAME): {models.Describe()}."));
+            }
+
             var table = new Table().AddColumn("cut-off").AddColumn(new TableColumn("observed").RightAligned());
-            foreach (string m in ExtrapolationBenchmark.Methods)
+            foreach (string m in report.Methods)
             {
                 table.AddColumn(new TableColumn($"{m} LL").RightAligned());
             }
 
-            foreach (string m in ExtrapolationBenchmark.Methods)
+            foreach (string m in report.Methods)
             {
                 table.AddColumn(new TableColumn($"{m} MSE").RightAligned());
             }
 
             foreach (var group in report.Overall.GroupBy(r => r.CutoffPercent))
             {
-                var rows = ExtrapolationBenchmark.Methods.Select(m => group.First(r => r.Method == m)).ToArray();
+                var rows = report.Methods.Select(m => group.First(r => r.Method == m)).ToArray();
                 table.AddRow([
                     $"{group.Key}%",
                     rows[0].ObservedEpochs.ToString(CultureInfo.InvariantCulture),
@@ -96,18 +108,28 @@ public static class LcBenchExtrapolationCommand
         return command;
     }
 
-    private static object ToJson(ExtrapolationReport report, string modelPath) => new
+    /// <summary>The JSON document: <c>model</c> is the one model's full path, or null and followed by <c>models</c> (name, path, SHA-256 each) when models are named.</summary>
+    private static JsonObject ToJson(ExtrapolationReport report, BenchModels models)
     {
-        benchmark = "lcbench-extrapolation",
-        tasks = report.Options.Tasks,
-        curvesPerTask = report.Options.CurvesPerTask,
-        cutoffPercents = report.Options.CutoffPercents,
-        seed = report.Options.Seed,
-        model = Path.GetFullPath(modelPath),
-        seconds = Math.Round(report.Seconds, 1),
-        overall = report.Overall.Select(Row),
-        perTask = report.PerTask.Select(Row),
-    };
+        var document = JsonSerializer.SerializeToNode(new
+        {
+            benchmark = "lcbench-extrapolation",
+            tasks = report.Options.Tasks,
+            curvesPerTask = report.Options.CurvesPerTask,
+            cutoffPercents = report.Options.CutoffPercents,
+            seed = report.Options.Seed,
+            model = models.Named ? null : models.Files[0].Path,
+            seconds = Math.Round(report.Seconds, 1),
+            overall = report.Overall.Select(Row),
+            perTask = report.PerTask.Select(Row),
+        }, BenchJson.Options)!.AsObject();
+        if (models.Named)
+        {
+            document.Insert(document.IndexOf("model") + 1, "models", models.ToJson());
+        }
+
+        return document;
+    }
 
     private static object Row(ExtrapolationResult r) => new
     {
@@ -130,9 +152,9 @@ public static class LcBenchExtrapolationCommand
 
         File.WriteAllText(Path.Combine(folder, "extrapolation-loglik.svg"), SvgChart.Line(
             "Log-likelihood of the unseen remainder (higher is better)", "cut-off (% of 52 epochs)", "mean log-likelihood",
-            ExtrapolationBenchmark.Methods.Select(m => Series(m, r => r.LogLikelihood)).ToArray()));
+            report.Methods.Select(m => Series(m, r => r.LogLikelihood)).ToArray()));
         File.WriteAllText(Path.Combine(folder, "extrapolation-mse.svg"), SvgChart.Line(
             "MSE of the point prediction (lower is better)", "cut-off (% of 52 epochs)", "MSE (log scale)",
-            ExtrapolationBenchmark.Methods.Select(m => Series(m, r => r.Mse)).ToArray(), logY: true));
+            report.Methods.Select(m => Series(m, r => r.Mse)).ToArray(), logY: true));
     }
 }

@@ -9,8 +9,8 @@ namespace Hpo.Benchmarks.Tests.TestDoubles;
 /// <summary>A real LC-PFN, tiny and trained for two steps (seconds): enough for structural benchmark tests.</summary>
 internal static class TinyLcPfn
 {
-    /// <summary>Trains the model into a temporary file and returns a predictor that owns it.</summary>
-    public static async Task<LcPfnPredictor> CreateAsync(int maxEpochs = 100)
+    /// <summary>Trains the model into a temporary file and returns a predictor that owns it (another <paramref name="seed"/>, another model).</summary>
+    public static async Task<LcPfnPredictor> CreateAsync(int maxEpochs = 100, ulong seed = 0)
     {
         string path = Path.Combine(TestTemp.Folder("hpo-bench-tests"), "tiny.lcpfn");
         var options = new LcPfnTrainingOptions
@@ -20,6 +20,7 @@ internal static class TinyLcPfn
             BatchSize = 8,
             BorderCurves = 100,
             Threads = 1,
+            Seed = seed,
         };
         using (await LcPfnTrainer.TrainAsync(options, path))
         {

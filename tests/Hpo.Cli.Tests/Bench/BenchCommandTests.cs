@@ -102,6 +102,98 @@ public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyMode
     }
 
     [Fact]
+    public async Task LcBench_SameModelTwiceNamed_EachModelsFiguresEqualTheSingleModelRun()
+    {
+        string plots = TestTemp.Folder("hpo-bench-models");
+        string[] settings = ["bench", "lcbench", "--tasks", "7593", "--pool", "40", "--orderings", "2", "--policy", "lcpfn,patience:0", "--seed", "4", "--json"];
+
+        var (code, output, error) = await RunAsync([.. settings, "-m", $"a={_model}", "--model", $"b={_model}", "--out", plots]);
+        var (singleCode, singleOutput, singleError) = await RunAsync([.. settings, "--model", _model]);
+
+        Assert.True(code == 0, error);
+        Assert.True(singleCode == 0, singleError);
+        using var named = JsonDocument.Parse(output);
+        using var single = JsonDocument.Parse(singleOutput);
+        Assert.Equal(["lcpfn@a", "lcpfn@b", "patience(0)", "none"], named.RootElement.GetProperty("policies").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(["lcpfn", "patience(0)", "none"], single.RootElement.GetProperty("policies").EnumerateArray().Select(p => p.GetString()));
+        foreach (string label in new[] { "lcpfn@a", "lcpfn@b" })
+        {
+            Assert.Equal(Figures(single, "summary", "lcpfn"), Figures(named, "summary", label));
+            Assert.Equal(Figures(single, "results", "lcpfn"), Figures(named, "results", label));
+        }
+
+        Assert.Equal(Figures(single, "results", "patience(0)"), Figures(named, "results", "patience(0)"));
+
+        // The one-model document is today's; the named one records every model, each with its own cache.
+        Assert.Equal(Path.GetFullPath(_model), single.RootElement.GetProperty("model").GetString());
+        Assert.False(single.RootElement.TryGetProperty("models", out _));
+        Assert.Equal(JsonValueKind.Null, named.RootElement.GetProperty("model").ValueKind);
+        var models = named.RootElement.GetProperty("models").EnumerateArray().ToList();
+        Assert.Equal(["a", "b"], models.Select(m => m.GetProperty("name").GetString()));
+        long singleQueries = single.RootElement.GetProperty("lcpfnCurvesPredicted").GetInt64();
+        Assert.True(singleQueries > 0);
+        Assert.All(models, m =>
+        {
+            Assert.Equal(Path.GetFullPath(_model), m.GetProperty("path").GetString());
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_model))), m.GetProperty("sha256").GetString());
+            Assert.Equal(singleQueries, m.GetProperty("curvesPredicted").GetInt64());
+        });
+        Assert.Contains("lcpfn@b", File.ReadAllText(Path.Combine(plots, "regret-mean.svg")), StringComparison.Ordinal);
+        Assert.Contains("lcpfn@a", File.ReadAllText(Path.Combine(plots, "speedups.svg")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extrapolation_SameModelTwiceNamed_RowsPerModelEqualTheSingleModelRun()
+    {
+        string[] settings = ["bench", "lcbench-extrapolation", "--tasks", "7593", "--curves", "4", "--cutoffs", "20,80", "--json"];
+
+        var (code, output, error) = await RunAsync([.. settings, "-m", $"a={_model}", "-m", $"b={_model}"]);
+        var (singleCode, singleOutput, singleError) = await RunAsync([.. settings, "-m", _model]);
+
+        Assert.True(code == 0, error);
+        Assert.True(singleCode == 0, singleError);
+        using var named = JsonDocument.Parse(output);
+        using var single = JsonDocument.Parse(singleOutput);
+        var overall = named.RootElement.GetProperty("overall").EnumerateArray().ToList();
+        Assert.Equal(["lcpfn@a", "lcpfn@b", "last-value", "power-law"], overall.Select(r => r.GetProperty("method").GetString()).Distinct());
+        foreach (string method in new[] { "lcpfn@a", "lcpfn@b" })
+        {
+            Assert.Equal(Rows(single, "lcpfn"), Rows(named, method));
+        }
+
+        Assert.Equal(Rows(single, "power-law"), Rows(named, "power-law"));
+        Assert.Equal(["a", "b"], named.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal(Path.GetFullPath(_model), single.RootElement.GetProperty("model").GetString());
+
+        static string[] Rows(JsonDocument document, string method) =>
+            [.. document.RootElement.GetProperty("perTask").EnumerateArray().Where(r => r.GetProperty("method").GetString() == method)
+                .Select(r => $"{r.GetProperty("cutoffPercent")} {r.GetProperty("logLikelihood")} {r.GetProperty("mse")}")];
+    }
+
+    [Theory]
+    [InlineData("lcbench", "a={model}|a={model}", "--model names model 'a' twice")]
+    [InlineData("lcbench", "={model}", "--model '={model}': the model name before '=' is empty")]
+    [InlineData("lcbench", "a=", "--model 'a=': the path of model 'a' is empty")]
+    [InlineData("lcbench", "a={model}|b=no-such.lcpfn", "--model b: model file 'no-such.lcpfn' does not exist")]
+    [InlineData("lcbench", "a={model}|{model}", "without a name")]
+    [InlineData("lcbench", "a b={model}", "--model: model name 'a b' may contain only letters, digits")]
+    [InlineData("lcbench-extrapolation", "new@2={model}", "--model: model name 'new@2' may contain only letters, digits")]
+    [InlineData("lcbench-extrapolation", "{model}|{model}", "without a name")]
+    public async Task BadModelOption_ExitsTwoNamingIt(string benchmark, string models, string expected)
+    {
+        string[] modelArgs = [.. models.Split('|').SelectMany(m => new[] { "--model", m.Replace("{model}", _model, StringComparison.Ordinal) })];
+        string[] settings = benchmark == "lcbench"
+            ? ["--tasks", "7593", "--pool", "20", "--orderings", "1", "--policy", "lcpfn"]
+            : ["--tasks", "7593", "--curves", "2"];
+
+        var (code, output, error) = await RunAsync(["bench", benchmark, .. settings, .. modelArgs]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected.Replace("{model}", _model, StringComparison.Ordinal), error, StringComparison.Ordinal);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
     public async Task Extrapolation_Json_ThreeMethodsPerCutoff()
     {
         var (code, output, error) = await RunAsync("bench", "lcbench-extrapolation", "--tasks", "7593", "--curves", "5", "--cutoffs", "20,80", "--model", _model, "--json");
@@ -225,6 +317,12 @@ public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyMode
         Assert.Equal(2, code);
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
+
+    /// <summary>A policy's row(s) in a report's <paramref name="section"/>, every figure but the label.</summary>
+    private static string[] Figures(JsonDocument document, string section, string policy) =>
+        [.. document.RootElement.GetProperty(section).EnumerateArray()
+            .Where(r => r.GetProperty("policy").GetString() == policy)
+            .Select(r => string.Join(" ", r.EnumerateObject().Where(p => p.Name != "policy").Select(p => $"{p.Name}={p.Value}")))];
 
     private static string RepoRoot()
     {

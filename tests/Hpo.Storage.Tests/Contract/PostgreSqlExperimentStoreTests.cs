@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text.Json;
 using Hpo.Scheduler.Persistence;
+using Hpo.Storage.Stores;
 using Hpo.Storage.Tests.Infrastructure;
 using Hpo.Testing;
 using Npgsql;
@@ -25,6 +28,42 @@ public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTest
         {
             await _database.DisposeAsync();
         }
+    }
+
+    [StoreFact]
+    public async Task ReadObservationChangesAsync_GenericPlanOfALaterRead_LooksEachTrialUpByKeyWithoutJit()
+    {
+        // PostgreSQL caches a generic plan for a prepared statement (Npgsql prepares the store's statements), blind to the
+        // cursor's value. The later reads must keep their small shape there too: the changed rows first, each trial by key,
+        // costed below jit_above_cost (100,000 by default), never a hash of every trial of the experiment.
+        var experiment = await Store.CreateExperimentAsync(Spec());
+        for (int i = 0; i < 300; i++)
+        {
+            var trial = await Store.CreateTrialAsync(experiment.Id, Params());
+            var lease = await Store.ClaimTrialAsync(trial.Id, "w", TimeSpan.FromMinutes(1));
+            await Store.RecordObservationAsync(lease, 1, 0.5);
+        }
+
+        var cursor = (await Store.ReadObservationChangesAsync(experiment.Id)).Next;
+        await using var connection = await Harness.OpenRawAsync();
+        string sql = SqlExperimentStore.PostgresChanges.Replace("@experiment", "$1", StringComparison.Ordinal)
+            .Replace("@position", "$2", StringComparison.Ordinal).Replace("@in_flight", "$3", StringComparison.Ordinal);
+        await using (var prepare = connection.CreateCommand())
+        {
+            prepare.CommandText = $"ANALYZE trials; ANALYZE observations; SET plan_cache_mode = force_generic_plan; PREPARE changes(bigint, bigint, bigint[]) AS {sql}";
+            await prepare.ExecuteNonQueryAsync();
+        }
+
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = string.Create(CultureInfo.InvariantCulture, $"EXPLAIN (FORMAT JSON) EXECUTE changes({experiment.Id}, {cursor.Position}, '{{}}')");
+        string plan = (string)(await explain.ExecuteScalarAsync())!;
+        using var json = JsonDocument.Parse(plan);
+        var root = json.RootElement[0].GetProperty("Plan");
+        double cost = root.GetProperty("Total Cost").GetDouble();
+
+        Assert.DoesNotContain("Hash Join", plan, StringComparison.Ordinal);
+        Assert.Contains("\"Index Name\": \"PK_trials\"", plan, StringComparison.Ordinal);
+        Assert.True(cost < 100_000, $"The generic plan costs {cost}, enough for PostgreSQL to compile it at every call: {plan}");
     }
 
     [StoreFact]

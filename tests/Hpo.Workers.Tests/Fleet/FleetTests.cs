@@ -260,6 +260,26 @@ public sealed class FleetTests(ITestOutputHelper output)
         Assert.Equal(6, (await HangfireStatesAsync(db.ConnectionString, "TrialJob")).Count);
     }
 
+    [PostgresFact]
+    public async Task AdvanceAsync_ForTheSlotWhoseTrialEnded_FillsThatSlotOnlyWithoutAJob()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var provider = FleetHarness.Worker(db.ConnectionString, "advancer");
+        await FleetHarness.PrepareAsync(provider);
+        var store = provider.GetRequiredService<IExperimentStore>();
+        var experiment = await store.CreateExperimentAsync(FleetHarness.LcBenchSpec("advance-own-slot", trials: 10, concurrency: 4, """{"type":"none"}""", epochDelayMs: 0));
+        var advancer = provider.GetRequiredService<ExperimentAdvancer>();
+
+        // Four free slots: a slot's advance takes one trial for itself and leaves the others to their own slots' advances,
+        // so nothing goes through the queue; a plain advance (submit, a failed trial's, the sweep's) fills the rest.
+        var own = await advancer.AdvanceAsync(experiment.Id, runHere: _ => true);
+        var rest = await advancer.AdvanceAsync(experiment.Id);
+
+        Assert.Equal([1], own.Select(t => t.Number));
+        Assert.Equal([2, 3, 4], rest.Select(t => t.Number));
+        Assert.Equal(3, (await HangfireStatesAsync(db.ConnectionString, "TrialJob")).Count);
+    }
+
     private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -69,19 +69,23 @@ public sealed partial class ExperimentAdvancer
         var created = new List<TrialRecord>();
         TrialRecord? kept = null;
         var resumed = new List<long>();
+        // Everything that does not depend on the experiment's trials is read and built before taking the lock, which every
+        // slot of the fleet waits for after each trial: the advance's time under it bounds the fleet's trials/s. An experiment
+        // ended by another advance meanwhile has no budget left, so this advance creates nothing either.
+        var experiment = await _store.GetExperimentAsync(experimentId, cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException($"Experiment {experimentId} does not exist.");
+        if (experiment.Status is ExperimentStatus.Completed or ExperimentStatus.Cancelled or ExperimentStatus.Failed)
+        {
+            return created;
+        }
+
+        var spec = experiment.Spec;
+        var settings = ExperimentOptions.FromSettingsJson(spec.SettingsJson);
+        var tuner = _tuners.Create(spec.TunerJson, SearchSpace.FromJson(spec.SearchSpaceJson), settings.Seed);
+        long capacity = tuner is IFiniteTuner finite ? finite.Capacity : long.MaxValue;
+        var slots = SlotPolicy(experimentId, spec.PolicyJson);
         await using (var held = await AdvisoryLock.AcquireAsync(_fleet.PostgresConnectionString, LockKeys.AdvanceClass, LockKeys.Experiment(experimentId), LockWait, cancellationToken).ConfigureAwait(false))
         {
-            var experiment = await _store.GetExperimentAsync(experimentId, cancellationToken).ConfigureAwait(false)
-                ?? throw new NotFoundException($"Experiment {experimentId} does not exist.");
-            if (experiment.Status is ExperimentStatus.Completed or ExperimentStatus.Cancelled or ExperimentStatus.Failed)
-            {
-                return created;
-            }
-
-            var spec = experiment.Spec;
-            var settings = ExperimentOptions.FromSettingsJson(spec.SettingsJson);
-            var tuner = _tuners.Create(spec.TunerJson, SearchSpace.FromJson(spec.SearchSpaceJson), settings.Seed);
-            long capacity = tuner is IFiniteTuner finite ? finite.Capacity : long.MaxValue;
             // Counts, not the trials themselves, and counts that do not visit the finished trials: this runs under the
             // experiment's lock after every trial's end, so its cost is paid once per trial by the whole fleet (a GROUP BY
             // over an experiment's 36,400 trials took 32 ms and bounded trials/s as the experiment grew). Only an epoch
@@ -95,10 +99,10 @@ public sealed partial class ExperimentAdvancer
 
             // Only a pausing policy leaves paused trials; reading them (and, when there are any, every curve) costs
             // the experiment's size, which only such experiments pay.
-            var slots = SlotPolicy(experimentId, spec.PolicyJson);
             var pausedTrials = slots is null ? [] : await ListAllAsync(experimentId, TrialStatus.Paused, cancellationToken).ConfigureAwait(false);
             var paused = pausedTrials.Select(t => t.Id).ToList();
             StoppingContext? context = null;
+            bool ended = false;
             while (budgetLeft && unfinished < settings.Concurrency)
             {
                 bool canStartNew = count < settings.MaxTrials && count < capacity;
@@ -147,7 +151,19 @@ public sealed partial class ExperimentAdvancer
 
                 // The lock's session must still exist: if it was terminated another advancer may be creating trial n too.
                 await held.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
-                var trial = await _store.CreateTrialAsync(experimentId, parameters.ToJson(), cancellationToken).ConfigureAwait(false);
+                TrialRecord trial;
+                try
+                {
+                    trial = await _store.CreateTrialAsync(experimentId, parameters.ToJson(), cancellationToken).ConfigureAwait(false);
+                }
+                catch (TrialStateException ex)
+                {
+                    // The experiment ended (cancelled, failed) after it was read above: nothing more to create.
+                    LogEnded(_logger, experimentId, ex.Message);
+                    ended = true;
+                    break;
+                }
+
                 if (trial.Number != number)
                 {
                     LogForeignTrial(_logger, experimentId, number, trial.Number);
@@ -167,7 +183,8 @@ public sealed partial class ExperimentAdvancer
                 }
             }
 
-            if (unfinished == 0)
+            // An experiment that ended meanwhile has the status whoever ended it set.
+            if (!ended && unfinished == 0)
             {
                 // Nothing runs and the slot policy resumes nothing more: the trials it left paused end here.
                 foreach (long id in paused)
@@ -178,7 +195,7 @@ public sealed partial class ExperimentAdvancer
                 await _store.SetExperimentStatusAsync(experimentId, ExperimentStatus.Completed, cancellationToken).ConfigureAwait(false);
                 LogCompleted(_logger, experimentId, count);
             }
-            else if (experiment.Status == ExperimentStatus.Created)
+            else if (!ended && experiment.Status == ExperimentStatus.Created)
             {
                 await _store.SetExperimentStatusAsync(experimentId, ExperimentStatus.Running, cancellationToken).ConfigureAwait(false);
             }
@@ -229,6 +246,9 @@ public sealed partial class ExperimentAdvancer
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Experiment {ExperimentId} ended while it was advanced: {Reason}")]
+    private static partial void LogEnded(ILogger logger, long experimentId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Experiment {ExperimentId}: proposed {Count} trial(s), numbers {First}–{Last}")]
     private static partial void LogProposed(ILogger logger, long experimentId, int count, int first, int last);

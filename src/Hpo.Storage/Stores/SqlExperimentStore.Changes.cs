@@ -58,7 +58,8 @@ internal sealed partial class SqlExperimentStore
         }, cancellationToken);
     }
 
-    internal const string PostgresFirstRead =
+    // The snapshot's horizon and in-progress list, then the rows of the inner query (c); one statement, one snapshot.
+    private const string PostgresSnapshotAnd =
         """
         WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s)
         SELECT CAST(CAST(pg_snapshot_xmax(snap.s) AS text) AS bigint),
@@ -66,20 +67,19 @@ internal sealed partial class SqlExperimentStore
                c.trial_id, c.number, c.epoch, c.value, c.recorded_at
         FROM snap LEFT JOIN (
             SELECT o.trial_id, t.number, o.epoch, o.value, o.recorded_at
+
+        """;
+
+    internal const string PostgresFirstRead = PostgresSnapshotAnd +
+        """
             FROM observations o JOIN trials t ON t.id = o.trial_id
             WHERE t.experiment_id = @experiment
         ) c ON true
         ORDER BY c.trial_id, c.epoch
         """;
 
-    internal const string PostgresChanges =
+    internal const string PostgresChanges = PostgresSnapshotAnd +
         """
-        WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s)
-        SELECT CAST(CAST(pg_snapshot_xmax(snap.s) AS text) AS bigint),
-               ARRAY(SELECT CAST(CAST(x AS text) AS bigint) FROM pg_snapshot_xip(snap.s) x),
-               c.trial_id, c.number, c.epoch, c.value, c.recorded_at
-        FROM snap LEFT JOIN (
-            SELECT o.trial_id, t.number, o.epoch, o.value, o.recorded_at
             FROM observations o
             CROSS JOIN LATERAL (
                 SELECT tt.number FROM trials tt WHERE tt.id = o.trial_id AND tt.experiment_id = @experiment LIMIT 1

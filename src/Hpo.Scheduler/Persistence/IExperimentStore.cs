@@ -34,6 +34,19 @@ public interface IExperimentStore
     /// </summary>
     Task<TrialRecord> CreateTrialAsync(long experimentId, string parametersJson, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates trial <paramref name="number"/> only if the experiment has exactly <c>number - 1</c> trials and fewer than
+    /// <paramref name="maxUnfinished"/> Pending or Running ones, as one atomic step; returns null and writes nothing when
+    /// either does not hold (another creator got there first, or every slot is taken). This is how several fleet workers
+    /// fill an experiment's slots without a lock: each proposes trial <c>n</c> for the count it read and retries with a
+    /// fresh count when it loses, so trial <c>n</c> always holds the proposal made for <c>n</c> and the concurrency limit
+    /// holds under any interleaving of creations. The parameters must lie in the experiment's search space.
+    /// </summary>
+    /// <exception cref="NotFoundException">There is no such experiment.</exception>
+    /// <exception cref="TrialStateException">The experiment has ended (Completed, Cancelled or Failed).</exception>
+    /// <exception cref="HpoValidationException"><paramref name="number"/> or <paramref name="maxUnfinished"/> is below 1, or the parameters are invalid.</exception>
+    Task<TrialRecord?> TryCreateTrialAsync(long experimentId, int number, int maxUnfinished, string parametersJson, CancellationToken cancellationToken = default);
+
     /// <summary>The trial with <paramref name="trialId"/>, or null.</summary>
     Task<TrialRecord?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default);
 

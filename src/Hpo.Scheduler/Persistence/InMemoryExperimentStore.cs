@@ -113,10 +113,47 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     public Task<TrialRecord> CreateTrialAsync(long experimentId, string parametersJson, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        TrialParameters parameters;
+        var parameters = ParseParameters(parametersJson);
+        lock (_gate)
+        {
+            var e = RequireExperiment(experimentId);
+            return Task.FromResult(AddTrial(e, parameters, parametersJson));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<TrialRecord?> TryCreateTrialAsync(long experimentId, int number, int maxUnfinished, string parametersJson, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (number < 1)
+        {
+            throw new HpoValidationException($"Field 'number' must be at least 1 (got {number}).");
+        }
+
+        if (maxUnfinished < 1)
+        {
+            throw new HpoValidationException($"Field 'maxUnfinished' must be at least 1 (got {maxUnfinished}).");
+        }
+
+        var parameters = ParseParameters(parametersJson);
+        lock (_gate)
+        {
+            var e = RequireExperiment(experimentId);
+            if (e.Record.Status is ExperimentStatus.Completed or ExperimentStatus.Cancelled or ExperimentStatus.Failed)
+            {
+                throw new TrialStateException($"Experiment {experimentId} ('{e.Record.Spec.Name}') is {e.Record.Status}; it takes no new trials.");
+            }
+
+            int unfinished = _trials.Values.Count(t => t.Experiment == e && t.Status is TrialStatus.Pending or TrialStatus.Running);
+            return Task.FromResult(e.TrialCount != number - 1 || unfinished >= maxUnfinished ? null : AddTrial(e, parameters, parametersJson));
+        }
+    }
+
+    private static TrialParameters ParseParameters(string parametersJson)
+    {
         try
         {
-            parameters = TrialParameters.FromJson(parametersJson ?? throw new HpoValidationException("Field 'parametersJson' is null."));
+            return TrialParameters.FromJson(parametersJson ?? throw new HpoValidationException("Field 'parametersJson' is null."));
         }
         catch (FormatException ex)
         {
@@ -126,20 +163,19 @@ public sealed class InMemoryExperimentStore : IExperimentStore
         {
             throw new HpoValidationException($"Field 'parametersJson': {ex.Message}", ex);
         }
+    }
 
-        lock (_gate)
+    private TrialRecord AddTrial(ExperimentState e, TrialParameters parameters, string parametersJson)
+    {
+        var errors = e.Space.FindErrors(parameters);
+        if (errors.Count > 0)
         {
-            var e = RequireExperiment(experimentId);
-            var errors = e.Space.FindErrors(parameters);
-            if (errors.Count > 0)
-            {
-                throw new HpoValidationException($"Field 'parametersJson': {string.Join(" ", errors)}");
-            }
-
-            var trial = new TrialState(_nextTrialId++, e, ++e.TrialCount, parametersJson, _time.GetUtcNow());
-            _trials.Add(trial.Id, trial);
-            return Task.FromResult(trial.ToRecord());
+            throw new HpoValidationException($"Field 'parametersJson': {string.Join(" ", errors)}");
         }
+
+        var trial = new TrialState(_nextTrialId++, e, ++e.TrialCount, parametersJson, _time.GetUtcNow());
+        _trials.Add(trial.Id, trial);
+        return trial.ToRecord();
     }
 
     /// <inheritdoc />

@@ -8,7 +8,26 @@ namespace Hpo.Storage.Stores;
 /// <summary>Trials: dense creation, leases (claim, heartbeat, finish), listings and the stale sweep.</summary>
 internal sealed partial class SqlExperimentStore
 {
-    public async Task<TrialRecord> CreateTrialAsync(long experimentId, string parametersJson, CancellationToken cancellationToken = default)
+    public async Task<TrialRecord> CreateTrialAsync(long experimentId, string parametersJson, CancellationToken cancellationToken = default) =>
+        (await CreateTrialCoreAsync(experimentId, parametersJson, condition: null, cancellationToken))!;
+
+    public Task<TrialRecord?> TryCreateTrialAsync(long experimentId, int number, int maxUnfinished, string parametersJson, CancellationToken cancellationToken = default)
+    {
+        if (number < 1)
+        {
+            throw new HpoValidationException($"Field 'number' must be at least 1 (got {number}).");
+        }
+
+        if (maxUnfinished < 1)
+        {
+            throw new HpoValidationException($"Field 'maxUnfinished' must be at least 1 (got {maxUnfinished}).");
+        }
+
+        return CreateTrialCoreAsync(experimentId, parametersJson, new CreationCondition(number, maxUnfinished), cancellationToken);
+    }
+
+    /// <summary>Creates the next trial; with a condition, only if it holds (null otherwise, nothing written).</summary>
+    private async Task<TrialRecord?> CreateTrialCoreAsync(long experimentId, string parametersJson, CreationCondition? condition, CancellationToken cancellationToken)
     {
         _validate.ParametersSize(parametersJson);
         var experiment = await GetExperimentFactsAsync(experimentId, cancellationToken);
@@ -18,17 +37,23 @@ internal sealed partial class SqlExperimentStore
         // The experiment row is the counter: UPDATE … RETURNING locks it, so concurrent creators queue and each
         // gets the next number; a rolled-back creation rolls the counter back too, so numbers stay dense.
         // Not idempotent (a retried creation after a lost COMMIT acknowledgement would add a second trial).
+        // A conditional creation's condition is part of the counter's UPDATE: a creator that queued behind another finds
+        // the counter moved when it gets the row (PostgreSQL re-checks the row's new version) and writes nothing, so the
+        // unfinished count it read is one no creation has changed since; the only other way a trial becomes unfinished
+        // is a paused trial's resume, which the fleet does under the experiment's advisory lock.
+        string guard = condition is null ? "" :
+            " AND trial_count = @number - 1 AND (SELECT COUNT(*) FROM trials WHERE experiment_id = @experiment AND status IN (@pending, @running)) < @maxUnfinished";
         var created = await _executor.WriteAsync("CreateTrial", idempotent: false, async (s, ct) =>
         {
             if (s.Dialect.SingleStatementWrites)
             {
                 // Counter and insert in one statement: the experiment row every creator queues on is then held
                 // for one round trip (to COMMIT) instead of two.
-                await using var create = s.Command(
+                await using var create = WithCondition(s.Command(
                     $"""
                     WITH next AS (
                         UPDATE experiments SET trial_count = trial_count + 1, updated_at = @now
-                        WHERE id = @experiment AND status NOT IN (@completed, @cancelled, @failed)
+                        WHERE id = @experiment AND status NOT IN (@completed, @cancelled, @failed){guard}
                         RETURNING trial_count
                     )
                     INSERT INTO trials (experiment_id, number, parameters, status, attempt, created_at, last_epoch)
@@ -37,19 +62,34 @@ internal sealed partial class SqlExperimentStore
                     """)
                     .With("now", s.Dialect.Time(now)).With("experiment", experimentId)
                     .With("completed", ExperimentStatus.Completed).With("cancelled", ExperimentStatus.Cancelled).With("failed", ExperimentStatus.Failed)
-                    .With("parameters", parametersJson).With("status", TrialStatus.Pending);
+                    .With("parameters", parametersJson).With("status", TrialStatus.Pending), condition);
                 if (await ReadSingleAsync(create, ReadTrial, ct) is { } trial)
                 {
                     return trial;
                 }
 
-                // Nothing written: the statements below say whether the experiment is missing or finished.
+                // Nothing written: the statements below say whether the experiment is missing or finished, or the condition failed.
+                if (condition is not null)
+                {
+                    await ThrowUnlessOpenAsync(s, experimentId, experiment.Name, ct);
+                    return null;
+                }
             }
 
-            await using var next = s.Command("UPDATE experiments SET trial_count = trial_count + 1, updated_at = @now WHERE id = @id RETURNING trial_count, status")
-                .With("now", s.Dialect.Time(now)).With("id", experimentId);
-            var counter = await ReadSingleAsync(next, r => new { Number = r.GetInt32(0), Status = Enum.Parse<ExperimentStatus>(r.GetString(1)) }, ct)
-                ?? throw new NotFoundException($"Experiment {experimentId} does not exist.");
+            await using var next = WithCondition(s.Command($"UPDATE experiments SET trial_count = trial_count + 1, updated_at = @now WHERE id = @experiment{guard} RETURNING trial_count, status")
+                .With("now", s.Dialect.Time(now)).With("experiment", experimentId), condition);
+            var counter = await ReadSingleAsync(next, r => new { Number = r.GetInt32(0), Status = Enum.Parse<ExperimentStatus>(r.GetString(1)) }, ct);
+            if (counter is null && condition is not null)
+            {
+                await ThrowUnlessOpenAsync(s, experimentId, experiment.Name, ct);
+                return null;
+            }
+
+            if (counter is null)
+            {
+                throw new NotFoundException($"Experiment {experimentId} does not exist.");
+            }
+
             if (counter.Status is ExperimentStatus.Completed or ExperimentStatus.Cancelled or ExperimentStatus.Failed)
             {
                 throw new TrialStateException($"Experiment {experimentId} ('{experiment.Name}') is {counter.Status}; it takes no new trials.");
@@ -65,9 +105,33 @@ internal sealed partial class SqlExperimentStore
                 .With("status", TrialStatus.Pending).With("now", s.Dialect.Time(now));
             return (await ReadSingleAsync(insert, ReadTrial, ct))!;
         }, cancellationToken);
-        RememberTrialFacts(new TrialFacts(created.Id, experimentId, experiment.MaxEpochs, experiment.Direction));
+        if (created is not null)
+        {
+            RememberTrialFacts(new TrialFacts(created.Id, experimentId, experiment.MaxEpochs, experiment.Direction));
+        }
+
         return created;
     }
+
+    private static DbCommand WithCondition(DbCommand command, CreationCondition? condition) =>
+        condition is not { } c ? command : command.With("number", c.Number).With("maxUnfinished", c.MaxUnfinished)
+            .With("pending", TrialStatus.Pending).With("running", TrialStatus.Running);
+
+    /// <summary>Throws what an unconditional creation would have: the experiment is missing or takes no new trials.</summary>
+    private static async Task ThrowUnlessOpenAsync(SqlSession s, long experimentId, string name, CancellationToken ct)
+    {
+        await using var select = s.Command("SELECT status FROM experiments WHERE id = @id").With("id", experimentId);
+        var read = await ReadSingleAsync(select, r => r.GetString(0), ct)
+            ?? throw new NotFoundException($"Experiment {experimentId} does not exist.");
+        var status = Enum.Parse<ExperimentStatus>(read);
+
+        if (status is ExperimentStatus.Completed or ExperimentStatus.Cancelled or ExperimentStatus.Failed)
+        {
+            throw new TrialStateException($"Experiment {experimentId} ('{name}') is {status}; it takes no new trials.");
+        }
+    }
+
+    private readonly record struct CreationCondition(int Number, int MaxUnfinished);
 
     public Task<TrialRecord?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default) =>
         _executor.ReadAsync("GetTrial", async (s, ct) =>

@@ -24,6 +24,12 @@ public sealed partial class ExperimentAdvancer
 {
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(60);
 
+    /// <summary>How often a slot's lock-free fill may lose the race for the next trial number before it takes the lock.</summary>
+    private const int LockFreeAttempts = 8;
+
+    /// <summary>How often the locked advance accepts the store's refusal of a trial before it reports the experiment inconsistent.</summary>
+    private const int MaxRefusals = 1000;
+
     private readonly IExperimentStore _store;
     private readonly TunerFactory _tuners;
     private readonly StoppingPolicyFactory _policies;
@@ -83,7 +89,13 @@ public sealed partial class ExperimentAdvancer
         var settings = ExperimentOptions.FromSettingsJson(spec.SettingsJson);
         var tuner = _tuners.Create(spec.TunerJson, SearchSpace.FromJson(spec.SearchSpaceJson), settings.Seed);
         long capacity = tuner is IFiniteTuner finite ? finite.Capacity : long.MaxValue;
-        var slots = SlotPolicy(experimentId, spec.PolicyJson);
+        var slots = SlotPolicy(experimentId, spec.PolicyJson, out bool policyBuilt);
+        if (runHere is not null && slots is null && policyBuilt && experiment.Status == ExperimentStatus.Running
+            && await TryFillOwnSlotAsync(experiment, settings, tuner, capacity, runHere, cancellationToken).ConfigureAwait(false) is { } filled)
+        {
+            return filled;
+        }
+
         await using (var held = await AdvisoryLock.AcquireAsync(_fleet.PostgresConnectionString, LockKeys.AdvanceClass, LockKeys.Experiment(experimentId), LockWait, cancellationToken).ConfigureAwait(false))
         {
             // Counts, not the trials themselves, and counts that do not visit the finished trials: this runs under the
@@ -103,6 +115,7 @@ public sealed partial class ExperimentAdvancer
             var paused = pausedTrials.Select(t => t.Id).ToList();
             StoppingContext? context = null;
             bool ended = false;
+            int refused = 0;
             while (budgetLeft && unfinished < settings.Concurrency)
             {
                 bool canStartNew = count < settings.MaxTrials && count < capacity;
@@ -149,12 +162,13 @@ public sealed partial class ExperimentAdvancer
                 int number = count + 1;
                 var parameters = tuner.Propose(new TrialSettings { TrialId = number, StartedAtUtc = _time.GetUtcNow().UtcDateTime });
 
-                // The lock's session must still exist: if it was terminated another advancer may be creating trial n too.
-                await held.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
-                TrialRecord trial;
+                // Conditional, like a slot's own lock-free fill (which may run beside this lock): trial n is created only
+                // while the experiment has n - 1 trials and a free slot, so neither a fill that got in first nor a lost
+                // lock session can give trial n another proposal or overfill the experiment; the counts are read again.
+                TrialRecord? trial;
                 try
                 {
-                    trial = await _store.CreateTrialAsync(experimentId, parameters.ToJson(), cancellationToken).ConfigureAwait(false);
+                    trial = await _store.TryCreateTrialAsync(experimentId, number, settings.Concurrency, parameters.ToJson(), cancellationToken).ConfigureAwait(false);
                 }
                 catch (TrialStateException ex)
                 {
@@ -164,9 +178,19 @@ public sealed partial class ExperimentAdvancer
                     break;
                 }
 
-                if (trial.Number != number)
+                if (trial is null)
                 {
-                    LogForeignTrial(_logger, experimentId, number, trial.Number);
+                    // Each refusal means another creation (or a trial's end) happened meanwhile; endless refusals would mean
+                    // the experiment's trial counter disagrees with its trials, which no retry fixes.
+                    if (++refused > MaxRefusals)
+                    {
+                        throw new InvalidOperationException($"Experiment {experimentId}: the store refused trial {number} {refused} times although the counts read allowed it (trials {count}, unfinished {unfinished}); its trial counter disagrees with its trials.");
+                    }
+
+                    counts = await _store.GetTrialSlotsAsync(experimentId, includeEpochs: settings.MaxTotalEpochs is not null, cancellationToken).ConfigureAwait(false);
+                    count = counts.Trials;
+                    unfinished = counts.Unfinished;
+                    continue;
                 }
 
                 created.Add(trial);
@@ -219,15 +243,79 @@ public sealed partial class ExperimentAdvancer
         return created;
     }
 
-    /// <summary>The experiment's policy as a slot policy, or null when it only stops (or cannot be built here; its trials' jobs say why).</summary>
-    private ISlotPolicy? SlotPolicy(long experimentId, string policyJson)
+    /// <summary>
+    /// Fills the calling slot without the experiment's lock: reads the counts, proposes trial <c>n</c> for them and creates it
+    /// only if the experiment still has <c>n - 1</c> trials and a free slot (<see cref="IExperimentStore.TryCreateTrialAsync"/>),
+    /// reading again when another slot got there first. Returns what the advance created (nothing when every slot is
+    /// taken or the experiment ended), or null to have the locked advance decide: the budget is spent (so the experiment
+    /// may be complete), or the slot lost the race too often.
+    /// </summary>
+    /// <remarks>
+    /// Measured with the lock on every advance: each slot waited 29 ms on average for it and the fleet stayed at ~85 trials/s
+    /// on two cores with 0.7 of them idle (BENCHMARKS §4b): the lock cost a new unpooled connection and four round trips per
+    /// trial, held across three of them. Only an experiment whose policy pauses nothing takes this path: resuming a paused
+    /// trial makes it unfinished without a new trial number, which the store's condition cannot see, so that stays under
+    /// the lock.
+    /// </remarks>
+    private async Task<IReadOnlyList<TrialRecord>?> TryFillOwnSlotAsync(ExperimentRecord experiment, ExperimentOptions settings, ITuner tuner, long capacity, Func<TrialRecord, bool> runHere, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; attempt < LockFreeAttempts; attempt++)
+        {
+            var counts = await _store.GetTrialSlotsAsync(experiment.Id, includeEpochs: settings.MaxTotalEpochs is not null, cancellationToken).ConfigureAwait(false);
+            bool budgetLeft = (settings.MaxTotalEpochs is not { } maxEpochs || (counts.Epochs ?? 0) < maxEpochs)
+                && (settings.MaxWallTime is not { } wall || _time.GetUtcNow() - experiment.CreatedAt < wall)
+                && counts.Trials < settings.MaxTrials && counts.Trials < capacity;
+            if (!budgetLeft)
+            {
+                return null;
+            }
+
+            if (counts.Unfinished >= settings.Concurrency)
+            {
+                return [];
+            }
+
+            int number = counts.Trials + 1;
+            var parameters = tuner.Propose(new TrialSettings { TrialId = number, StartedAtUtc = _time.GetUtcNow().UtcDateTime });
+            TrialRecord? trial;
+            try
+            {
+                trial = await _store.TryCreateTrialAsync(experiment.Id, number, settings.Concurrency, parameters.ToJson(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TrialStateException ex)
+            {
+                LogEnded(_logger, experiment.Id, ex.Message);
+                return [];
+            }
+
+            if (trial is null)
+            {
+                continue;
+            }
+
+            if (!runHere(trial))
+            {
+                _jobs.EnqueueTrial(trial.Id);
+            }
+
+            LogProposed(_logger, experiment.Id, 1, trial.Number, trial.Number);
+            return [trial];
+        }
+
+        return null;
+    }
+
+    /// <summary>The experiment's policy as a slot policy, or null when it only stops or cannot be built here (<paramref name="built"/> false; its trials' jobs say why).</summary>
+    private ISlotPolicy? SlotPolicy(long experimentId, string policyJson, out bool built)
     {
         try
         {
+            built = true;
             return _policies.Create(policyJson) as ISlotPolicy;
         }
         catch (HpoValidationException ex)
         {
+            built = false;
             LogPolicyUnavailable(_logger, experimentId, ex.Message);
             return null;
         }
@@ -261,7 +349,4 @@ public sealed partial class ExperimentAdvancer
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Experiment {ExperimentId} completed with {Trials} trials")]
     private static partial void LogCompleted(ILogger logger, long experimentId, int trials);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Experiment {ExperimentId}: expected to create trial {Expected} but the store numbered it {Actual}; something created trials outside the fleet's lock")]
-    private static partial void LogForeignTrial(ILogger logger, long experimentId, int expected, int actual);
 }

@@ -142,6 +142,55 @@ public abstract class ExperimentStoreContract
     }
 
     [Fact]
+    public async Task TryCreateTrial_TakenNumberOrFullSlots_NullAndNothingWrittenElseTheNumberAsked()
+    {
+        var store = await CreateStoreAsync(Time);
+        var e = await store.CreateExperimentAsync(Spec());
+        var first = await store.CreateTrialAsync(e.Id, Params);
+
+        Assert.Null(await store.TryCreateTrialAsync(e.Id, 1, 5, Params));
+        Assert.Null(await store.TryCreateTrialAsync(e.Id, 3, 5, Params));
+        Assert.Null(await store.TryCreateTrialAsync(e.Id, 2, 1, Params));
+        Assert.Equal(1, (await store.ListTrialsAsync(e.Id)).TotalCount);
+        var lease = await store.ClaimTrialAsync(first.Id, "w", Lease);
+        await store.FinishTrialAsync(lease, TrialStatus.Completed);
+        Assert.Equal(2, (await store.TryCreateTrialAsync(e.Id, 2, 1, Params))?.Number);
+
+        await store.SetExperimentStatusAsync(e.Id, ExperimentStatus.Completed);
+        await Assert.ThrowsAsync<TrialStateException>(() => store.TryCreateTrialAsync(e.Id, 3, 5, Params));
+        await Assert.ThrowsAsync<NotFoundException>(() => store.TryCreateTrialAsync(12345, 1, 5, Params));
+        Assert.Contains("'number'", (await Assert.ThrowsAsync<HpoValidationException>(() => store.TryCreateTrialAsync(e.Id, 0, 5, Params))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TryCreateTrial_ManyCreatorsForFourSlots_ExactlyFourDenseTrials()
+    {
+        var store = await CreateStoreAsync(Time);
+        var e = await store.CreateExperimentAsync(Spec());
+
+        // Each creator asks for the number after the count it read until it wins or finds every slot taken.
+        var created = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(async () =>
+        {
+            while (true)
+            {
+                var slots = await store.GetTrialSlotsAsync(e.Id, includeEpochs: false);
+                if (slots.Unfinished >= 4)
+                {
+                    return null;
+                }
+
+                if (await store.TryCreateTrialAsync(e.Id, slots.Trials + 1, 4, Params) is { } trial)
+                {
+                    return trial;
+                }
+            }
+        })));
+
+        Assert.Equal([1, 2, 3, 4], created.OfType<TrialRecord>().Select(t => t.Number).Order());
+        Assert.Equal(4, (await store.ListTrialsAsync(e.Id)).TotalCount);
+    }
+
+    [Fact]
     public async Task CreateTrial_UnknownExperiment_ThrowsNotFound()
     {
         var store = await CreateStoreAsync(Time);

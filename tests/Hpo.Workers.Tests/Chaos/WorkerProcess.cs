@@ -41,12 +41,16 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>hpo worker</c> with fast leases, named <paramref name="name"/>.</summary>
+    /// <summary>
+    /// Starts <c>hpo worker</c> with fast leases and a fast sweep, named <paramref name="name"/>. A worker killed after its
+    /// slot created a trial and before it recorded it in its job leaves that trial Pending with no job; the sweep enqueues
+    /// it again once it is <c>--orphaned-after-seconds</c> old (10 minutes by default, 10 s here so a test sees it).
+    /// </summary>
     public static WorkerProcess StartWorker(string connection, string name, int epochDelayMs, int concurrency = 2, double leaseSeconds = 3, double invisibilitySeconds = 3) =>
         Start(name, "worker", "--db", connection, "--name", name, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--lease-seconds", leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--heartbeat-seconds", "1",
             "--invisibility-seconds", invisibilitySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--poll-seconds", "0.5", "--retry-delay-seconds", "1", "--sweep-seconds", "5",
+            "--poll-seconds", "0.5", "--retry-delay-seconds", "1", "--sweep-seconds", "5", "--orphaned-after-seconds", "10",
             "--epoch-delay-ms", epochDelayMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Runs <c>hpo</c> with <paramref name="args"/> to completion; returns its exit code and output.</summary>

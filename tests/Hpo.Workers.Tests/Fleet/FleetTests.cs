@@ -8,6 +8,7 @@ using Hpo.Scheduler.Workloads;
 using Hpo.Testing;
 using Hpo.Workers.Hosting;
 using Hpo.Workers.Jobs;
+using Hpo.Workers.Leasing;
 using Hpo.Workers.Submission;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -278,6 +279,110 @@ public sealed class FleetTests(ITestOutputHelper output)
         Assert.Equal([1], own.Select(t => t.Number));
         Assert.Equal([2, 3, 4], rest.Select(t => t.Number));
         Assert.Equal(3, (await HangfireStatesAsync(db.ConnectionString, "TrialJob")).Count);
+    }
+
+    [PostgresFact]
+    public async Task AdvanceAsync_SlotOfAStoppingOnlyExperimentWhileTheLockIsHeld_FillsItsSlotWithoutTheLock()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var provider = FleetHarness.Worker(db.ConnectionString, "advancer");
+        await FleetHarness.PrepareAsync(provider);
+        var store = provider.GetRequiredService<IExperimentStore>();
+        var experiment = await store.CreateExperimentAsync(FleetHarness.LcBenchSpec("advance-lock-free", trials: 10, concurrency: 2, """{"type":"median"}""", epochDelayMs: 0));
+        var advancer = provider.GetRequiredService<ExperimentAdvancer>();
+        var first = await advancer.AdvanceAsync(experiment.Id);
+        await FinishAsync(store, first[0]);
+
+        // Another advance holds the experiment's lock (a plain advance, or a freeze-thaw slot choosing what to resume): a
+        // slot replacing its own trial does not wait for it, since its creation is conditional on the counts it read.
+        await using var holder = new NpgsqlConnection(db.ConnectionString);
+        await holder.OpenAsync();
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKeys.AdvanceClass}, {LockKeys.Experiment(experiment.Id)})", holder))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var own = await advancer.AdvanceAsync(experiment.Id, runHere: _ => true, timeout.Token);
+
+        Assert.Equal([3], own.Select(t => t.Number));
+        Assert.Equal(2, (await store.GetTrialSlotsAsync(experiment.Id, includeEpochs: false)).Unfinished);
+    }
+
+    [PostgresFact]
+    public async Task AdvanceAsync_SlotsAndPlainAdvancesRacingToTheEnd_DenseProposalsConcurrencyKeptAndCompleted()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var provider = FleetHarness.Worker(db.ConnectionString, "advancer");
+        await FleetHarness.PrepareAsync(provider);
+        var store = provider.GetRequiredService<IExperimentStore>();
+        const int Trials = 60;
+        const int Concurrency = 3;
+        var experiment = await store.CreateExperimentAsync(FleetHarness.LcBenchSpec("advance-race-slots", Trials, Concurrency, """{"type":"median"}""", epochDelayMs: 0, seed: 11));
+        var advancer = provider.GetRequiredService<ExperimentAdvancer>();
+        var initial = await advancer.AdvanceAsync(experiment.Id);
+        Assert.Equal(Concurrency, initial.Count);
+
+        // Eight slots for three places: each ends the trial it holds and advances for itself, losing races to the others,
+        // while plain advances (under the lock) run beside them. Every count read must respect the concurrency.
+        var unfinishedSeen = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<TrialRecord>(initial);
+        async Task SlotAsync()
+        {
+            while (queue.TryDequeue(out var trial))
+            {
+                await FinishAsync(store, trial);
+                var next = await advancer.AdvanceAsync(experiment.Id, runHere: _ => true);
+                unfinishedSeen.Add((await store.GetTrialSlotsAsync(experiment.Id, includeEpochs: false)).Unfinished);
+                foreach (var created in next)
+                {
+                    queue.Enqueue(created);
+                }
+            }
+        }
+
+        async Task PlainAsync()
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                foreach (var created in await advancer.AdvanceAsync(experiment.Id))
+                {
+                    queue.Enqueue(created);
+                }
+
+                await Task.Delay(5);
+            }
+        }
+
+        // Slots start once each has a trial to end; those left without one end at once, as a slot whose advance found no room.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(SlotAsync)).Append(Task.Run(PlainAsync)));
+        while (queue.TryDequeue(out var left))
+        {
+            await FinishAsync(store, left);
+            foreach (var created in await advancer.AdvanceAsync(experiment.Id, runHere: _ => true))
+            {
+                queue.Enqueue(created);
+            }
+        }
+
+        await advancer.AdvanceAsync(experiment.Id);
+        var trials = (await store.ListTrialsAsync(experiment.Id, 1, 100)).Items;
+        Assert.Equal(Enumerable.Range(1, Trials), trials.Select(t => t.Number).Order());
+        var stored = experiment.Spec;
+        var tuner = new TunerFactory().Create(stored.TunerJson, SearchSpace.FromJson(stored.SearchSpaceJson), 11);
+        foreach (var trial in trials)
+        {
+            Assert.Equal(tuner.Propose(new TrialSettings { TrialId = trial.Number }).ToJson(), TrialParameters.FromJson(trial.ParametersJson).ToJson());
+        }
+
+        Assert.All(unfinishedSeen, u => Assert.InRange(u, 0, Concurrency));
+        Assert.Equal(ExperimentStatus.Completed, (await store.GetExperimentAsync(experiment.Id))!.Status);
+    }
+
+    private static async Task FinishAsync(IExperimentStore store, TrialRecord trial)
+    {
+        var lease = await store.ClaimTrialAsync(trial.Id, "test-slot", TimeSpan.FromMinutes(1));
+        await store.FinishTrialAsync(lease, TrialStatus.Completed);
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)

@@ -40,6 +40,14 @@ internal sealed partial class StoreExecutor
     public Task<T> IdempotentStatementAsync<T>(string operation, Func<SqlSession, CancellationToken, Task<T>> body, CancellationToken cancellationToken) =>
         RunAsync(operation, transactional: false, idempotent: true, body, cancellationToken);
 
+    /// <summary>
+    /// A write of one statement that commits by itself and is not idempotent (reads may follow it): no BEGIN or COMMIT,
+    /// so the row locks it takes are held while it runs, not across a round trip to COMMIT. Once the body has started a
+    /// failure is not retried (the statement may have committed), as a transaction's is not once COMMIT was sent.
+    /// </summary>
+    public Task<T> SingleStatementWriteAsync<T>(string operation, Func<SqlSession, CancellationToken, Task<T>> body, CancellationToken cancellationToken) =>
+        RunAsync(operation, transactional: false, idempotent: false, body, cancellationToken);
+
     /// <summary>A write in one transaction.</summary>
     public Task<T> WriteAsync<T>(string operation, bool idempotent, Func<SqlSession, CancellationToken, Task<T>> body, CancellationToken cancellationToken) =>
         RunAsync(operation, transactional: true, idempotent, body, cancellationToken);
@@ -54,6 +62,7 @@ internal sealed partial class StoreExecutor
                 await using var connection = await _connections.OpenAsync(cancellationToken);
                 if (!transactional)
                 {
+                    commitSent = !idempotent;
                     return await body(new SqlSession(connection, null, Dialect), cancellationToken);
                 }
 

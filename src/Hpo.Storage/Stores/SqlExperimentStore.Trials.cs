@@ -43,7 +43,11 @@ internal sealed partial class SqlExperimentStore
         // is a paused trial's resume, which the fleet does under the experiment's advisory lock.
         string guard = condition is null ? "" :
             " AND trial_count = @number - 1 AND (SELECT COUNT(*) FROM trials WHERE experiment_id = @experiment AND status IN (@pending, @running)) < @maxUnfinished";
-        var created = await _executor.WriteAsync("CreateTrial", idempotent: false, async (s, ct) =>
+        // A conditional creation on PostgreSQL is its one statement, committed by itself: the experiment row that every
+        // slot's creation locks is then held while the statement runs, not across the round trip to COMMIT, so a slot
+        // that lost the race learns it at once instead of queueing (measured in a transaction: 4.5 attempts per trial,
+        // 11 ms each, as the slots queued on the row).
+        async Task<TrialRecord?> Create(SqlSession s, CancellationToken ct)
         {
             if (s.Dialect.SingleStatementWrites)
             {
@@ -104,7 +108,11 @@ internal sealed partial class SqlExperimentStore
                 .With("experiment", experimentId).With("number", counter.Number).With("parameters", parametersJson)
                 .With("status", TrialStatus.Pending).With("now", s.Dialect.Time(now));
             return (await ReadSingleAsync(insert, ReadTrial, ct))!;
-        }, cancellationToken);
+        }
+
+        var created = condition is not null && _executor.Dialect.SingleStatementWrites
+            ? await _executor.SingleStatementWriteAsync("TryCreateTrial", Create, cancellationToken)
+            : await _executor.WriteAsync("CreateTrial", idempotent: false, Create, cancellationToken);
         if (created is not null)
         {
             RememberTrialFacts(new TrialFacts(created.Id, experimentId, experiment.MaxEpochs, experiment.Direction));

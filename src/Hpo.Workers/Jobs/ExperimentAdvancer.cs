@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Hpo.Scheduler.AutoMl;
 using Hpo.Scheduler.Experiments;
 using Hpo.Scheduler.Persistence;
@@ -37,6 +38,7 @@ public sealed partial class ExperimentAdvancer
     private readonly HpoJobClient _jobs;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<long, SemaphoreSlim> _slotGates = new();
 
     /// <summary>Creates the advancer.</summary>
     public ExperimentAdvancer(IExperimentStore store, TunerFactory tuners, StoppingPolicyFactory policies, HangfireFleet fleet, HpoJobClient jobs, TimeProvider timeProvider, ILogger<ExperimentAdvancer> logger)
@@ -258,6 +260,22 @@ public sealed partial class ExperimentAdvancer
     /// the lock.
     /// </remarks>
     private async Task<IReadOnlyList<TrialRecord>?> TryFillOwnSlotAsync(ExperimentRecord experiment, ExperimentOptions settings, ITuner tuner, long capacity, Func<TrialRecord, bool> runHere, CancellationToken cancellationToken)
+    {
+        // The slots of this process take turns (a gate per experiment, held for the two statements): racing each other
+        // they only made the store refuse the losers, and every refusal is two more statements.
+        var gate = _slotGates.GetOrAdd(experiment.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await FillOwnSlotAsync(experiment, settings, tuner, capacity, runHere, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<TrialRecord>?> FillOwnSlotAsync(ExperimentRecord experiment, ExperimentOptions settings, ITuner tuner, long capacity, Func<TrialRecord, bool> runHere, CancellationToken cancellationToken)
     {
         for (int attempt = 0; attempt < LockFreeAttempts; attempt++)
         {

@@ -107,9 +107,7 @@ public sealed partial class ExperimentAdvancer
             var counts = await _store.GetTrialSlotsAsync(experimentId, includeEpochs: settings.MaxTotalEpochs is not null, cancellationToken).ConfigureAwait(false);
             int count = counts.Trials;
             int unfinished = counts.Unfinished;
-            long epochs = counts.Epochs ?? 0;
-            bool budgetLeft = (settings.MaxTotalEpochs is not { } maxEpochs || epochs < maxEpochs)
-                && (settings.MaxWallTime is not { } wall || _time.GetUtcNow() - experiment.CreatedAt < wall);
+            bool budgetLeft = BudgetLeft(experiment, settings, counts);
 
             // Only a pausing policy leaves paused trials; reading them (and, when there are any, every curve) costs
             // the experiment's size, which only such experiments pay.
@@ -280,8 +278,7 @@ public sealed partial class ExperimentAdvancer
         for (int attempt = 0; attempt < LockFreeAttempts; attempt++)
         {
             var counts = await _store.GetTrialSlotsAsync(experiment.Id, includeEpochs: settings.MaxTotalEpochs is not null, cancellationToken).ConfigureAwait(false);
-            bool budgetLeft = (settings.MaxTotalEpochs is not { } maxEpochs || (counts.Epochs ?? 0) < maxEpochs)
-                && (settings.MaxWallTime is not { } wall || _time.GetUtcNow() - experiment.CreatedAt < wall)
+            bool budgetLeft = BudgetLeft(experiment, settings, counts)
                 && counts.Trials < settings.MaxTrials && counts.Trials < capacity;
             if (!budgetLeft)
             {
@@ -322,6 +319,11 @@ public sealed partial class ExperimentAdvancer
 
         return null;
     }
+
+    /// <summary>Whether the epoch and wall-time budgets allow another trial (the trial count is checked apart, against the tuner's capacity too).</summary>
+    private bool BudgetLeft(ExperimentRecord experiment, ExperimentOptions settings, TrialSlots counts) =>
+        (settings.MaxTotalEpochs is not { } maxEpochs || (counts.Epochs ?? 0) < maxEpochs)
+        && (settings.MaxWallTime is not { } wall || _time.GetUtcNow() - experiment.CreatedAt < wall);
 
     /// <summary>The experiment's policy as a slot policy, or null when it only stops or cannot be built here (<paramref name="built"/> false; its trials' jobs say why).</summary>
     private ISlotPolicy? SlotPolicy(long experimentId, string policyJson, out bool built)

@@ -158,7 +158,7 @@ public interface IExperimentStore
 
     /// <summary>
     /// The experiment's trial count, its unfinished (Pending or Running) trials and, when <paramref name="includeEpochs"/>,
-    /// the epochs all its trials recorded: what the fleet's advance reads under the experiment's lock after every trial.
+    /// the epochs all its trials recorded: what the fleet's advance reads after every trial (a slot's, before its conditional creation).
     /// Without the epochs its cost does not grow with the finished trials (the count is the highest trial number, the
     /// unfinished ones an index range of at most the concurrency); the epochs cost a pass over the experiment's trials,
     /// which only an experiment with an epoch budget pays.

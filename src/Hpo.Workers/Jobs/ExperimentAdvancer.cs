@@ -259,8 +259,9 @@ public sealed partial class ExperimentAdvancer
     /// </remarks>
     private async Task<IReadOnlyList<TrialRecord>?> TryFillOwnSlotAsync(ExperimentRecord experiment, ExperimentOptions settings, ITuner tuner, long capacity, Func<TrialRecord, bool> runHere, CancellationToken cancellationToken)
     {
-        // The slots of this process take turns (a gate per experiment, held for the two statements): racing each other
-        // they only made the store refuse the losers, and every refusal is two more statements.
+        // The slots of this process take turns (a gate per experiment, held for the counts read, the creation and the
+        // job parameter that records the trial): racing each other they only made the store refuse the losers, and every
+        // refusal is two more statements.
         var gate = _slotGates.GetOrAdd(experiment.Id, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -1,6 +1,6 @@
 namespace Hpo.Scheduler.Experiments;
 
-/// <summary>The result of one <see cref="TrialExecutor.ExecuteAsync"/> call.</summary>
+/// <summary>The result of one <see cref="TrialExecutor.ExecuteAsync(long, TrialExecutionOptions, CancellationToken)"/> call.</summary>
 /// <param name="TrialId">The trial.</param>
 /// <param name="ExperimentId">Its experiment, when the trial exists.</param>
 /// <param name="Outcome">How the execution ended.</param>

@@ -71,7 +71,23 @@ public sealed partial class TrialExecutor
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled (e.g. worker shutdown); the trial stays Running and resumable once its lease lapses.</exception>
     /// <exception cref="DbException">The database stayed unreachable for longer than the outage allowance.</exception>
-    public async Task<TrialExecution> ExecuteAsync(long trialId, TrialExecutionOptions options, CancellationToken cancellationToken = default)
+    public Task<TrialExecution> ExecuteAsync(long trialId, TrialExecutionOptions options, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(trialId, known: null, options, cancellationToken);
+
+    /// <summary>
+    /// Executes <paramref name="trial"/> as <see cref="ExecuteAsync(long, TrialExecutionOptions, CancellationToken)"/> does,
+    /// starting from the record the caller holds (e.g. the one its creation returned) instead of reading it: the claim
+    /// checks the trial's state in the store anyway, and a fleet slot that runs the trial it just created saves a read per trial.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled (e.g. worker shutdown); the trial stays Running and resumable once its lease lapses.</exception>
+    /// <exception cref="DbException">The database stayed unreachable for longer than the outage allowance.</exception>
+    public Task<TrialExecution> ExecuteAsync(TrialRecord trial, TrialExecutionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        return ExecuteAsync(trial.Id, trial, options, cancellationToken);
+    }
+
+    private async Task<TrialExecution> ExecuteAsync(long trialId, TrialRecord? known, TrialExecutionOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -88,7 +104,9 @@ public sealed partial class TrialExecutor
             {
                 try
                 {
-                    var trial = await _store.GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false);
+                    // The caller's record serves the first pass only: after an outage the trial is read again.
+                    var trial = known ?? await _store.GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false);
+                    known = null;
                     if (trial is null)
                     {
                         return new TrialExecution(trialId, null, TrialOutcome.NotFound, 0, 0, $"Trial {trialId} does not exist.");

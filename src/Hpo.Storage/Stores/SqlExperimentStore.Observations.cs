@@ -255,9 +255,9 @@ internal sealed partial class SqlExperimentStore
     private static void BindDecision(DbCommand command, SqlSession s, TrialLease lease, DecisionRecord decision) =>
         command
             .With("trial", lease.TrialId).With("epoch", decision.Epoch).With("action", decision.Action).With("policy", decision.Policy)
-            .With("poi", decision.ProbabilityOfImprovement).With("median", decision.PredictedMedian).With("low", decision.PredictedLow)
-            .With("high", decision.PredictedHigh).With("reason", decision.Reason).With("decided", s.Dialect.Time(decision.DecidedAt))
-            .With("model", decision.ModelSha256);
+            .WithReal("poi", decision.ProbabilityOfImprovement).WithReal("median", decision.PredictedMedian).WithReal("low", decision.PredictedLow)
+            .WithReal("high", decision.PredictedHigh).WithText("reason", decision.Reason).With("decided", s.Dialect.Time(decision.DecidedAt))
+            .WithText("model", decision.ModelSha256);
 
     public Task<IReadOnlyList<DecisionRecord>> GetDecisionsAsync(long trialId, CancellationToken cancellationToken = default) =>
         _executor.ReadAsync<IReadOnlyList<DecisionRecord>>("GetDecisions", async (s, ct) => await ReadDecisionsAsync(s, trialId, null, ct), cancellationToken);

@@ -42,7 +42,7 @@ internal sealed partial class SqlExperimentStore
         // unfinished count it read is one no creation has changed since; the only other way a trial becomes unfinished
         // is a paused trial's resume, which the fleet does under the experiment's advisory lock.
         string guard = condition is null ? "" :
-            " AND trial_count = @number - 1 AND (SELECT COUNT(*) FROM trials WHERE experiment_id = @experiment AND status IN (@pending, @running)) < @maxUnfinished";
+            $" AND trial_count = @number - 1 AND (SELECT COUNT(*) FROM trials WHERE experiment_id = @experiment AND {UnfinishedStatus}) < @maxUnfinished";
         // A conditional creation on PostgreSQL is its one statement, committed by itself: the experiment row that every
         // slot's creation locks is then held while the statement runs, not across the round trip to COMMIT, so a slot
         // that lost the race learns it at once instead of queueing (measured in a transaction: 4.5 attempts per trial,
@@ -57,7 +57,7 @@ internal sealed partial class SqlExperimentStore
                     $"""
                     WITH next AS (
                         UPDATE experiments SET trial_count = trial_count + 1, updated_at = @now
-                        WHERE id = @experiment AND status NOT IN (@completed, @cancelled, @failed){guard}
+                        WHERE id = @experiment AND {OpenExperimentStatus}{guard}
                         RETURNING trial_count
                     )
                     INSERT INTO trials (experiment_id, number, parameters, status, attempt, created_at, last_epoch)
@@ -65,7 +65,6 @@ internal sealed partial class SqlExperimentStore
                     RETURNING {TrialColumns}
                     """)
                     .With("now", s.Dialect.Time(now)).With("experiment", experimentId)
-                    .With("completed", ExperimentStatus.Completed).With("cancelled", ExperimentStatus.Cancelled).With("failed", ExperimentStatus.Failed)
                     .With("parameters", parametersJson).With("status", TrialStatus.Pending), condition);
                 if (await ReadSingleAsync(create, ReadTrial, ct) is { } trial)
                 {
@@ -122,8 +121,7 @@ internal sealed partial class SqlExperimentStore
     }
 
     private static DbCommand WithCondition(DbCommand command, CreationCondition? condition) =>
-        condition is not { } c ? command : command.With("number", c.Number).With("maxUnfinished", c.MaxUnfinished)
-            .With("pending", TrialStatus.Pending).With("running", TrialStatus.Running);
+        condition is not { } c ? command : command.With("number", c.Number).With("maxUnfinished", c.MaxUnfinished);
 
     /// <summary>Throws what an unconditional creation would have: the experiment is missing or takes no new trials.</summary>
     private static async Task ThrowUnlessOpenAsync(SqlSession s, long experimentId, string name, CancellationToken ct)
@@ -273,7 +271,7 @@ internal sealed partial class SqlExperimentStore
                 WHERE id = @id AND lease_token = @token AND status = @running
                 """)
                 .With("status", status).With("now", s.Dialect.Time(now))
-                .With("reason", status == TrialStatus.Stopped ? detail : null).With("error", status == TrialStatus.Failed ? detail : null)
+                .WithText("reason", status == TrialStatus.Stopped ? detail : null).WithText("error", status == TrialStatus.Failed ? detail : null)
                 .With("id", lease.TrialId).With("token", s.Dialect.Token(lease.Token)).With("running", TrialStatus.Running);
             if (await update.ExecuteNonQueryAsync(ct) == 1)
             {
@@ -364,10 +362,10 @@ internal sealed partial class SqlExperimentStore
             await using var select = s.Command(
                 $"""
                 SELECT (SELECT COALESCE(MAX(number), 0) FROM trials WHERE experiment_id = @experiment),
-                       (SELECT COUNT(*) FROM trials WHERE experiment_id = @experiment AND status IN (@pending, @running)),
+                       (SELECT COUNT(*) FROM trials WHERE experiment_id = @experiment AND {UnfinishedStatus}),
                        {epochs}
                 """)
-                .With("experiment", experimentId).With("pending", TrialStatus.Pending).With("running", TrialStatus.Running);
+                .With("experiment", experimentId);
             return await ReadSingleAsync(select, r => new TrialSlots(
                 Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture),
                 Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture),

@@ -21,6 +21,14 @@ internal sealed partial class SqlExperimentStore : IExperimentStore
     private const string TrialColumns =
         "id, experiment_id, number, parameters, status, attempt, lease_token, worker_id, last_heartbeat, created_at, started_at, finished_at, last_epoch, best_value, last_value, stop_reason, error";
 
+    // Status sets written into the SQL as literals, not parameters: PostgreSQL keeps the generic plan of a prepared
+    // statement only when it costs no more than a custom one, and with parameters it guesses half the trials match
+    // (the index read of the few unfinished ones looked 20 times dearer), so the hot slot statements were planned
+    // afresh at every call. The literals are the enum names the columns hold.
+    private const string UnfinishedStatus = $"status IN ('{nameof(TrialStatus.Pending)}', '{nameof(TrialStatus.Running)}')";
+    private const string OpenExperimentStatus =
+        $"status NOT IN ('{nameof(ExperimentStatus.Completed)}', '{nameof(ExperimentStatus.Cancelled)}', '{nameof(ExperimentStatus.Failed)}')";
+
     // Facts that never change once written (an experiment's search space, max epochs and direction; a
     // trial's experiment), cached so hot writes do not re-read them.
     private readonly ConcurrentDictionary<long, ExperimentFacts> _experimentFacts = new();

@@ -39,6 +39,7 @@ public sealed partial class ExperimentAdvancer
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, SemaphoreSlim> _slotGates = new();
+    private readonly ConcurrentDictionary<long, ExperimentPlan> _plans = new();
 
     /// <summary>Creates the advancer.</summary>
     public ExperimentAdvancer(IExperimentStore store, TunerFactory tuners, StoppingPolicyFactory policies, HangfireFleet fleet, HpoJobClient jobs, TimeProvider timeProvider, ILogger<ExperimentAdvancer> logger)
@@ -80,19 +81,32 @@ public sealed partial class ExperimentAdvancer
         // Everything that does not depend on the experiment's trials is read and built before taking the lock, which every
         // slot of the fleet waits for after each trial: the advance's time under it bounds the fleet's trials/s. An experiment
         // ended by another advance meanwhile has no budget left, so this advance creates nothing either.
+        //
+        // A slot of an experiment this process has seen running fills itself from what it built then, without reading the
+        // experiment: its creation re-checks in the store that the experiment is open, and when the budget is spent (the
+        // experiment may be complete) or the slot keeps losing the race, the full advance below reads it afresh.
+        if (runHere is not null && _plans.TryGetValue(experimentId, out var known) && known.FillsOwnSlot
+            && await TryFillOwnSlotAsync(known.Experiment, known.Settings, known.Tuner, known.Capacity, runHere, cancellationToken).ConfigureAwait(false) is { } refilled)
+        {
+            return refilled;
+        }
+
         var experiment = await _store.GetExperimentAsync(experimentId, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException($"Experiment {experimentId} does not exist.");
         if (experiment.Status is ExperimentStatus.Completed or ExperimentStatus.Cancelled or ExperimentStatus.Failed)
         {
+            _plans.TryRemove(experimentId, out _);
             return created;
         }
 
-        var spec = experiment.Spec;
-        var settings = ExperimentOptions.FromSettingsJson(spec.SettingsJson);
-        var tuner = _tuners.Create(spec.TunerJson, SearchSpace.FromJson(spec.SearchSpaceJson), settings.Seed);
-        long capacity = tuner is IFiniteTuner finite ? finite.Capacity : long.MaxValue;
-        var slots = SlotPolicy(experimentId, spec.PolicyJson, out bool policyBuilt);
-        if (runHere is not null && slots is null && policyBuilt && experiment.Status == ExperimentStatus.Running
+        var plan = PlanFor(experiment);
+        var settings = plan.Settings;
+        var tuner = plan.Tuner;
+        long capacity = plan.Capacity;
+
+        // A pausing policy is built afresh for every advance, as it chooses from the paused trials of the moment.
+        var slots = plan.Pauses ? SlotPolicy(experimentId, experiment.Spec.PolicyJson, out _) : null;
+        if (runHere is not null && plan.FillsOwnSlot
             && await TryFillOwnSlotAsync(experiment, settings, tuner, capacity, runHere, cancellationToken).ConfigureAwait(false) is { } filled)
         {
             return filled;
@@ -217,11 +231,13 @@ public sealed partial class ExperimentAdvancer
                 }
 
                 await _store.SetExperimentStatusAsync(experimentId, ExperimentStatus.Completed, cancellationToken).ConfigureAwait(false);
+                _plans.TryRemove(experimentId, out _);
                 LogCompleted(_logger, experimentId, count);
             }
             else if (!ended && experiment.Status == ExperimentStatus.Created)
             {
                 await _store.SetExperimentStatusAsync(experimentId, ExperimentStatus.Running, cancellationToken).ConfigureAwait(false);
+                plan.SeenRunning = true;
             }
         }
 
@@ -319,6 +335,27 @@ public sealed partial class ExperimentAdvancer
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// What the advances of an experiment build from its spec (settings, tuner, whether its policy pauses), once per
+    /// experiment and process: the spec never changes, and building a tuner per trial (a grid shuffles all its points)
+    /// was paid by every slot after every trial. Forgotten when an advance finds the experiment ended.
+    /// </summary>
+    private ExperimentPlan PlanFor(ExperimentRecord experiment)
+    {
+        if (!_plans.TryGetValue(experiment.Id, out var plan))
+        {
+            var spec = experiment.Spec;
+            var settings = ExperimentOptions.FromSettingsJson(spec.SettingsJson);
+            var tuner = _tuners.Create(spec.TunerJson, SearchSpace.FromJson(spec.SearchSpaceJson), settings.Seed);
+            var policy = SlotPolicy(experiment.Id, spec.PolicyJson, out bool built);
+            plan = _plans.GetOrAdd(experiment.Id, new ExperimentPlan(experiment, settings, tuner, policy is not null, built));
+        }
+
+        // Only an experiment seen Running fills slots without the lock (a Created one is set Running by a locked advance).
+        plan.SeenRunning |= experiment.Status == ExperimentStatus.Running;
+        return plan;
     }
 
     /// <summary>Whether the epoch and wall-time budgets allow another trial (the trial count is checked apart, against the tuner's capacity too).</summary>

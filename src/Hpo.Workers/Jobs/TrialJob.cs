@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Server;
 using Hpo.Scheduler.Experiments;
+using Hpo.Scheduler.Persistence;
 using Hpo.Workers.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -67,24 +68,27 @@ public sealed partial class TrialJob
         // The chained trial this job has taken on and not finished: if Hangfire aborts the job (shutdown, or another server
         // now runs a copy of it that started before this trial was recorded), the trial gets a job of its own.
         long? handOff = null;
+
+        // The record of a chained trial as its creation returned it, so that its execution does not read it again.
+        TrialRecord? created = null;
         try
         {
             while (true)
             {
                 bool chained = current != trialId;
                 handOff = chained ? current : null;
-                var result = await _executor.ExecuteAsync(
-                    current,
-                    new TrialExecutionOptions
-                    {
-                        WorkerId = _identity.Id,
-                        LeaseDuration = _options.LeaseDuration,
-                        HeartbeatInterval = _options.HeartbeatInterval,
-                        FinalAttempt = chained ? _options.RetryAttempts == 0 : retries >= _options.RetryAttempts,
-                        MaxOutage = _options.MaxOutage,
-                        ResumeOfAttempt = chained ? null : resumeOf,
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                var options = new TrialExecutionOptions
+                {
+                    WorkerId = _identity.Id,
+                    LeaseDuration = _options.LeaseDuration,
+                    HeartbeatInterval = _options.HeartbeatInterval,
+                    FinalAttempt = chained ? _options.RetryAttempts == 0 : retries >= _options.RetryAttempts,
+                    MaxOutage = _options.MaxOutage,
+                    ResumeOfAttempt = chained ? null : resumeOf,
+                };
+                var result = created is not null && created.Id == current
+                    ? await _executor.ExecuteAsync(created, options, cancellationToken).ConfigureAwait(false)
+                    : await _executor.ExecuteAsync(current, options, cancellationToken).ConfigureAwait(false);
                 handOff = null;
                 LogResult(_logger, current, result.Outcome, result.Attempt, result.EpochsTrained, result.Detail);
 
@@ -120,26 +124,27 @@ public sealed partial class TrialJob
 
                 // The trial kept for this slot is recorded in the job's parameters as soon as it is stored, inside the advance:
                 // a job that dies or is cancelled from then on resumes it when rerun, rather than leaving it Pending with no job.
-                long? next = null;
+                TrialRecord? next = null;
                 await InfrastructureRetry.RunAsync(
                     ct => _advancer.AdvanceAsync(
                         experimentId,
                         trial =>
                         {
                             context?.SetJobParameter(ChainedTrialParameter, trial.Id);
-                            next = trial.Id;
+                            next = trial;
                             handOff = trial.Id;
                             return true;
                         },
                         ct),
                     _time,
                     cancellationToken).ConfigureAwait(false);
-                if (next is not { } nextId)
+                if (next is null)
                 {
                     return;
                 }
 
-                current = nextId;
+                created = next;
+                current = next.Id;
             }
         }
         catch (OperationCanceledException) when (handOff is { } orphan)

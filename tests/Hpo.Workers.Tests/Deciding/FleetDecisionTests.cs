@@ -140,6 +140,44 @@ public sealed class FleetDecisionTests(ITestOutputHelper output)
         Assert.True(executor.DecisionBatches < decisions, $"{decisions} decisions took {executor.DecisionBatches} separate calls: none was shared.");
     }
 
+    [Fact]
+    public async Task ExecuteAsync_RecordTheCallerHolds_RunsTheTrialWithoutReadingIt()
+    {
+        var inner = new InMemoryExperimentStore();
+        var (store, counter) = CountingStore.Wrap(inner);
+        var experiment = await inner.CreateExperimentAsync(Spec($"known-{Guid.NewGuid():N}", """{"type":"none"}"""));
+        var executor = new TrialExecutor(store, new StoppingPolicyFactory(), new CurveWorkload());
+
+        var byId = await inner.CreateTrialAsync(experiment.Id, """{"x":0.7}""");
+        Assert.Equal(TrialOutcome.Completed, (await executor.ExecuteAsync(byId.Id, Options("w"))).Outcome);
+        Assert.Equal(1, counter.Calls[nameof(IExperimentStore.GetTrialAsync)]);
+
+        counter.Reset();
+        var created = await inner.CreateTrialAsync(experiment.Id, """{"x":0.8}""");
+        var result = await executor.ExecuteAsync(created, Options("w"));
+        Assert.Equal(TrialOutcome.Completed, result.Outcome);
+        Assert.Equal(Epochs, result.EpochsTrained);
+        Assert.False(counter.Calls.ContainsKey(nameof(IExperimentStore.GetTrialAsync)), Describe(counter.Calls));
+        Assert.Equal(TrialStatus.Completed, (await inner.GetTrialAsync(created.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RecordOfATrialThatEndedMeanwhile_ClaimsNothing()
+    {
+        var store = new InMemoryExperimentStore();
+        var experiment = await store.CreateExperimentAsync(Spec($"known-ended-{Guid.NewGuid():N}", """{"type":"none"}"""));
+        var created = await store.CreateTrialAsync(experiment.Id, """{"x":0.8}""");
+        var lease = await store.ClaimTrialAsync(created.Id, "other", TimeSpan.FromMinutes(1));
+        await store.FinishTrialAsync(lease, TrialStatus.Stopped, "stopped elsewhere");
+
+        // The record still says Pending: the claim, not the record, decides.
+        var result = await new TrialExecutor(store, new StoppingPolicyFactory(), new CurveWorkload()).ExecuteAsync(created, Options("w"));
+
+        Assert.Equal(TrialOutcome.AlreadyFinished, result.Outcome);
+        Assert.Equal(0, result.EpochsTrained);
+        Assert.Equal(TrialStatus.Stopped, (await store.GetTrialAsync(created.Id))!.Status);
+    }
+
     private const int Epochs = 20;
 
     private static async Task<(IReadOnlyDictionary<string, int> Calls, long Rows)> MeasureOneTrialAsync(IExperimentStore inner, string name, int finishedTrials)

@@ -310,6 +310,42 @@ public sealed class FleetTests(ITestOutputHelper output)
     }
 
     [PostgresFact]
+    public async Task AdvanceAsync_SlotOfAnExperimentSeenRunning_FillsWithoutReadingTheExperimentAndStopsOnceCancelled()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var provider = FleetHarness.Worker(db.ConnectionString, "advancer");
+        await FleetHarness.PrepareAsync(provider);
+        var inner = provider.GetRequiredService<IExperimentStore>();
+        var (store, counter) = Deciding.CountingStore.Wrap(inner);
+        var advancer = new ExperimentAdvancer(
+            store,
+            provider.GetRequiredService<TunerFactory>(),
+            provider.GetRequiredService<Scheduler.Stopping.StoppingPolicyFactory>(),
+            provider.GetRequiredService<HangfireFleet>(),
+            provider.GetRequiredService<HpoJobClient>(),
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ExperimentAdvancer>.Instance);
+        var experiment = await inner.CreateExperimentAsync(FleetHarness.LcBenchSpec("advance-known", trials: 10, concurrency: 2, """{"type":"median"}""", epochDelayMs: 0));
+        var first = await advancer.AdvanceAsync(experiment.Id);
+        Assert.Equal(2, first.Count);
+
+        // The advance above saw the experiment Running: a slot's advance now needs only the counts and the creation.
+        await FinishAsync(inner, first[0]);
+        counter.Reset();
+        var own = await advancer.AdvanceAsync(experiment.Id, runHere: _ => true);
+        Assert.Equal([3], own.Select(t => t.Number));
+        Assert.False(counter.Calls.ContainsKey(nameof(IExperimentStore.GetExperimentAsync)), string.Join(", ", counter.Calls));
+        Assert.Equal(1, counter.Calls[nameof(IExperimentStore.TryCreateTrialAsync)]);
+
+        // What this process remembers must not outlive a cancellation: the store refuses the creation and nothing is made.
+        await inner.SetExperimentStatusAsync(experiment.Id, ExperimentStatus.Cancelled);
+        await FinishAsync(inner, first[1]);
+        var afterCancel = await advancer.AdvanceAsync(experiment.Id, runHere: _ => true);
+        Assert.Empty(afterCancel);
+        Assert.Equal(3, (await inner.GetTrialSlotsAsync(experiment.Id, includeEpochs: false)).Trials);
+    }
+
+    [PostgresFact]
     public async Task AdvanceAsync_SlotsAndPlainAdvancesRacingToTheEnd_DenseProposalsConcurrencyKeptAndCompleted()
     {
         await using var db = await PostgresTestDatabase.CreateAsync();

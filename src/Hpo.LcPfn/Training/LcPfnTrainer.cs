@@ -5,6 +5,7 @@ using Hpo.LcPfn.Model;
 using Hpo.LcPfn.Models;
 using Hpo.LcPfn.Prior;
 using Hpo.LcPfn.Runtime;
+using GcSafe = Hpo.LcPfn.Runtime.GcSafe;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -112,7 +113,7 @@ public static class LcPfnTrainer
             model.Network.to(device);
             model.Network.train();
             var parameters = model.Network.parameters().ToList();
-            using var optimizer = optim.AdamW(parameters, options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: options.WeightDecay);
+            using var optimizer = new GcSafe.AdamW(parameters, options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: options.WeightDecay);
             if (optimizerState is not null)
             {
                 using var reader = new BinaryReader(new MemoryStream(optimizerState));

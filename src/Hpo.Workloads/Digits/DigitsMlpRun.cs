@@ -1,3 +1,4 @@
+using GcSafe = Hpo.LcPfn.Runtime.GcSafe;
 using Hpo.Workloads.Datasets;
 using static TorchSharp.torch;
 
@@ -30,8 +31,8 @@ internal sealed class DigitsMlpRun : MlpRun
                 hyperparameters.Activation == DigitsMlpHyperparameters.Tanh,
                 generator),
             network => hyperparameters.Optimizer == DigitsMlpHyperparameters.Sgd
-                ? optim.SGD(network.parameters(), hyperparameters.LearningRate, momentum: hyperparameters.Momentum, weight_decay: hyperparameters.WeightDecay)
-                : optim.AdamW(network.parameters(), hyperparameters.LearningRate, weight_decay: hyperparameters.WeightDecay))
+                ? new GcSafe.SGD(network.parameters(), hyperparameters.LearningRate, momentum: hyperparameters.Momentum, weight_decay: hyperparameters.WeightDecay)
+                : new GcSafe.AdamW(network.parameters(), hyperparameters.LearningRate, weight_decay: hyperparameters.WeightDecay))
     {
         _trainFeatures = ToFeatures(split.Train);
         _trainLabels = ToLabels(split.Train);

@@ -1,3 +1,4 @@
+using GcSafe = Hpo.LcPfn.Runtime.GcSafe;
 using Hpo.Workloads.Digits;
 using static TorchSharp.torch;
 
@@ -29,7 +30,7 @@ internal sealed class TabularMlpRun : MlpRun
                 hyperparameters.Dropout,
                 tanh: false,
                 generator),
-            network => optim.AdamW(network.parameters(), hyperparameters.LearningRate, weight_decay: hyperparameters.WeightDecay))
+            network => new GcSafe.AdamW(network.parameters(), hyperparameters.LearningRate, weight_decay: hyperparameters.WeightDecay))
     {
         _data = data;
         _tensors = tensors;

@@ -85,10 +85,14 @@ public sealed partial class ExperimentAdvancer
         // A slot of an experiment this process has seen running fills itself from what it built then, without reading the
         // experiment: its creation re-checks in the store that the experiment is open, and when the budget is spent (the
         // experiment may be complete) or the slot keeps losing the race, the full advance below reads it afresh.
-        if (runHere is not null && _plans.TryGetValue(experimentId, out var known) && known.FillsOwnSlot
-            && await TryFillOwnSlotAsync(known.Experiment, known.Settings, known.Tuner, known.Capacity, runHere, cancellationToken).ConfigureAwait(false) is { } refilled)
+        bool triedLockFree = false;
+        if (runHere is not null && _plans.TryGetValue(experimentId, out var known) && known.FillsOwnSlot)
         {
-            return refilled;
+            triedLockFree = true;
+            if (await TryFillOwnSlotAsync(known.Experiment, known.Settings, known.Tuner, known.Capacity, runHere, cancellationToken).ConfigureAwait(false) is { } refilled)
+            {
+                return refilled;
+            }
         }
 
         var experiment = await _store.GetExperimentAsync(experimentId, cancellationToken).ConfigureAwait(false)
@@ -106,7 +110,8 @@ public sealed partial class ExperimentAdvancer
 
         // A pausing policy is built afresh for every advance, as it chooses from the paused trials of the moment.
         var slots = plan.Pauses ? SlotPolicy(experimentId, experiment.Spec.PolicyJson, out _) : null;
-        if (runHere is not null && plan.FillsOwnSlot
+        // Not twice: a fill that just gave up (budget spent, or too many lost races) goes to the lock.
+        if (runHere is not null && plan.FillsOwnSlot && !triedLockFree
             && await TryFillOwnSlotAsync(experiment, settings, tuner, capacity, runHere, cancellationToken).ConfigureAwait(false) is { } filled)
         {
             return filled;

@@ -67,6 +67,49 @@ public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTest
     }
 
     [StoreFact]
+    public async Task ReadObservationChangesAsync_RepeatedAtARecentCursor_PostgreSqlKeepsTheGenericPlan()
+    {
+        // The change feed runs at every decision. If a custom plan that sees the cursor is costed below the generic one,
+        // PostgreSQL plans the statement afresh at every call (it did: 0.27 ms of planning for 0.07 ms of execution).
+        var experiment = await Store.CreateExperimentAsync(Spec());
+        for (int i = 0; i < 300; i++)
+        {
+            var trial = await Store.CreateTrialAsync(experiment.Id, Params());
+            var lease = await Store.ClaimTrialAsync(trial.Id, "w", TimeSpan.FromMinutes(1));
+            await Store.RecordObservationAsync(lease, 1, 0.5);
+        }
+
+        var cursor = (await Store.ReadObservationChangesAsync(experiment.Id)).Next;
+        await using var connection = await Harness.OpenRawAsync();
+        string sql = SqlExperimentStore.PostgresChanges.Replace("@experiment", "$1", StringComparison.Ordinal)
+            .Replace("@position", "$2", StringComparison.Ordinal).Replace("@in_flight", "$3", StringComparison.Ordinal);
+        await using (var prepare = connection.CreateCommand())
+        {
+            prepare.CommandText = $"ANALYZE trials; ANALYZE observations; SET plan_cache_mode = auto; PREPARE changes(bigint, bigint, bigint[]) AS {sql}";
+            await prepare.ExecuteNonQueryAsync();
+        }
+
+        // A recent cursor: the last transaction's id, so the custom plans see a range holding one row.
+        long recent = cursor.Position - 1;
+        for (int i = 0; i < 12; i++)
+        {
+            await using var execute = connection.CreateCommand();
+            execute.CommandText = string.Create(CultureInfo.InvariantCulture, $"EXECUTE changes({experiment.Id}, {recent}, '{{}}')");
+            await using var reader = await execute.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+            }
+        }
+
+        await using var plans = connection.CreateCommand();
+        plans.CommandText = "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'changes'";
+        await using var row = await plans.ExecuteReaderAsync();
+        Assert.True(await row.ReadAsync());
+        long generic = row.GetInt64(0), custom = row.GetInt64(1);
+        Assert.True(generic >= 6 && custom <= 6, $"12 executions: {generic} generic and {custom} custom plans; PostgreSQL re-plans at every call.");
+    }
+
+    [StoreFact]
     public async Task CheckConstraints_NaNAndInfinityWrittenBehindTheStoresBack_Rejected()
     {
         var (_, trial, _) = await RunningTrialAsync();

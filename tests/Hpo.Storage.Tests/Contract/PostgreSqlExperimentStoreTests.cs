@@ -36,23 +36,8 @@ public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTest
         // PostgreSQL caches a generic plan for a prepared statement (Npgsql prepares the store's statements), blind to the
         // cursor's value. The later reads must keep their small shape there too: the changed rows first, each trial by key,
         // costed below jit_above_cost (100,000 by default), never a hash of every trial of the experiment.
-        var experiment = await Store.CreateExperimentAsync(Spec());
-        for (int i = 0; i < 300; i++)
-        {
-            var trial = await Store.CreateTrialAsync(experiment.Id, Params());
-            var lease = await Store.ClaimTrialAsync(trial.Id, "w", TimeSpan.FromMinutes(1));
-            await Store.RecordObservationAsync(lease, 1, 0.5);
-        }
-
-        var cursor = (await Store.ReadObservationChangesAsync(experiment.Id)).Next;
-        await using var connection = await Harness.OpenRawAsync();
-        string sql = SqlExperimentStore.PostgresChanges.Replace("@experiment", "$1", StringComparison.Ordinal)
-            .Replace("@position", "$2", StringComparison.Ordinal).Replace("@in_flight", "$3", StringComparison.Ordinal);
-        await using (var prepare = connection.CreateCommand())
-        {
-            prepare.CommandText = $"ANALYZE trials; ANALYZE observations; SET plan_cache_mode = force_generic_plan; PREPARE changes(bigint, bigint, bigint[]) AS {sql}";
-            await prepare.ExecuteNonQueryAsync();
-        }
+        var (experiment, cursor, connection) = await PrepareChangesStatementAsync("force_generic_plan");
+        await using var _ = connection;
 
         await using var explain = connection.CreateCommand();
         explain.CommandText = string.Create(CultureInfo.InvariantCulture, $"EXPLAIN (FORMAT JSON) EXECUTE changes({experiment.Id}, {cursor.Position}, '{{}}')");
@@ -71,23 +56,8 @@ public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTest
     {
         // The change feed runs at every decision. If a custom plan that sees the cursor is costed below the generic one,
         // PostgreSQL plans the statement afresh at every call (it did: 0.27 ms of planning for 0.07 ms of execution).
-        var experiment = await Store.CreateExperimentAsync(Spec());
-        for (int i = 0; i < 300; i++)
-        {
-            var trial = await Store.CreateTrialAsync(experiment.Id, Params());
-            var lease = await Store.ClaimTrialAsync(trial.Id, "w", TimeSpan.FromMinutes(1));
-            await Store.RecordObservationAsync(lease, 1, 0.5);
-        }
-
-        var cursor = (await Store.ReadObservationChangesAsync(experiment.Id)).Next;
-        await using var connection = await Harness.OpenRawAsync();
-        string sql = SqlExperimentStore.PostgresChanges.Replace("@experiment", "$1", StringComparison.Ordinal)
-            .Replace("@position", "$2", StringComparison.Ordinal).Replace("@in_flight", "$3", StringComparison.Ordinal);
-        await using (var prepare = connection.CreateCommand())
-        {
-            prepare.CommandText = $"ANALYZE trials; ANALYZE observations; SET plan_cache_mode = auto; PREPARE changes(bigint, bigint, bigint[]) AS {sql}";
-            await prepare.ExecuteNonQueryAsync();
-        }
+        var (experiment, cursor, connection) = await PrepareChangesStatementAsync("auto");
+        await using var _ = connection;
 
         // A recent cursor: the last transaction's id, so the custom plans see a range holding one row.
         long recent = cursor.Position - 1;
@@ -107,6 +77,30 @@ public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTest
         Assert.True(await row.ReadAsync());
         long generic = row.GetInt64(0), custom = row.GetInt64(1);
         Assert.True(generic >= 6 && custom <= 6, $"12 executions: {generic} generic and {custom} custom plans; PostgreSQL re-plans at every call.");
+    }
+
+    /// <summary>
+    /// An experiment of 300 trials with an observation each, the cursor after them, and a raw connection on which the
+    /// change feed's later read is prepared as <c>changes</c> under the given <c>plan_cache_mode</c>.
+    /// </summary>
+    private async Task<(ExperimentRecord Experiment, ObservationCursor Cursor, System.Data.Common.DbConnection Connection)> PrepareChangesStatementAsync(string planCacheMode)
+    {
+        var experiment = await Store.CreateExperimentAsync(Spec());
+        for (int i = 0; i < 300; i++)
+        {
+            var trial = await Store.CreateTrialAsync(experiment.Id, Params());
+            var lease = await Store.ClaimTrialAsync(trial.Id, "w", TimeSpan.FromMinutes(1));
+            await Store.RecordObservationAsync(lease, 1, 0.5);
+        }
+
+        var cursor = (await Store.ReadObservationChangesAsync(experiment.Id)).Next;
+        var connection = await Harness.OpenRawAsync();
+        string sql = SqlExperimentStore.PostgresChanges.Replace("@experiment", "$1", StringComparison.Ordinal)
+            .Replace("@position", "$2", StringComparison.Ordinal).Replace("@in_flight", "$3", StringComparison.Ordinal);
+        await using var prepare = connection.CreateCommand();
+        prepare.CommandText = $"ANALYZE trials; ANALYZE observations; SET plan_cache_mode = {planCacheMode}; PREPARE changes(bigint, bigint, bigint[]) AS {sql}";
+        await prepare.ExecuteNonQueryAsync();
+        return (experiment, cursor, connection);
     }
 
     [StoreFact]

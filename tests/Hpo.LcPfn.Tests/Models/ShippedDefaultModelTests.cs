@@ -30,6 +30,30 @@ public sealed class ShippedDefaultModelTests
     public void LogLikelihood_HeldOutPriorCurvesAtTwentyPercent_BeatsLastValueGaussianByClearMargin()
     {
         using var predictor = LcPfnPredictor.LoadDefault();
+        var (model, baseline) = HeldOutScores(predictor);
+
+        Assert.True(PassesLikelihoodBar(model), $"shipped model's held-out log-likelihood at {Cutoff}% is {model:F3}; a trained model reaches about 2");
+        Assert.True(PassesMargin(model, baseline), $"model {model:F3} vs last-value Gaussian {baseline:F3}: the margin should be over 0.5 nat");
+    }
+
+    [Fact]
+    public void LogLikelihood_UntrainedModelOfOneHundredEpochs_FailsTheGuard()
+    {
+        // The guard must be able to fail: random weights in place of the shipped model's do not pass it.
+        using var untrained = TinyModels.RandomModel(maxEpochs: 100);
+        using var predictor = new LcPfnPredictor(untrained);
+        var (model, baseline) = HeldOutScores(predictor);
+
+        Assert.False(PassesLikelihoodBar(model) && PassesMargin(model, baseline), $"an untrained model passed the guard: log-likelihood {model:F3}, last-value Gaussian {baseline:F3}");
+    }
+
+    private static bool PassesLikelihoodBar(double model) => model > 1.8;
+
+    private static bool PassesMargin(double model, double baseline) => model > baseline + 0.5;
+
+    /// <summary>The model's and the last-value Gaussian's mean held-out log-likelihood of the unseen remainder at the cut-off.</summary>
+    private static (double Model, double Baseline) HeldOutScores(LcPfnPredictor predictor)
+    {
         var prior = new LearningCurvePrior(predictor.MaxEpochs);
         int length = predictor.MaxEpochs;
         var noisy = new float[Curves * length];
@@ -76,9 +100,6 @@ public sealed class ShippedDefaultModelTests
             baseline += b / (length - Cutoff);
         }
 
-        model /= kept.Count;
-        baseline /= kept.Count;
-        Assert.True(model > 1.8, $"shipped model's held-out log-likelihood at {Cutoff}% is {model:F3}; a trained model reaches about 2");
-        Assert.True(model > baseline + 0.5, $"model {model:F3} vs last-value Gaussian {baseline:F3}: the margin should be over 0.5 nat");
+        return (model / kept.Count, baseline / kept.Count);
     }
 }

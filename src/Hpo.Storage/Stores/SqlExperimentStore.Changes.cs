@@ -23,11 +23,11 @@ internal sealed partial class SqlExperimentStore
             // for a prepared statement, which cannot see that the cursor is recent. With a one-sided tx >= @position that plan
             // expected a third of the table and hashed every trial of the experiment (1 ms at 3,000 trials, growing with it),
             // or, costed above jit_above_cost, compiled the query at every call (10 ms).
-        //
-        // The cursor and the in-flight list are read through sub-selects so that no plan sees their values: a custom plan
-        // that saw a recent cursor was costed 12 times below the generic one, so PostgreSQL planned the statement afresh
-        // at every call (0.27 ms of planning for 0.07 ms of execution). Costed alike, the cached generic plan wins after
-        // the first five calls, with the same index shape (measured with PREPARE/EXECUTE, pg_prepared_statements).
+            //
+            // The cursor and the in-flight list are read through sub-selects so that no plan sees their values: a custom
+            // plan that saw a recent cursor was costed 12 times below the generic one, so PostgreSQL planned the statement
+            // afresh at every call (0.27 ms of planning for 0.07 ms of execution). Costed alike, the cached generic plan wins
+            // after the first five calls, with the same index shape (measured with PREPARE/EXECUTE, pg_prepared_statements).
             bool postgres = s.Dialect.Provider == Connections.DatabaseProvider.PostgreSql;
             await using var select = s.Command(!postgres ? SqliteChanges : after is null ? PostgresFirstRead : PostgresChanges)
                 .With("experiment", experimentId);

@@ -9,8 +9,9 @@ public sealed class LcPfnPolicyOptions
     /// <summary>
     /// δ: a trial stops when the predicted P(y &gt; y_best) (at the final epoch, or the largest over the
     /// remaining epochs, see <see cref="Horizon"/>) is below this; in (0, 1). Default 0.05, the paper's setting and the
-    /// largest δ that left no LCBench task worse than no stopping with the default model, on the development tasks and on
-    /// the ten outside them (0.1–0.15 were faster on the development tasks only; models/README.md, "δ, chosen with this model").
+    /// largest δ that left no LCBench task worse than no stopping with the default model in the vertical protocol, on the
+    /// development tasks and on the ten outside them (0.1–0.15 were faster on the development tasks only; models/README.md,
+    /// "δ, chosen with this model").
     /// </summary>
     public double Delta { get; set; } = 0.05;
 

@@ -91,12 +91,11 @@ public sealed class StoppingPolicyFactory
                 ft.Delta = s.OptionalDouble("delta", 0, 1, exclusiveMin: true) ?? ft.Delta;
                 ft.MinEpochs = s.OptionalInt("minEpochs", 1, int.MaxValue) ?? ft.MinEpochs;
                 ft.Rungs = s.OptionalIntArray("rungs", 1, int.MaxValue) ?? ft.Rungs;
-                ft.Acquisition = s.OptionalString("acquisition", "threshold", "population", "ei", "thompson") switch
+                ft.Acquisition = s.OptionalString("acquisition", "threshold", "population", "ei") switch
                 {
                     null => ft.Acquisition,
                     "threshold" => FreezeThawAcquisition.Threshold,
                     "population" => FreezeThawAcquisition.Population,
-                    "thompson" => FreezeThawAcquisition.Thompson,
                     _ => FreezeThawAcquisition.ExpectedImprovement,
                 };
 

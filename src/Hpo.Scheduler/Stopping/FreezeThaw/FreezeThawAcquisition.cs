@@ -24,13 +24,4 @@ public enum FreezeThawAcquisition
     /// probability. JSON <c>"ei"</c>.
     /// </summary>
     ExpectedImprovement,
-
-    /// <summary>
-    /// Thompson sampling: draw one final value from the predictive distribution of every paused trial that may still
-    /// beat the best, and one for a new configuration (from the curve of a started trial drawn at random: its final
-    /// value if it finished, else a draw from its predictive distribution); resume the paused trial whose draw is the
-    /// highest unless the new configuration's draw beats it. The draws are seeded by the experiment's state, so the
-    /// choice is reproducible. JSON <c>"thompson"</c>.
-    /// </summary>
-    Thompson,
 }

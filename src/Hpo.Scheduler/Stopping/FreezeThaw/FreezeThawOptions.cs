@@ -88,7 +88,7 @@ public sealed class FreezeThawOptions
 
         if (!Enum.IsDefined(Acquisition))
         {
-            throw new HpoValidationException($"Policy field 'acquisition' is {(int)Acquisition}; it must be 'threshold', 'population', 'ei' or 'thompson'.");
+            throw new HpoValidationException($"Policy field 'acquisition' is {(int)Acquisition}; it must be 'threshold', 'population' or 'ei'.");
         }
 
         if (!(ResumeThreshold >= Delta && ResumeThreshold < 1))

@@ -106,8 +106,6 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
         double Probability(int k) => k < 0 ? 0 : predictions[k].AtEpoch[^1].ProbabilityAbove(plan.BestModel);
         double Improvement(int k) => k < 0 ? 0 : ExpectedImprovement(predictions[k].AtEpoch[^1], plan.BestModel);
         bool byEi = _options.Acquisition == FreezeThawAcquisition.ExpectedImprovement;
-        bool byDraw = _options.Acquisition == FreezeThawAcquisition.Thompson;
-        var random = byDraw ? new Random(StateSeed(context, paused)) : null;
         double delta = Delta(context);
 
         var stopForGood = new List<long>();
@@ -123,8 +121,7 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
                 continue;
             }
 
-            double score = byDraw ? (k < 0 ? double.NegativeInfinity : predictions[k].AtEpoch[^1].Quantile(Draw(random!)))
-                : byEi ? Improvement(k) : p;
+            double score = byEi ? Improvement(k) : p;
             if (score > pickScore)
             {
                 (pick, pickScore, pickP) = (paused[i], score, p);
@@ -138,7 +135,7 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
                 : SlotChoice.Idle("no paused trial can still beat the best and no new configuration may start", stopForGood);
         }
 
-        string pickText = string.Create(CultureInfo.InvariantCulture, $"trial {pick.Number} at epoch {pick.Epoch}: P(beat best {plan.Best:G4}) = {pickP:0.####}{(byEi ? string.Create(CultureInfo.InvariantCulture, $", EI {pickScore:G3}") : byDraw ? string.Create(CultureInfo.InvariantCulture, $", draw {pickScore:G4}") : "")}");
+        string pickText = string.Create(CultureInfo.InvariantCulture, $"trial {pick.Number} at epoch {pick.Epoch}: P(beat best {plan.Best:G4}) = {pickP:0.####}{(byEi ? string.Create(CultureInfo.InvariantCulture, $", EI {pickScore:G3}") : "")}");
         if (!canStartNew)
         {
             return SlotChoice.Resume(pick.TrialId, $"{pickText}; no new configuration may start", stopForGood);
@@ -146,16 +143,7 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
 
         double bar;
         string against;
-        if (byDraw)
-        {
-            // A new configuration's draw: a started trial chosen at random stands in for the population it came from.
-            int j = plan.PopulationQuery.Count > 0 ? random!.Next(plan.PopulationQuery.Count) : -1;
-            bar = j < 0 ? double.NegativeInfinity
-                : plan.PopulationQuery[j] is int k and >= 0 ? predictions[k].AtEpoch[^1].Quantile(Draw(random!))
-                : plan.Scale!.ToModel(plan.PopulationCurves[j].Values[^1]);
-            against = string.Create(CultureInfo.InvariantCulture, $"a new configuration's draw {bar:G4} (trial {(j < 0 ? 0 : plan.PopulationCurves[j].Number)}'s curve); the paused trial's draw {pickScore:G4}");
-        }
-        else if (_options.Acquisition == FreezeThawAcquisition.Threshold)
+        if (_options.Acquisition == FreezeThawAcquisition.Threshold)
         {
             bar = _options.ResumeThreshold;
             against = string.Create(CultureInfo.InvariantCulture, $"the resume threshold {bar:0.###}");
@@ -198,28 +186,6 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
 
         return _options.DeltaAfter(spent);
     }
-
-    /// <summary>
-    /// A seed that is a function of the experiment's state (epochs trained, trials started, trials paused), so that a
-    /// stateless policy draws the same numbers for the same question on every worker and in every rerun.
-    /// </summary>
-    private static int StateSeed(StoppingContext context, IReadOnlyList<TrialCurve> paused)
-    {
-        long spent = 0;
-        foreach (var curve in context.Curves)
-        {
-            spent += curve.Epoch;
-        }
-
-        ulong x = (ulong)spent * 0x9E3779B97F4A7C15UL ^ ((ulong)context.Curves.Count << 32) ^ (ulong)paused.Count;
-        x ^= x >> 31;
-        x *= 0xBF58476D1CE4E5B9UL;
-        x ^= x >> 29;
-        return (int)(x & int.MaxValue);
-    }
-
-    // Strictly inside (0, 1): the bar distribution's quantile of 0 or 1 would be a tail's end.
-    private static double Draw(Random random) => (random.Next(1, 1 << 24) + 0.0) / (1 << 24);
 
     private static double ExpectedImprovement(IPredictiveDistribution final, double bestModel)
     {
@@ -300,10 +266,9 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
         var queries = new List<CurveQuery>();
         var pausedQuery = new int[paused.Count];
         var population = new List<int>();
-        var populationCurves = new List<TrialCurve>();
         if (context.BestSoFar is not { } best)
         {
-            return new SlotPlan(queries, pausedQuery, population, populationCurves, double.NaN, double.NaN, null);
+            return new SlotPlan(queries, pausedQuery, population, double.NaN, double.NaN, null);
         }
 
         var scale = MetricScale.For(context);
@@ -343,16 +308,15 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
                     {
                         // A finished trial (or one the model cannot extend) cannot beat the best any more: it counts 0.
                         population.Add(QueryFor(curve));
-                        populationCurves.Add(curve);
                     }
                 }
             }
         }
 
-        return new SlotPlan(queries, pausedQuery, population, populationCurves, best, scale.ToModel(best), scale);
+        return new SlotPlan(queries, pausedQuery, population, best, scale.ToModel(best), scale);
     }
 
     private sealed record DecisionPlan(int[] QueryOf, string?[] Why, List<CurveQuery> Queries, double Best, double BestModel, MetricScale? Scale);
 
-    private sealed record SlotPlan(List<CurveQuery> Queries, int[] PausedQuery, List<int> PopulationQuery, List<TrialCurve> PopulationCurves, double Best, double BestModel, MetricScale? Scale);
+    private sealed record SlotPlan(List<CurveQuery> Queries, int[] PausedQuery, List<int> PopulationQuery, double Best, double BestModel, MetricScale? Scale);
 }

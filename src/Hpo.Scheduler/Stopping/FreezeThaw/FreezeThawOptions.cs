@@ -54,14 +54,6 @@ public sealed class FreezeThawOptions
     /// </summary>
     public int? BudgetEpochs { get; set; }
 
-    /// <summary>
-    /// Once this many trials of the experiment have finished, the slot choice judges a paused trial (and the started
-    /// trials a new configuration is compared with) by the experiment's own finished curves instead of the LC-PFN: a line
-    /// from the value at the trial's last epoch to the best value after it, fitted over the finished trials. The δ rule
-    /// that stops trials for good still asks the LC-PFN. Default null: the LC-PFN only. At least 3.
-    /// </summary>
-    public int? FinishedCurves { get; set; }
-
     /// <summary>Checks the settings.</summary>
     /// <exception cref="HpoValidationException">A setting is out of range; the message names it.</exception>
     public FreezeThawOptions Validate()
@@ -122,11 +114,6 @@ public sealed class FreezeThawOptions
         if (StartDelta.HasValue != BudgetEpochs.HasValue)
         {
             throw new HpoValidationException($"Policy field '{(StartDelta.HasValue ? "budgetEpochs" : "startDelta")}' is missing; 'startDelta' and 'budgetEpochs' are set together (δ falls from startDelta to delta over budgetEpochs epochs).");
-        }
-
-        if (FinishedCurves is < 3)
-        {
-            throw new HpoValidationException($"Policy field 'finishedCurves' is {FinishedCurves}; it must be at least 3 (a line through fewer points has no spread).");
         }
 
         return this;

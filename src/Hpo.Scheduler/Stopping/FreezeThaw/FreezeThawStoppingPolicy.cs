@@ -107,12 +107,6 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
         double Improvement(int k) => k < 0 ? 0 : ExpectedImprovement(predictions[k].AtEpoch[^1], plan.BestModel);
         bool byEi = _options.Acquisition == FreezeThawAcquisition.ExpectedImprovement;
         double delta = Delta(context);
-        var regression = _options.FinishedCurves is { } minimum ? FinishedCurveRegression.For(context, plan.Scale, minimum) : null;
-
-        // The chance a curve goes on to beat the best: from the experiment's finished curves once there are enough of
-        // them (FreezeThawOptions.FinishedCurves), else from the LC-PFN.
-        double Chance(TrialCurve curve, int k) =>
-            k < 0 ? 0 : regression?.ProbabilityAbove(curve, plan.Scale, plan.BestModel) ?? Probability(k);
 
         var stopForGood = new List<long>();
         TrialCurve? pick = null;
@@ -127,7 +121,7 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
                 continue;
             }
 
-            double score = byEi ? Improvement(k) : regression is null ? p : Chance(paused[i], k);
+            double score = byEi ? Improvement(k) : p;
             if (score > pickScore)
             {
                 (pick, pickScore, pickP) = (paused[i], score, p);
@@ -158,10 +152,9 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
         {
             // A new configuration is judged by the population it comes from: the mean over every trial started so far.
             double sum = 0;
-            for (int j = 0; j < plan.PopulationQuery.Count; j++)
+            foreach (int k in plan.PopulationQuery)
             {
-                int k = plan.PopulationQuery[j];
-                sum += byEi ? Improvement(k) : regression is null ? Probability(k) : Chance(plan.PopulationCurves[j], k);
+                sum += byEi ? Improvement(k) : Probability(k);
             }
 
             double fresh = plan.PopulationQuery.Count > 0 ? sum / plan.PopulationQuery.Count : 0;
@@ -273,10 +266,9 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
         var queries = new List<CurveQuery>();
         var pausedQuery = new int[paused.Count];
         var population = new List<int>();
-        var populationCurves = new List<TrialCurve>();
         if (context.BestSoFar is not { } best)
         {
-            return new SlotPlan(queries, pausedQuery, population, populationCurves, double.NaN, double.NaN, null);
+            return new SlotPlan(queries, pausedQuery, population, double.NaN, double.NaN, null);
         }
 
         var scale = MetricScale.For(context);
@@ -316,16 +308,15 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
                     {
                         // A finished trial (or one the model cannot extend) cannot beat the best any more: it counts 0.
                         population.Add(QueryFor(curve));
-                        populationCurves.Add(curve);
                     }
                 }
             }
         }
 
-        return new SlotPlan(queries, pausedQuery, population, populationCurves, best, scale.ToModel(best), scale);
+        return new SlotPlan(queries, pausedQuery, population, best, scale.ToModel(best), scale);
     }
 
     private sealed record DecisionPlan(int[] QueryOf, string?[] Why, List<CurveQuery> Queries, double Best, double BestModel, MetricScale? Scale);
 
-    private sealed record SlotPlan(List<CurveQuery> Queries, int[] PausedQuery, List<int> PopulationQuery, List<TrialCurve> PopulationCurves, double Best, double BestModel, MetricScale? Scale);
+    private sealed record SlotPlan(List<CurveQuery> Queries, int[] PausedQuery, List<int> PopulationQuery, double Best, double BestModel, MetricScale? Scale);
 }

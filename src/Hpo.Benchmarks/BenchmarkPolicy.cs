@@ -7,17 +7,20 @@ namespace Hpo.Benchmarks;
 
 /// <summary>
 /// A stopping policy under benchmark: the product's own policy (built by <see cref="StoppingPolicyFactory"/>
-/// from its JSON settings) or the benchmark-only oracle, which needs the pool's curves.
+/// from its JSON settings) or a benchmark-only bound that needs the pool's curves (the oracle, and freeze-thaw with
+/// an oracle's slot choice).
 /// </summary>
 public sealed class BenchmarkPolicy
 {
     private readonly IStoppingPolicy? _policy;
+    private readonly bool _oracleSlots;
 
-    private BenchmarkPolicy(string name, IStoppingPolicy? policy, bool usesModel = false)
+    private BenchmarkPolicy(string name, IStoppingPolicy? policy, bool usesModel = false, bool oracleSlots = false)
     {
         Name = name;
         _policy = policy;
         UsesModel = usesModel;
+        _oracleSlots = oracleSlots;
     }
 
     /// <summary>The name used in reports, e.g. <c>lcpfn</c>, <c>patience(5)</c>, <c>oracle</c>.</summary>
@@ -39,14 +42,20 @@ public sealed class BenchmarkPolicy
     public static BenchmarkPolicy None { get; } = new("none", new StoppingPolicyFactory().Create("""{"type":"none"}"""));
 
     /// <summary>The policy deciding on <paramref name="pool"/> (the oracle is made for its pool; the others are shared).</summary>
-    public IStoppingPolicy For(LcBenchPool pool) => _policy ?? new OracleStoppingPolicy(pool);
+    public IStoppingPolicy For(LcBenchPool pool) => _policy switch
+    {
+        null => new OracleStoppingPolicy(pool),
+        Hpo.Scheduler.Stopping.FreezeThaw.FreezeThawStoppingPolicy ft when _oracleSlots => new OracleSlotFreezeThawPolicy(ft, pool),
+        _ => _policy,
+    };
 
     /// <summary>
     /// Parses a comma-separated list: <c>lcpfn</c>, <c>lcpfn:δ</c>, <c>lcpfn-remaining</c>,
     /// <c>lcpfn-remaining:δ</c> (the rule over every remaining epoch), <c>patience:K</c>, <c>none</c>, <c>oracle</c>,
     /// <c>asha</c>, <c>asha-promote</c>, <c>hyperband</c>, <c>median</c>, <c>percentile:P</c>, <c>freeze-thaw</c> and
     /// <c>freeze-thaw:FIELD=VALUE;FIELD=VALUE</c> (fields of the <c>freeze-thaw</c> policy's JSON settings, lists
-    /// separated by <c>/</c>, e.g. <c>freeze-thaw:acquisition=population;rungs=1/2/4/8/16/32</c>).
+    /// separated by <c>/</c>, e.g. <c>freeze-thaw:acquisition=population;rungs=1/2/4/8/16/32</c>), and the bound
+    /// <c>freeze-thaw-oracle-slot[:FIELD=VALUE;...]</c> (<see cref="OracleSlotFreezeThawPolicy"/>).
     /// </summary>
     /// <param name="text">The list.</param>
     /// <param name="delta">δ of a plain <c>lcpfn</c>.</param>
@@ -77,7 +86,7 @@ public sealed class BenchmarkPolicy
 
     /// <summary>Whether any policy of the list <paramref name="text"/> needs the LC-PFN.</summary>
     public static bool NeedsPredictor(string text) =>
-        !string.IsNullOrWhiteSpace(text) && text.Split(',', StringSplitOptions.TrimEntries).Any(p => p.Split(':', 2, StringSplitOptions.TrimEntries)[0] is "lcpfn" or "lcpfn-remaining" or "freeze-thaw");
+        !string.IsNullOrWhiteSpace(text) && text.Split(',', StringSplitOptions.TrimEntries).Any(p => p.Split(':', 2, StringSplitOptions.TrimEntries)[0] is "lcpfn" or "lcpfn-remaining" or "freeze-thaw" or "freeze-thaw-oracle-slot");
 
     private static BenchmarkPolicy ParseOne(string item, double delta, StoppingPolicyFactory factory, ICurvePredictor? predictor)
     {
@@ -104,19 +113,19 @@ public sealed class BenchmarkPolicy
                 case "percentile":
                     double p = argument is null ? throw new ArgumentException($"--policy: '{item}' needs the percentile, e.g. percentile:25.") : ParseDouble(argument, item);
                     return new BenchmarkPolicy(string.Create(CultureInfo.InvariantCulture, $"percentile({p:G4})"), factory.Create(string.Create(CultureInfo.InvariantCulture, $$"""{"type":"percentile","percentile":{{p:R}}}""")));
-                case "freeze-thaw":
+                case "freeze-thaw" or "freeze-thaw-oracle-slot":
                     if (predictor is null)
                     {
                         throw new ArgumentException($"--policy: {kind} needs an LC-PFN model (--model).");
                     }
 
-                    return new BenchmarkPolicy(argument is null ? kind : $"{kind}({argument})", factory.Create(FreezeThawJson(argument, item)), usesModel: true);
+                    return new BenchmarkPolicy(argument is null ? kind : $"{kind}({argument})", factory.Create(FreezeThawJson(argument, item)), usesModel: true, oracleSlots: kind == "freeze-thaw-oracle-slot");
                 case "none" or "asha" or "asha-promote" or "hyperband" or "median" when argument is null:
                     return kind == "none" ? None : new BenchmarkPolicy(kind, factory.Create($$"""{"type":"{{kind}}"}"""));
                 case "oracle" when argument is null:
                     return new BenchmarkPolicy("oracle", null);
                 default:
-                    throw new ArgumentException($"--policy: '{item}' is not a policy; use lcpfn, lcpfn:DELTA, lcpfn-remaining, lcpfn-remaining:DELTA, patience:K, percentile:P, none, oracle, asha, asha-promote, hyperband, median, freeze-thaw or freeze-thaw:FIELD=VALUE;....");
+                    throw new ArgumentException($"--policy: '{item}' is not a policy; use lcpfn, lcpfn:DELTA, lcpfn-remaining, lcpfn-remaining:DELTA, patience:K, percentile:P, none, oracle, asha, asha-promote, hyperband, median, freeze-thaw, freeze-thaw:FIELD=VALUE;... or freeze-thaw-oracle-slot[:FIELD=VALUE;...].");
             }
         }
         catch (Hpo.Scheduler.Persistence.HpoValidationException ex)

@@ -28,6 +28,7 @@ internal static class SimulationDriver
         {
             LcPfnStoppingPolicy lcpfn => (c, r) => lcpfn.PlanQueries(c, [r]),
             FreezeThawStoppingPolicy ft => (c, r) => ft.PlanQueries(c, [r]),
+            OracleSlotFreezeThawPolicy oracleSlots => (c, r) => oracleSlots.Inner.PlanQueries(c, [r]),
             _ => null,
         };
         var freezeThaw = policy as FreezeThawStoppingPolicy;

@@ -54,13 +54,6 @@ public sealed class FreezeThawOptions
     /// </summary>
     public int? BudgetEpochs { get; set; }
 
-    /// <summary>
-    /// The slot choice's horizon: it compares paused trials (and a new configuration) by P(y &gt; y_best) this many epochs
-    /// after each trial's last one, not at the final epoch; the δ rule still looks at the final epoch. Default null: the
-    /// final epoch. At least 1.
-    /// </summary>
-    public int? Horizon { get; set; }
-
     /// <summary>Checks the settings.</summary>
     /// <exception cref="HpoValidationException">A setting is out of range; the message names it.</exception>
     public FreezeThawOptions Validate()

@@ -104,8 +104,6 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
 
         var predictions = plan.Queries.Count > 0 ? _predictor.Predict(plan.Queries, cancellationToken) : [];
         double Probability(int k) => k < 0 ? 0 : predictions[k].AtEpoch[^1].ProbabilityAbove(plan.BestModel);
-        // The acquisition's chance: at the horizon epoch when one is set (the first query epoch), else at the final.
-        double Chance(int k) => k < 0 ? 0 : predictions[k].AtEpoch[0].ProbabilityAbove(plan.BestModel);
         double Improvement(int k) => k < 0 ? 0 : ExpectedImprovement(predictions[k].AtEpoch[^1], plan.BestModel);
         bool byEi = _options.Acquisition == FreezeThawAcquisition.ExpectedImprovement;
         double delta = Delta(context);
@@ -123,7 +121,7 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
                 continue;
             }
 
-            double score = byEi ? Improvement(k) : Chance(k);
+            double score = byEi ? Improvement(k) : p;
             if (score > pickScore)
             {
                 (pick, pickScore, pickP) = (paused[i], score, p);
@@ -156,7 +154,7 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
             double sum = 0;
             foreach (int k in plan.PopulationQuery)
             {
-                sum += byEi ? Improvement(k) : Chance(k);
+                sum += byEi ? Improvement(k) : Probability(k);
             }
 
             double fresh = plan.PopulationQuery.Count > 0 ? sum / plan.PopulationQuery.Count : 0;
@@ -287,12 +285,6 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
             if (curve.Epoch < context.MaxEpochs && FinalQuery(map, scale, curve.Values, out _) is { } query)
             {
                 k = queries.Count;
-                if (_options.Horizon is { } horizon)
-                {
-                    int at = Math.Min(map.ModelEpochs, query.Observed.Count + Math.Max(1, (int)Math.Ceiling(horizon * (double)map.ModelEpochs / context.MaxEpochs)));
-                    query = at < map.ModelEpochs ? new CurveQuery(query.Observed, [at, map.ModelEpochs]) : query;
-                }
-
                 queries.Add(query);
             }
 

@@ -86,7 +86,7 @@ public sealed class StoppingPolicyFactory
                 promote.MinResource = s.OptionalInt("minResource", 1, int.MaxValue) ?? promote.MinResource;
                 return new AshaPromoteStoppingPolicy(promote);
             case "freeze-thaw":
-                s.AllowOnly("type", "delta", "minEpochs", "rungs", "acquisition", "resumeThreshold", "populationFactor", "startDelta", "budgetEpochs", "gapWeight");
+                s.AllowOnly("type", "delta", "minEpochs", "rungs", "acquisition", "resumeThreshold", "populationFactor", "startDelta", "budgetEpochs");
                 var ft = new FreezeThawOptions();
                 ft.Delta = s.OptionalDouble("delta", 0, 1, exclusiveMin: true) ?? ft.Delta;
                 ft.MinEpochs = s.OptionalInt("minEpochs", 1, int.MaxValue) ?? ft.MinEpochs;
@@ -104,7 +104,6 @@ public sealed class StoppingPolicyFactory
                 ft.PopulationFactor = s.OptionalDouble("populationFactor", 0, 1000, exclusiveMin: true) ?? ft.PopulationFactor;
                 ft.StartDelta = s.OptionalDouble("startDelta", 0, 1, exclusiveMin: true);
                 ft.BudgetEpochs = s.OptionalInt("budgetEpochs", 1, int.MaxValue);
-                ft.GapWeight = s.OptionalDouble("gapWeight", 0, 1000) ?? 0;
                 ft.Validate();
                 return new FreezeThawStoppingPolicy(
                     _predictor ?? throw new HpoValidationException("Policy type 'freeze-thaw' needs an LC-PFN predictor, and none is registered (ICurvePredictor)."),

@@ -54,9 +54,6 @@ public sealed class FreezeThawOptions
     /// </summary>
     public int? BudgetEpochs { get; set; }
 
-    /// <summary>Ranks paused trials by P + this × (last value − best) in model space; the resume bar still compares P. Default 0.</summary>
-    public double GapWeight { get; set; }
-
     /// <summary>Checks the settings.</summary>
     /// <exception cref="HpoValidationException">A setting is out of range; the message names it.</exception>
     public FreezeThawOptions Validate()

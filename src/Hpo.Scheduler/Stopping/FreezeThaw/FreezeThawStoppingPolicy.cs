@@ -121,7 +121,7 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
                 continue;
             }
 
-            double score = byEi ? Improvement(k) : p + (_options.GapWeight * (plan.Scale.ToModel(paused[i].Values[^1]) - plan.BestModel));
+            double score = byEi ? Improvement(k) : p;
             if (score > pickScore)
             {
                 (pick, pickScore, pickP) = (paused[i], score, p);
@@ -162,7 +162,7 @@ public sealed class FreezeThawStoppingPolicy : IStoppingPolicy, ISlotPolicy, IPr
             against = string.Create(CultureInfo.InvariantCulture, $"{_options.PopulationFactor:G3} × a new configuration's {(byEi ? "EI" : "P")} {fresh:G3} (mean over {plan.PopulationQuery.Count} trials)");
         }
 
-        return (_options.GapWeight > 0 && !byEi ? pickP : pickScore) >= bar
+        return pickScore >= bar
             ? SlotChoice.Resume(pick.TrialId, $"{pickText} ≥ {against}", stopForGood)
             : SlotChoice.StartNew($"{pickText} < {against}", stopForGood);
     }

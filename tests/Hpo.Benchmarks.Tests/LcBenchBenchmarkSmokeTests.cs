@@ -109,9 +109,9 @@ public sealed class LcBenchBenchmarkSmokeTests : IAsyncLifetime, IDisposable
     {
         var options = new LcBenchBenchmarkOptions { Protocol = LcBenchProtocol.Parallel, Tasks = ["7593"], Pool = 60, Orderings = 2, BudgetRuns = 5, Workers = 4 };
 
-        var report = Run(options, "freeze-thaw,freeze-thaw:acquisition=population;rungs=1/3/9,asha-promote");
+        var report = Run(options, "freeze-thaw,freeze-thaw:acquisition=population;rungs=1/3/9,asha-promote,freeze-thaw-oracle-slot");
 
-        Assert.Equal(["freeze-thaw", "freeze-thaw(acquisition=population;rungs=1/3/9)", "asha-promote", "none"], report.Policies);
+        Assert.Equal(["freeze-thaw", "freeze-thaw(acquisition=population;rungs=1/3/9)", "asha-promote", "freeze-thaw-oracle-slot", "none"], report.Policies);
         foreach (var r in report.Results)
         {
             Assert.Equal(5 * 52, r.MeanRegret.Length);
@@ -128,6 +128,10 @@ public sealed class LcBenchBenchmarkSmokeTests : IAsyncLifetime, IDisposable
         Assert.True(byPolicy["asha-promote"].MeanPauses > 0 && byPolicy["asha-promote"].MeanResumes > 0);
         Assert.Equal(0, byPolicy["asha-promote"].MeanStoppedForGood);
         Assert.True(byPolicy["freeze-thaw"].MeanPauses > 0);
+
+        // The bound pauses as freeze-thaw decides but ends nothing for good: it simply never resumes a hopeless trial.
+        Assert.True(byPolicy["freeze-thaw-oracle-slot"].MeanPauses > 0);
+        Assert.Equal(0, byPolicy["freeze-thaw-oracle-slot"].MeanStoppedForGood);
         Assert.Equal(0, byPolicy["none"].MeanPauses);
         var summary = Assert.Single(report.Summaries, s => s.Policy == "asha-promote");
         Assert.Equal(byPolicy["asha-promote"].MeanPauses, summary.MeanPauses, 12);

@@ -43,6 +43,14 @@ public sealed class OracleSlotFreezeThawPolicyTests
     }
 
     [Fact]
+    public void ChooseSlot_NothingPausedAndNoNewConfigurationMayStart_StaysIdle()
+    {
+        var choice = Policy().ChooseSlot(Context(), [], canStartNew: false);
+
+        Assert.Equal(SlotAction.Idle, choice.Action);
+    }
+
+    [Fact]
     public void Decide_AfterAnEpoch_DecidesAsTheFreezeThawPolicyItWraps()
     {
         var inner = new FreezeThawStoppingPolicy(new ExtrapolatingCurvePredictor(), new FreezeThawOptions { Rungs = [2] });

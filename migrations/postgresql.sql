@@ -274,3 +274,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207185557_UnfinishedTrialsIndex') THEN
+    CREATE INDEX ix_trials_unfinished ON trials (experiment_id) WHERE status IN ('Pending', 'Running');
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207185557_UnfinishedTrialsIndex') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261207185557_UnfinishedTrialsIndex', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -366,6 +366,9 @@ namespace Hpo.Storage.Migrations.PostgreSql
 
                     b.HasIndex("ExperimentId", "Status");
 
+                    b.HasIndex(new[] { "ExperimentId" }, "ix_trials_unfinished")
+                        .HasFilter("status IN ('Pending', 'Running')");
+
                     b.ToTable("trials", null, t =>
                         {
                             t.HasCheckConstraint("ck_trials_attempt", "attempt >= 0");

@@ -42,7 +42,7 @@ internal sealed partial class SqlExperimentStore
         // unfinished count it read is one no creation has changed since; the only other way a trial becomes unfinished
         // is a paused trial's resume, which the fleet does under the experiment's advisory lock.
         string guard = condition is null ? "" :
-            $" AND trial_count = @number - 1 AND (SELECT COUNT(*) FROM trials WHERE experiment_id = @experiment AND {UnfinishedStatus}) < @maxUnfinished";
+            $" AND trial_count = @number - 1 AND ({UnfinishedCount}) < @maxUnfinished";
         // A conditional creation on PostgreSQL is its one statement, committed by itself: the experiment row that every
         // slot's creation locks is then held while the statement runs, not across the round trip to COMMIT, so a slot
         // that lost the race learns it at once instead of queueing (measured in a transaction: 4.5 attempts per trial,
@@ -357,14 +357,8 @@ internal sealed partial class SqlExperimentStore
         await GetExperimentFactsAsync(experimentId, cancellationToken);
         return await _executor.ReadAsync("GetTrialSlots", async (s, ct) =>
         {
-            // Index reads (experiment_id, number) and (experiment_id, status): neither visits the finished trials.
-            string epochs = includeEpochs ? "(SELECT COALESCE(SUM(last_epoch), 0) FROM trials WHERE experiment_id = @experiment)" : "NULL";
-            await using var select = s.Command(
-                $"""
-                SELECT (SELECT COALESCE(MAX(number), 0) FROM trials WHERE experiment_id = @experiment),
-                       (SELECT COUNT(*) FROM trials WHERE experiment_id = @experiment AND {UnfinishedStatus}),
-                       {epochs}
-                """)
+            // The experiment's counter and the partial index of unfinished trials: neither visits the finished trials.
+            await using var select = s.Command(includeEpochs ? SlotCountsWithEpochs : SlotCounts)
                 .With("experiment", experimentId);
             return await ReadSingleAsync(select, r => new TrialSlots(
                 Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture),

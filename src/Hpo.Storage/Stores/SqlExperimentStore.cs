@@ -26,6 +26,27 @@ internal sealed partial class SqlExperimentStore : IExperimentStore
     // (the index read of the few unfinished ones looked 20 times dearer), so the hot slot statements were planned
     // afresh at every call. The literals are the enum names the columns hold.
     private const string UnfinishedStatus = $"status IN ('{nameof(TrialStatus.Pending)}', '{nameof(TrialStatus.Running)}')";
+
+    /// <summary>
+    /// The unfinished trials of <c>@experiment</c>, through the partial index <c>ix_trials_unfinished</c> that holds only
+    /// them. Without it, a generic plan made while the table was new (no statistics yet) read every trial of the
+    /// experiment at each slot's count: the index on (experiment_id, status) with status as a filter. That plan stayed
+    /// cached until autovacuum first analysed the table, and the fleet ran at half speed until then (BENCHMARKS §4b).
+    /// </summary>
+    internal const string UnfinishedCount = $"SELECT COUNT(*) FROM trials WHERE experiment_id = @experiment AND {UnfinishedStatus}";
+
+    /// <summary>
+    /// What a slot's advance reads (<see cref="GetTrialSlotsAsync"/>) when it does not need the epochs. The trial count is
+    /// the experiment's counter, which every creation moves with its insert (numbers are dense), not a MAX over the
+    /// trials: that MAX was read through whichever index the planner thought cheapest, every trial when it chose badly.
+    /// </summary>
+    internal const string SlotCounts =
+        $"SELECT (SELECT trial_count FROM experiments WHERE id = @experiment), ({UnfinishedCount}), NULL";
+
+    /// <summary><see cref="SlotCounts"/> with the epochs recorded over all trials (a sum over every trial; only a budgeted experiment's advance asks).</summary>
+    private const string SlotCountsWithEpochs =
+        $"SELECT (SELECT trial_count FROM experiments WHERE id = @experiment), ({UnfinishedCount}), (SELECT COALESCE(SUM(last_epoch), 0) FROM trials WHERE experiment_id = @experiment)";
+
     private const string OpenExperimentStatus =
         $"status NOT IN ('{nameof(ExperimentStatus.Completed)}', '{nameof(ExperimentStatus.Cancelled)}', '{nameof(ExperimentStatus.Failed)}')";
 

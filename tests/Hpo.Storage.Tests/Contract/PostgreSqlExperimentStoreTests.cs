@@ -79,6 +79,69 @@ public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTest
         Assert.True(generic >= 6 && custom <= 6, $"12 executions: {generic} generic and {custom} custom plans; PostgreSQL re-plans at every call.");
     }
 
+    [StoreFact]
+    public async Task GetTrialSlotsAsync_GenericPlanMadeWhileTheTableWasNew_ReadsNoFinishedTrial()
+    {
+        // A worker's connection prepares the slot counts in a new database's first seconds, before autovacuum has analysed
+        // trials, and PostgreSQL keeps that generic plan until it does. The plan made then read every trial of the
+        // experiment at each count (the fleet ran at half speed for its first minute); it must read the unfinished ones only.
+        var experiment = await Store.CreateExperimentAsync(Spec());
+        await using var connection = await Harness.OpenRawAsync();
+        string sql = SqlExperimentStore.SlotCounts.Replace("@experiment", "$1", StringComparison.Ordinal);
+        await using (var prepare = connection.CreateCommand())
+        {
+            prepare.CommandText = string.Create(CultureInfo.InvariantCulture, $"SET plan_cache_mode = force_generic_plan; PREPARE slots(bigint) AS {sql}; EXECUTE slots({experiment.Id})");
+            await prepare.ExecuteNonQueryAsync();
+        }
+
+        for (int i = 0; i < 300; i++)
+        {
+            var trial = await Store.CreateTrialAsync(experiment.Id, Params());
+            var lease = await Store.ClaimTrialAsync(trial.Id, "w", TimeSpan.FromMinutes(1));
+            await Store.FinishTrialAsync(lease, TrialStatus.Stopped, "test");
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            await Store.CreateTrialAsync(experiment.Id, Params());
+        }
+
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = string.Create(CultureInfo.InvariantCulture, $"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE slots({experiment.Id})");
+        string plan = (string)(await explain.ExecuteScalarAsync())!;
+        using var json = JsonDocument.Parse(plan);
+        double trialRowsRead = TrialRowsRead(json.RootElement[0].GetProperty("Plan"));
+
+        Assert.True(trialRowsRead <= 10, $"The slot counts read {trialRowsRead} trial rows for 3 unfinished trials of 303: {plan}");
+        var slots = await Store.GetTrialSlotsAsync(experiment.Id, includeEpochs: false);
+        Assert.Equal(new TrialSlots(303, 3, null), slots);
+    }
+
+    /// <summary>Rows the plan's scans of <c>trials</c> produced or filtered out, over every node.</summary>
+    private static double TrialRowsRead(JsonElement node)
+    {
+        double rows = 0;
+        if (node.TryGetProperty("Relation Name", out var relation) && relation.GetString() == "trials")
+        {
+            double loops = node.GetProperty("Actual Loops").GetDouble();
+            rows += node.GetProperty("Actual Rows").GetDouble() * loops;
+            if (node.TryGetProperty("Rows Removed by Filter", out var removed))
+            {
+                rows += removed.GetDouble() * loops;
+            }
+        }
+
+        if (node.TryGetProperty("Plans", out var children))
+        {
+            foreach (var child in children.EnumerateArray())
+            {
+                rows += TrialRowsRead(child);
+            }
+        }
+
+        return rows;
+    }
+
     /// <summary>
     /// An experiment of 300 trials with an observation each, the cursor after them, and a raw connection on which the
     /// change feed's later read is prepared as <c>changes</c> under the given <c>plan_cache_mode</c>.

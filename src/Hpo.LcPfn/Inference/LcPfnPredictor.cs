@@ -13,8 +13,10 @@ namespace Hpo.LcPfn.Inference;
 /// Answers <see cref="CurveQuery"/>s with a loaded LC-PFN: many partial curves of different lengths per
 /// forward pass (each laid out as its observed prefix, then its query epochs, then padding to the
 /// pass's longest curve; the attention mask keeps padding and other queries invisible), returning the
-/// full-support bar distribution at every requested epoch. Thread-safe: concurrent callers share the
-/// model and take turns on the forward pass, which uses libtorch's own threads.
+/// full-support bar distribution at every requested epoch. A pass of at most
+/// <see cref="DefaultSmallPassMaxPositions"/> positions (a stopping decision for one trial or a few) runs in managed code
+/// (<see cref="SmallPassKernel"/>, several times faster there); a larger one in libtorch. Thread-safe: concurrent small
+/// passes run side by side; large ones take turns on libtorch, which uses its own threads.
 /// </summary>
 public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
 {
@@ -27,7 +29,18 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
     private const double MinValue = -0.5;
     private const double MaxValue = 1.5;
 
+    /// <summary>
+    /// The most positions (curves × positions per curve) a pass may have to run in managed code
+    /// (<see cref="SmallPassKernel"/>); larger passes run in libtorch. 48 is about where the two cost the same with the default
+    /// model's weights in cache on a 2-core AMD EPYC. A bound of 16 made passes of 17–48 positions slower than before:
+    /// alternating with the kernel's small passes, libtorch found its own copy of the weights evicted (BENCHMARKS §4,
+    /// "Small passes in managed code").
+    /// </summary>
+    internal const int DefaultSmallPassMaxPositions = 48;
+
     private readonly LcPfnModel _model;
+    private readonly SmallPassKernel _kernel;
+    private readonly int _smallPassMaxPositions;
     private readonly bool _ownsModel;
     private readonly Lock _gate = new();
     private bool _disposed;
@@ -38,15 +51,25 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
     {
     }
 
-    private LcPfnPredictor(LcPfnModel model, bool ownsModel, int maxBatchCurves)
+    /// <summary>Wraps a model; <paramref name="smallPassMaxPositions"/> 0 sends every pass to libtorch (tests compare the paths).</summary>
+    internal LcPfnPredictor(LcPfnModel model, int maxBatchCurves, int smallPassMaxPositions)
+        : this(model, ownsModel: false, maxBatchCurves, smallPassMaxPositions)
+    {
+    }
+
+    private LcPfnPredictor(LcPfnModel model, bool ownsModel, int maxBatchCurves, int smallPassMaxPositions = DefaultSmallPassMaxPositions)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchCurves, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(smallPassMaxPositions);
         TorchRuntime.EnsureLoaded();
         _model = model;
         _ownsModel = ownsModel;
         MaxBatchCurves = maxBatchCurves;
         model.Network.eval();
+        // The weights are read once, here: a model is immutable once loaded (training works on its own copy).
+        _kernel = SmallPassKernel.From(model.Network);
+        _smallPassMaxPositions = smallPassMaxPositions;
     }
 
     /// <summary>Loads a model file and creates a predictor that owns it.</summary>
@@ -217,17 +240,26 @@ public sealed class LcPfnPredictor : ICurvePredictor, IDisposable
         float[] probabilities = ArrayPool<float>.Shared.Rent(probabilityCount);
         try
         {
-            lock (_gate)
+            if (count * seq <= _smallPassMaxPositions)
             {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                using var noGrad = no_grad();
-                using var scope = NewDisposeScope();
-                var e = tensor(epochs, [count, seq]);
-                var v = tensor(values, [count, seq]);
-                var o = tensor(observed, [count, seq]);
-                var hidden = _model.Network.forward(e, v, o);
-                var queryHidden = hidden.reshape(count * seq, hidden.shape[2]).index_select(0, tensor(queryRows));
-                nn.functional.softmax(_model.Network.Decode(queryHidden), -1).contiguous().data<float>().CopyTo(probabilities);
+                // Immutable weights: concurrent small passes run side by side, without the gate.
+                ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+                _kernel.Probabilities(epochs, values, observed, count, seq, queryRows, probabilities.AsSpan(0, probabilityCount));
+            }
+            else
+            {
+                lock (_gate)
+                {
+                    ObjectDisposedException.ThrowIf(_disposed, this);
+                    using var noGrad = no_grad();
+                    using var scope = NewDisposeScope();
+                    var e = tensor(epochs, [count, seq]);
+                    var v = tensor(values, [count, seq]);
+                    var o = tensor(observed, [count, seq]);
+                    var hidden = _model.Network.forward(e, v, o);
+                    var queryHidden = hidden.reshape(count * seq, hidden.shape[2]).index_select(0, tensor(queryRows));
+                    nn.functional.softmax(_model.Network.Decode(queryHidden), -1).contiguous().data<float>().CopyTo(probabilities);
+                }
             }
 
             var shape = _model.Distribution;

@@ -46,10 +46,13 @@ internal static class TinyModels
     /// An untrained tiny model whose weights are all randomised: the zero initialisation of the residual
     /// branches would otherwise make attention a no-op and mask tests vacuous.
     /// </summary>
-    public static LcPfnModel RandomModel(long seed = 11, int maxEpochs = 20)
+    public static LcPfnModel RandomModel(long seed = 11, int maxEpochs = 20) => RandomModel(Architecture(maxEpochs), seed);
+
+    /// <summary>An untrained model of <paramref name="architecture"/> with every weight drawn from N(0, 0.3²).</summary>
+    public static LcPfnModel RandomModel(LcPfnArchitecture architecture, long seed)
     {
         torch.manual_seed(seed);
-        var network = new LcPfnTransformer(Architecture(maxEpochs));
+        var network = new LcPfnTransformer(architecture);
         using (torch.no_grad())
         {
             foreach (var p in network.parameters())
@@ -59,7 +62,7 @@ internal static class TinyModels
         }
 
         network.eval();
-        return new LcPfnModel(network, new BarDistribution(Borders(maxEpochs)), new LcPfnModelMetadata { Seed = (ulong)seed });
+        return new LcPfnModel(network, new BarDistribution(Borders(architecture.MaxEpochs, architecture.Buckets)), new LcPfnModelMetadata { Seed = (ulong)seed });
     }
 
     public static string TempDirectory()

@@ -3,7 +3,6 @@ using Hpo.LcPfn.Inference;
 using Hpo.LcPfn.Model;
 using Hpo.LcPfn.Models;
 using Hpo.Scheduler.Prediction;
-using TorchSharp;
 
 namespace Hpo.LcPfn.Tests.Inference;
 
@@ -25,25 +24,9 @@ public sealed class SmallPassKernelTests
         "default" => LcPfnModel.Load(DefaultModelLocator.Require()),
         "tiny" => TinyModels.RandomModel(maxEpochs: 52),
         // Sizes that are not multiples of a vector's width, so every remainder loop of the kernel runs.
-        "odd-sizes" => RandomModel(new LcPfnArchitecture { EmbeddingSize = 22, Layers = 2, Heads = 2, Hidden = 37, Buckets = 50, MaxEpochs = 52 }),
+        "odd-sizes" => TinyModels.RandomModel(new LcPfnArchitecture { EmbeddingSize = 22, Layers = 2, Heads = 2, Hidden = 37, Buckets = 50, MaxEpochs = 52 }, seed: 5),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
-
-    private static LcPfnModel RandomModel(LcPfnArchitecture architecture)
-    {
-        torch.manual_seed(5);
-        var network = new LcPfnTransformer(architecture);
-        using (torch.no_grad())
-        {
-            foreach (var p in network.parameters())
-            {
-                p.normal_(0, 0.3);
-            }
-        }
-
-        network.eval();
-        return new LcPfnModel(network, new BarDistribution(TinyModels.Borders(architecture.MaxEpochs, architecture.Buckets)), new LcPfnModelMetadata { Seed = 5 });
-    }
 
     /// <summary>Decisions as policies ask for them: single trials and batches, short and long prefixes, one or several query epochs.</summary>
     private static IEnumerable<CurveQuery[]> Passes()

@@ -24,8 +24,9 @@ internal sealed partial class SqlExperimentStore : IExperimentStore
     // Status sets written into the SQL as literals, not parameters: PostgreSQL keeps the generic plan of a prepared
     // statement only when it costs no more than a custom one, and with parameters it guesses half the trials match
     // (the index read of the few unfinished ones looked 20 times dearer), so the hot slot statements were planned
-    // afresh at every call. The literals are the enum names the columns hold.
-    private const string UnfinishedStatus = $"status IN ('{nameof(TrialStatus.Pending)}', '{nameof(TrialStatus.Running)}')";
+    // afresh at every call. The literals are the enum names the columns hold. The partial index ix_trials_unfinished is
+    // declared with this same predicate: PostgreSQL uses a partial index only for a query whose condition implies it.
+    internal const string UnfinishedStatus = $"status IN ('{nameof(TrialStatus.Pending)}', '{nameof(TrialStatus.Running)}')";
 
     /// <summary>
     /// The unfinished trials of <c>@experiment</c>, through the partial index <c>ix_trials_unfinished</c> that holds only

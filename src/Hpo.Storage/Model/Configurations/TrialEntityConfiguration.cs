@@ -1,4 +1,5 @@
 using Hpo.Scheduler.Persistence;
+using Hpo.Storage.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -34,7 +35,7 @@ internal sealed class TrialEntityConfiguration(ModelDialect dialect) : IEntityTy
         // The slots' count of unfinished trials (SqlExperimentStore.UnfinishedCount): an index of those alone, so the count
         // reads a handful of entries however many trials have finished, whatever plan the table's statistics suggest.
         builder.HasIndex(t => t.ExperimentId, "ix_trials_unfinished")
-            .HasFilter($"status IN ('{nameof(TrialStatus.Pending)}', '{nameof(TrialStatus.Running)}')");
+            .HasFilter(SqlExperimentStore.UnfinishedStatus);
 
         // The stale-lease sweep only ever looks at running trials.
         builder.HasIndex(t => t.LastHeartbeat).HasFilter("status = 'Running'").HasDatabaseName("ix_trials_running_heartbeat");

@@ -18,7 +18,7 @@ namespace Hpo.Benchmarks.Throughput;
 /// <param name="DecileReportsPerSecond">Epoch reports per second in each tenth of the stored observations, in order.</param>
 /// <param name="LastToFirstDecile">The last decile's rate over the first's.</param>
 /// <param name="TrialsPerSecond">Trials per second over the run.</param>
-/// <param name="DecisionP50Milliseconds">Median decision latency: from an epoch's recorded_at (taken just before its insert) to its decision's decided_at (taken when the policy answered).</param>
+/// <param name="DecisionP50Milliseconds">Median decision latency: from an epoch's recorded_at (when the worker had the value, before deciding; the value and its decision are then written together) to its decision's decided_at (taken when the policy answered): the read of what changed and the policy call.</param>
 /// <param name="DecisionP99Milliseconds">99th percentile of that latency.</param>
 /// <param name="DecisionsWithModel">Decisions that carry the LC-PFN model's SHA-256.</param>
 internal sealed record FleetBenchResult(

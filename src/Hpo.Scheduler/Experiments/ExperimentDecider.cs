@@ -13,7 +13,8 @@ namespace Hpo.Scheduler.Experiments;
 /// <remarks>
 /// Staleness: the read happens after a report is queued and before its decision, so a decision sees every
 /// observation another worker committed before the decision began; one committed while the read runs is seen by
-/// the next decision. Only the consecutive prefix of a curve is a curve the policies read (a gap, a lost write,
+/// the next decision. The fleet's executor commits an epoch's value with its decision, so another worker's value is
+/// seen once that worker has decided it. Only the consecutive prefix of a curve is a curve the policies read (a gap, a lost write,
 /// ends it until it is filled), as when the whole experiment was loaded.
 /// </remarks>
 internal sealed class ExperimentDecider : IDisposable

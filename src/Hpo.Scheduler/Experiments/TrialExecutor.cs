@@ -252,32 +252,24 @@ public sealed partial class TrialExecutor
         }
 
         DecisionRecord? decision = null;
+        bool ended = false;
+        var reportedAt = DateTimeOffset.MinValue;
         var steps = new TrialEpochSteps(
             () => BudgetSpent(experiment, settings, totalEpochs),
-            async (epoch, value, ct) =>
+            (epoch, value, ct) =>
             {
-                try
-                {
-                    await _store.RecordObservationAsync(lease, epoch, value, ct).ConfigureAwait(false);
-                }
-                catch (ObservationConflictException ex)
-                {
-                    // An earlier attempt recorded this epoch with another value (a non-deterministic workload); the first value is the record.
-                    LogConflict(_logger, trial.Id, epoch, ex.Message);
-                    var again = await _store.GetCurvesAsync([trial.Id], ct).ConfigureAwait(false);
-                    value = again[trial.Id].First(o => o.Epoch == epoch).Value;
-                }
-
+                // Written with its decision, in one write (below): other workers see the value once it is decided.
+                reportedAt = _time.GetUtcNow();
                 curve.Add(value);
-                progress.Epochs++;
-                FleetMetrics.EpochsReported.Add(1);
-                return value;
+                return Task.FromResult(value);
             },
             async (epoch, value, ct) =>
             {
                 // No heartbeat per epoch: the heartbeat loop renews the lease every HeartbeatInterval (a third of the lease
                 // at most), which short epochs do not need more often, and a stale lease is refused by the epoch's write.
-                (decision, totalEpochs) = await DecideAsync(decider, trial, lease, curve, ct).ConfigureAwait(false);
+                (decision, totalEpochs, ended) = await DecideEpochAsync(decider, trial, lease, curve, reportedAt, spec.MaxEpochs, ct).ConfigureAwait(false);
+                progress.Epochs++;
+                FleetMetrics.EpochsReported.Add(1);
                 return decision.Action;
             },
             WorkloadFailuresEndTheTrial: true);
@@ -291,17 +283,64 @@ public sealed partial class TrialExecutor
                 case TrialEpochEnd.StoppedByBudget:
                     return await FinishAsync(trial, lease, TrialStatus.Stopped, outcome.Detail, progress, cancellationToken).ConfigureAwait(false);
                 case TrialEpochEnd.StoppedByPolicy:
-                    return await FinishAsync(trial, lease, TrialStatus.Stopped, decision!.Reason, progress, cancellationToken).ConfigureAwait(false);
+                    return await FinishAsync(trial, lease, TrialStatus.Stopped, decision!.Reason, progress, cancellationToken, written: ended).ConfigureAwait(false);
                 case TrialEpochEnd.PausedByPolicy:
                     await TrialCheckpoints.PauseAsync(_store, lease, run, decision!.Epoch, decision.Reason, cancellationToken).ConfigureAwait(false);
                     return new TrialExecution(trial.Id, trial.ExperimentId, TrialOutcome.Paused, lease.Attempt, progress.Epochs, decision.Reason);
             }
         }
 
-        return await FinishAsync(trial, lease, TrialStatus.Completed, null, progress, cancellationToken).ConfigureAwait(false);
+        return await FinishAsync(trial, lease, TrialStatus.Completed, null, progress, cancellationToken, written: ended).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Decides a new epoch and writes its value and decision together, ending the trial in the same write when the
+    /// decision stops it or it was the last epoch (<see cref="IExperimentStore.TryRecordEpochAsync"/>): one statement per
+    /// epoch on PostgreSQL where there were three per trial's last epoch. Anything but that plain case (a retry after a
+    /// lost acknowledgement, a stored value that differs, a lost lease) goes through the one-by-one writes, which tell
+    /// which; <c>Ended</c> says whether the trial's end was written.
+    /// </summary>
+    private async Task<(DecisionRecord Decision, long TotalEpochs, bool Ended)> DecideEpochAsync(ExperimentDecider decider, TrialRecord trial, TrialLease lease, List<double> curve, DateTimeOffset reportedAt, int maxEpochs, CancellationToken cancellationToken)
+    {
+        int epoch = curve.Count;
+        var (record, totalEpochs) = await TakeDecisionAsync(decider, trial, curve, cancellationToken).ConfigureAwait(false);
+        TrialStatus? finishAs = record.Action switch
+        {
+            DecisionAction.Stop => TrialStatus.Stopped,
+            DecisionAction.Continue when epoch == maxEpochs => TrialStatus.Completed,
+            _ => null,
+        };
+        if (await _store.TryRecordEpochAsync(lease, epoch, curve[^1], reportedAt, record, finishAs, cancellationToken).ConfigureAwait(false))
+        {
+            return (record, totalEpochs, finishAs is not null);
+        }
+
+        try
+        {
+            await _store.RecordObservationAsync(lease, epoch, curve[^1], cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObservationConflictException ex)
+        {
+            // An earlier attempt recorded this epoch with another value (a non-deterministic workload); the first value is
+            // the record, and the decision is taken again with it.
+            LogConflict(_logger, trial.Id, epoch, ex.Message);
+            var again = await _store.GetCurvesAsync([trial.Id], cancellationToken).ConfigureAwait(false);
+            curve[^1] = again[trial.Id].First(o => o.Epoch == epoch).Value;
+            (record, totalEpochs) = await TakeDecisionAsync(decider, trial, curve, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (await RecordDecisionAsync(trial, lease, record, cancellationToken).ConfigureAwait(false), totalEpochs, false);
+    }
+
+    /// <summary>Decides the trial's last recorded epoch again and records the decision (resuming after a crash between the two).</summary>
     private async Task<(DecisionRecord Decision, long TotalEpochs)> DecideAsync(ExperimentDecider decider, TrialRecord trial, TrialLease lease, List<double> curve, CancellationToken cancellationToken)
+    {
+        var (record, totalEpochs) = await TakeDecisionAsync(decider, trial, curve, cancellationToken).ConfigureAwait(false);
+        return (await RecordDecisionAsync(trial, lease, record, cancellationToken).ConfigureAwait(false), totalEpochs);
+    }
+
+    /// <summary>Asks the experiment's policy about the trial's curve (its last value is the epoch decided); writes nothing.</summary>
+    private async Task<(DecisionRecord Decision, long TotalEpochs)> TakeDecisionAsync(ExperimentDecider decider, TrialRecord trial, List<double> curve, CancellationToken cancellationToken)
     {
         var report = new TrialCurve(trial.Id, trial.Number, curve.ToArray());
         int epoch = curve.Count;
@@ -320,18 +359,22 @@ public sealed partial class TrialExecutor
             record = record with { ModelSha256 = _model?.Sha256 };
         }
 
+        return (record, totalEpochs);
+    }
+
+    private async Task<DecisionRecord> RecordDecisionAsync(TrialRecord trial, TrialLease lease, DecisionRecord record, CancellationToken cancellationToken)
+    {
         try
         {
             await _store.RecordDecisionAsync(lease, record, cancellationToken).ConfigureAwait(false);
+            return record;
         }
         catch (ObservationConflictException)
         {
             // An earlier attempt decided this epoch (before a crash) with the experiment as it was then; that decision stands.
             var decisions = await _store.GetDecisionsAsync(trial.Id, cancellationToken).ConfigureAwait(false);
-            record = decisions.First(d => d.Epoch == epoch);
+            return decisions.First(d => d.Epoch == record.Epoch);
         }
-
-        return (record, totalEpochs);
     }
 
     /// <summary>
@@ -430,9 +473,13 @@ public sealed partial class TrialExecutor
         return null;
     }
 
-    private async Task<TrialExecution> FinishAsync(TrialRecord trial, TrialLease lease, TrialStatus status, string? detail, Progress progress, CancellationToken cancellationToken)
+    private async Task<TrialExecution> FinishAsync(TrialRecord trial, TrialLease lease, TrialStatus status, string? detail, Progress progress, CancellationToken cancellationToken, bool written = false)
     {
-        await _store.FinishTrialAsync(lease, status, detail, cancellationToken).ConfigureAwait(false);
+        if (!written)
+        {
+            await _store.FinishTrialAsync(lease, status, detail, cancellationToken).ConfigureAwait(false);
+        }
+
         var outcome = status switch
         {
             TrialStatus.Completed => TrialOutcome.Completed,

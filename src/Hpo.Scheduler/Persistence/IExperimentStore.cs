@@ -132,6 +132,24 @@ public interface IExperimentStore
     /// <summary>Records a decision idempotently (unique per trial and epoch; an identical decision again is a no-op).</summary>
     Task<RecordOutcome> RecordDecisionAsync(TrialLease lease, DecisionRecord decision, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The fleet's per-epoch write: one new epoch's value and its decision in one atomic write and, with
+    /// <paramref name="finishAs"/>, the trial's end in the same write (<see cref="TrialStatus.Stopped"/> with the
+    /// decision's reason, or <see cref="TrialStatus.Completed"/>). Returns false, having written nothing, whenever the
+    /// write is not that plain case (the lease is not current, or the epoch already has a value or a decision: a retry,
+    /// a conflict); the caller then records them one by one (<see cref="RecordObservationAsync"/>,
+    /// <see cref="RecordDecisionAsync"/>, <see cref="FinishTrialAsync"/>), whose answers tell which.
+    /// </summary>
+    /// <param name="lease">The trial's current lease.</param>
+    /// <param name="epoch">The new epoch.</param>
+    /// <param name="value">Its value (finite).</param>
+    /// <param name="recordedAt">When the value was reported, before the decision was taken: the observation's time.</param>
+    /// <param name="decision">The decision of that epoch (its <see cref="DecisionRecord.Epoch"/> is <paramref name="epoch"/>).</param>
+    /// <param name="finishAs">Null (the trial goes on, or pauses), Stopped (with a Stop decision) or Completed (with a Continue decision).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <exception cref="HpoValidationException">An invalid value, decision, or <paramref name="finishAs"/> that does not fit the decision.</exception>
+    Task<bool> TryRecordEpochAsync(TrialLease lease, int epoch, double value, DateTimeOffset recordedAt, DecisionRecord decision, TrialStatus? finishAs = null, CancellationToken cancellationToken = default);
+
     /// <summary>The decisions of a trial, by epoch.</summary>
     Task<IReadOnlyList<DecisionRecord>> GetDecisionsAsync(long trialId, CancellationToken cancellationToken = default);
 

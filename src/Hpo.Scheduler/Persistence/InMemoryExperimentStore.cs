@@ -381,6 +381,14 @@ public sealed class InMemoryExperimentStore : IExperimentStore
         ArgumentNullException.ThrowIfNull(observations);
         lock (_gate)
         {
+            return Task.FromResult(RecordObservationsCore(lease, observations, _time.GetUtcNow()));
+        }
+    }
+
+    private IReadOnlyList<RecordOutcome> RecordObservationsCore(TrialLease lease, IReadOnlyList<(int Epoch, double Value)> observations, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
             var t = RequireTrial(lease.TrialId);
             foreach (var (epoch, value) in observations)
             {
@@ -409,7 +417,6 @@ public sealed class InMemoryExperimentStore : IExperimentStore
                 pending[epoch] = value;
             }
 
-            var now = _time.GetUtcNow();
             foreach (var (epoch, value) in pending)
             {
                 if (t.Curve.TryAdd(epoch, new ObservationRecord(t.Id, epoch, value, now)))
@@ -418,7 +425,7 @@ public sealed class InMemoryExperimentStore : IExperimentStore
                 }
             }
 
-            return Task.FromResult<IReadOnlyList<RecordOutcome>>(outcomes);
+            return outcomes;
         }
     }
 
@@ -498,6 +505,26 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     public Task<RecordOutcome> RecordDecisionAsync(TrialLease lease, DecisionRecord decision, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ValidateDecision(lease, decision);
+        lock (_gate)
+        {
+            var t = RequireTrial(lease.TrialId);
+            ValidateEpoch(t, decision.Epoch);
+            RequireLease(lease);
+            if (t.Decisions.TryGetValue(decision.Epoch, out var stored))
+            {
+                return stored with { DecidedAt = decision.DecidedAt } == decision
+                    ? Task.FromResult(RecordOutcome.AlreadyRecorded)
+                    : throw new ObservationConflictException($"Trial {t.Id} already has a different decision at epoch {decision.Epoch} ({stored.Action} by {stored.Policy}); the new one was rejected.");
+            }
+
+            t.Decisions.Add(decision.Epoch, decision);
+            return Task.FromResult(RecordOutcome.Inserted);
+        }
+    }
+
+    private static void ValidateDecision(TrialLease lease, DecisionRecord decision)
+    {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(decision);
         if (decision.TrialId != lease.TrialId)
@@ -514,21 +541,47 @@ public sealed class InMemoryExperimentStore : IExperimentStore
         {
             throw new HpoValidationException($"Field 'Action' of the decision has the undefined value {(int)decision.Action}.");
         }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> TryRecordEpochAsync(TrialLease lease, int epoch, double value, DateTimeOffset recordedAt, DecisionRecord decision, TrialStatus? finishAs = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ValidateDecision(lease, decision);
+        if (decision.Epoch != epoch)
+        {
+            throw new HpoValidationException($"Field 'decision.Epoch' is {decision.Epoch}; the decision of epoch {epoch} is recorded with it.");
+        }
+
+        if (finishAs is { } end && !(end == TrialStatus.Stopped ? decision.Action == DecisionAction.Stop : end == TrialStatus.Completed && decision.Action == DecisionAction.Continue))
+        {
+            throw new HpoValidationException($"Field 'finishAs' is {end}; an epoch's write ends a trial as Stopped with a Stop decision, as Completed with a Continue decision, or not at all.");
+        }
+
+        if (!double.IsFinite(value))
+        {
+            throw new HpoValidationException($"Field 'value' of epoch {epoch} is {value.ToString(CultureInfo.InvariantCulture)}; it must be finite.");
+        }
 
         lock (_gate)
         {
             var t = RequireTrial(lease.TrialId);
-            ValidateEpoch(t, decision.Epoch);
-            RequireLease(lease);
-            if (t.Decisions.TryGetValue(decision.Epoch, out var stored))
+            ValidateEpoch(t, epoch);
+            if (t.Status != TrialStatus.Running || t.LeaseToken != lease.Token || t.Curve.ContainsKey(epoch) || t.Decisions.ContainsKey(epoch))
             {
-                return stored with { DecidedAt = decision.DecidedAt } == decision
-                    ? Task.FromResult(RecordOutcome.AlreadyRecorded)
-                    : throw new ObservationConflictException($"Trial {t.Id} already has a different decision at epoch {decision.Epoch} ({stored.Action} by {stored.Policy}); the new one was rejected.");
+                return Task.FromResult(false);
             }
 
-            t.Decisions.Add(decision.Epoch, decision);
-            return Task.FromResult(RecordOutcome.Inserted);
+            // Everything is checked above, and the one-by-one writes run under the store's (re-entrant) lock: nobody
+            // sees the value without its decision.
+            RecordObservationsCore(lease, [(epoch, value)], recordedAt);
+            t.Decisions.Add(epoch, decision);
+            if (finishAs is { } status)
+            {
+                _ = FinishTrialAsync(lease, status, status == TrialStatus.Stopped ? decision.Reason : null, cancellationToken);
+            }
+
+            return Task.FromResult(true);
         }
     }
 

@@ -105,6 +105,23 @@ internal sealed class InputValidator(HpoStorageOptions options)
         Text("detail", detail);
     }
 
+    /// <summary>An epoch's value and decision written together (<see cref="IExperimentStore.TryRecordEpochAsync"/>).</summary>
+    public void EpochWrite(TrialLease lease, int epoch, double value, DecisionRecord decision, TrialStatus? finishAs)
+    {
+        Decision(lease, decision);
+        Epoch("epoch", epoch);
+        FiniteValue("value", value);
+        if (decision.Epoch != epoch)
+        {
+            throw Fail("decision.Epoch", $"{decision.Epoch} is not the epoch {epoch} it is recorded with.");
+        }
+
+        if (finishAs is { } end && !(end == TrialStatus.Stopped ? decision.Action == DecisionAction.Stop : end == TrialStatus.Completed && decision.Action == DecisionAction.Continue))
+        {
+            throw Fail("finishAs", $"{end} does not fit a {decision.Action} decision: an epoch's write ends a trial as Stopped with a Stop decision, as Completed with a Continue decision, or not at all.");
+        }
+    }
+
     public void Observations(IReadOnlyList<(int Epoch, double Value)> observations)
     {
         ArgumentNullException.ThrowIfNull(observations);

@@ -117,6 +117,50 @@ public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTest
         Assert.Equal(new TrialSlots(303, 3, null), slots);
     }
 
+    [StoreFact]
+    public async Task ReadObservationChangesAsync_GenericPlanMadeWhileTheTableWasNew_LooksEachTrialUpByKey()
+    {
+        // Each worker connection prepares the change feed in a new database's first seconds. A generic plan made then
+        // looked each changed row's trial up through the (experiment_id, status) index, walking the experiment's trials
+        // (measured in a fleet run: 236 buffers and 0.78 ms per read, ten times the PK lookup); it must read one per row.
+        var experiment = await Store.CreateExperimentAsync(Spec());
+        var first = await Store.CreateTrialAsync(experiment.Id, Params());
+        await Store.RecordObservationAsync(await Store.ClaimTrialAsync(first.Id, "w", TimeSpan.FromMinutes(1)), 1, 0.5);
+        await using var connection = await Harness.OpenRawAsync();
+        string sql = SqlExperimentStore.PostgresChanges.Replace("@experiment", "$1", StringComparison.Ordinal)
+            .Replace("@position", "$2", StringComparison.Ordinal).Replace("@in_flight", "$3", StringComparison.Ordinal);
+        await using (var prepare = connection.CreateCommand())
+        {
+            prepare.CommandText = string.Create(CultureInfo.InvariantCulture, $"SET plan_cache_mode = force_generic_plan; PREPARE changes(bigint, bigint, bigint[]) AS {sql}; EXECUTE changes({experiment.Id}, 0, '{{}}')");
+            await prepare.ExecuteNonQueryAsync();
+        }
+
+        var leases = new List<TrialLease>();
+        for (int i = 0; i < 300; i++)
+        {
+            var trial = await Store.CreateTrialAsync(experiment.Id, Params());
+            var lease = await Store.ClaimTrialAsync(trial.Id, "w", TimeSpan.FromMinutes(1));
+            await Store.RecordObservationAsync(lease, 1, 0.5);
+            leases.Add(lease);
+        }
+
+        var cursor = (await Store.ReadObservationChangesAsync(experiment.Id)).Next;
+        foreach (var lease in leases.TakeLast(3))
+        {
+            await Store.RecordObservationAsync(lease, 2, 0.6);
+        }
+
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = string.Create(CultureInfo.InvariantCulture, $"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE changes({experiment.Id}, {cursor.Position}, '{{}}')");
+        string plan = (string)(await explain.ExecuteScalarAsync())!;
+        using var json = JsonDocument.Parse(plan);
+        double trialRowsRead = TrialRowsRead(json.RootElement[0].GetProperty("Plan"));
+
+        Assert.True(trialRowsRead <= 10, $"The change feed read {trialRowsRead} trial rows for 3 changed observations of 304: {plan}");
+        var changes = await Store.ReadObservationChangesAsync(experiment.Id, cursor);
+        Assert.Equal(leases.TakeLast(3).Select(l => (l.TrialId, 2)), changes.Observations.Select(c => (c.TrialId, c.Epoch)));
+    }
+
     /// <summary>Rows the plan's scans of <c>trials</c> produced or filtered out, over every node.</summary>
     private static double TrialRowsRead(JsonElement node)
     {

@@ -101,6 +101,55 @@ public sealed class LcBenchWorkloadTests(ITestOutputHelper output, LcBenchWorklo
     }
 
     [Fact]
+    public async Task TrainEpochAsync_CurveComputedInParts_MatchesTheWholeCurve()
+    {
+        using var workload = new LcBenchWorkload(fixture.Surrogate, "3945");
+        var whole = workload.PredictCurves([ReadmeExample])[0];
+        await using var run = await workload.StartAsync(ReadmeExample, 0);
+
+        var served = new List<double>();
+        for (int epoch = 1; epoch <= LcBenchSurrogate.Epochs; epoch++)
+        {
+            served.Add(await run.TrainEpochAsync(epoch));
+        }
+
+        Assert.Equal(whole, served, (a, b) => Math.Abs(a - b) < 1e-5);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(10)]
+    [InlineData(40)]
+    public async Task StartAsync_ResumedAnywhere_ServesExactlyTheValuesOfAnUninterruptedRun(int resumeAfterEpoch)
+    {
+        // The parts are fixed, so a trial resumed on another worker (or after a crash) records the very values it would
+        // have: a different value for an epoch recorded before would be a conflict.
+        using var workload = new LcBenchWorkload(fixture.Surrogate, "3945");
+        await using var full = await workload.StartAsync(ReadmeExample, 0);
+        var expected = new List<double>();
+        for (int epoch = 1; epoch <= LcBenchSurrogate.Epochs; epoch++)
+        {
+            expected.Add(await full.TrainEpochAsync(epoch));
+        }
+
+        await using var resumed = await workload.StartAsync(ReadmeExample, 0, resumeAfterEpoch);
+        for (int epoch = resumeAfterEpoch + 1; epoch <= LcBenchSurrogate.Epochs; epoch++)
+        {
+            Assert.Equal(expected[epoch - 1], await resumed.TrainEpochAsync(epoch));
+        }
+    }
+
+    [Fact]
+    public void PredictEpochs_RangeOutsideTheCurve_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => fixture.Surrogate.PredictEpochs("3945", ReadmeExample, 0, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => fixture.Surrogate.PredictEpochs("3945", ReadmeExample, 5, 53));
+        Assert.Throws<ArgumentOutOfRangeException>(() => fixture.Surrogate.PredictEpochs("3945", ReadmeExample, 9, 8));
+        Assert.Equal(4, fixture.Surrogate.PredictEpochs("3945", ReadmeExample, 5, 8).Length);
+    }
+
+    [Fact]
     public void Constructor_UnknownTask_ThrowsNamingTask()
     {
         var ex = Assert.Throws<ArgumentException>(() => new LcBenchWorkload(fixture.Surrogate, "42"));

@@ -63,7 +63,26 @@ public sealed class LcBenchSurrogate : IDisposable
     /// on <paramref name="taskId"/>, all in one ONNX call.
     /// </summary>
     /// <exception cref="ArgumentException">The task is unknown, or a configuration is not in the LCBench space (the message names the parameter).</exception>
-    public double[][] PredictCurves(string taskId, IReadOnlyList<TrialParameters> configurations)
+    public double[][] PredictCurves(string taskId, IReadOnlyList<TrialParameters> configurations) =>
+        Predict(taskId, configurations, 1, Epochs);
+
+    /// <summary>
+    /// Epochs <paramref name="firstEpoch"/>..<paramref name="lastEpoch"/> of one configuration's curve (fractions), in one
+    /// ONNX call. The network reads each epoch as a row of its own, so a part costs its rows; values may differ from
+    /// <see cref="PredictCurves"/>' in the last digits (about 1e-6: the kernels' blocking depends on the number of rows).
+    /// </summary>
+    /// <exception cref="ArgumentException">The task is unknown, or the configuration is not in the LCBench space.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The epochs are not a range within 1..52.</exception>
+    public double[] PredictEpochs(string taskId, TrialParameters configuration, int firstEpoch, int lastEpoch)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentOutOfRangeException.ThrowIfLessThan(firstEpoch, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lastEpoch, Epochs);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstEpoch, lastEpoch);
+        return Predict(taskId, [configuration], firstEpoch, lastEpoch)[0];
+    }
+
+    private double[][] Predict(string taskId, IReadOnlyList<TrialParameters> configurations, int firstEpoch, int lastEpoch)
     {
         ArgumentNullException.ThrowIfNull(configurations);
         int code = EncodeTask(taskId);
@@ -73,8 +92,9 @@ public sealed class LcBenchSurrogate : IDisposable
             return [];
         }
 
-        var cats = new int[n * Epochs];
-        var conts = new float[n * Epochs * 8];
+        int epochs = lastEpoch - firstEpoch + 1;
+        var cats = new int[n * epochs];
+        var conts = new float[n * epochs * 8];
         for (int i = 0; i < n; i++)
         {
             var errors = SearchSpace.FindErrors(configurations[i]);
@@ -84,27 +104,27 @@ public sealed class LcBenchSurrogate : IDisposable
             }
 
             var raw = ParameterNames.Select(name => (float)configurations[i].GetDouble(name)).ToArray();
-            for (int e = 0; e < Epochs; e++)
+            for (int e = 0; e < epochs; e++)
             {
-                int row = (i * Epochs) + e;
+                int row = (i * epochs) + e;
                 cats[row] = code;
-                conts[row * 8] = e + 1;
+                conts[row * 8] = firstEpoch + e;
                 raw.CopyTo(conts.AsSpan((row * 8) + 1, 7));
             }
         }
 
-        using var catValue = OrtValue.CreateTensorValueFromMemory(cats, [n * Epochs, 1]);
-        using var contValue = OrtValue.CreateTensorValueFromMemory(conts, [n * Epochs, 8]);
+        using var catValue = OrtValue.CreateTensorValueFromMemory(cats, [n * epochs, 1]);
+        using var contValue = OrtValue.CreateTensorValueFromMemory(conts, [n * epochs, 8]);
         using var runOptions = new RunOptions();
         using var outputs = _session.Run(runOptions, ["x_cat", "x_cont"], [catValue, contValue], ["output"]);
         var data = outputs[0].GetTensorDataAsSpan<float>();
         var curves = new double[n][];
         for (int i = 0; i < n; i++)
         {
-            curves[i] = new double[Epochs];
-            for (int e = 0; e < Epochs; e++)
+            curves[i] = new double[epochs];
+            for (int e = 0; e < epochs; e++)
             {
-                curves[i][e] = data[(((i * Epochs) + e) * OutputColumns) + ValAccuracyColumn] / 100.0;
+                curves[i][e] = data[(((i * epochs) + e) * OutputColumns) + ValAccuracyColumn] / 100.0;
             }
         }
 

@@ -97,8 +97,14 @@ public sealed class LcBenchWorkload : IResumableWorkload, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(resumeAfterEpoch);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(resumeAfterEpoch, LcBenchSurrogate.Epochs);
         cancellationToken.ThrowIfCancellationRequested();
-        var curve = _surrogate.PredictCurves(TaskId, [parameters])[0];
-        return Task.FromResult<IWorkloadRun>(new LcBenchRun(Name, CheckpointHeader.Fingerprint(parameters), curve, resumeAfterEpoch));
+        // Checked now, so that a configuration outside the space fails the start, not its first epoch.
+        var errors = _surrogate.SearchSpace.FindErrors(parameters);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"The configuration is not an LCBench configuration: {string.Join(" ", errors)}", nameof(parameters));
+        }
+
+        return Task.FromResult<IWorkloadRun>(new LcBenchRun(Name, CheckpointHeader.Fingerprint(parameters), (first, last) => _surrogate.PredictEpochs(TaskId, parameters, first, last), resumeAfterEpoch));
     }
 
     /// <inheritdoc />

@@ -318,6 +318,11 @@ namespace Hpo.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("parameters");
 
+                    b.Property<string>("RunnerJob")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("runner_job");
+
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("started_at");

@@ -42,10 +42,26 @@ public interface IExperimentStore
     /// fresh count when it loses, so trial <c>n</c> always holds the proposal made for <c>n</c> and the concurrency limit
     /// holds under any interleaving of creations. The parameters must lie in the experiment's search space.
     /// </summary>
+    /// <param name="experimentId">The experiment.</param>
+    /// <param name="number">The trial number to create: the experiment's trial count plus one.</param>
+    /// <param name="maxUnfinished">The experiment's concurrency.</param>
+    /// <param name="parametersJson">The proposal for <paramref name="number"/>.</param>
+    /// <param name="runnerJob">
+    /// The job that creates the trial to run it itself (a fleet slot's next trial), stored with it in the same write, so a
+    /// rerun of that job finds it (<see cref="FindRunnerJobTrialAsync"/>); null when the trial gets a job of its own.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the creation.</param>
     /// <exception cref="NotFoundException">There is no such experiment.</exception>
     /// <exception cref="TrialStateException">The experiment has ended (Completed, Cancelled or Failed).</exception>
-    /// <exception cref="HpoValidationException"><paramref name="number"/> or <paramref name="maxUnfinished"/> is below 1, or the parameters are invalid.</exception>
-    Task<TrialRecord?> TryCreateTrialAsync(long experimentId, int number, int maxUnfinished, string parametersJson, CancellationToken cancellationToken = default);
+    /// <exception cref="HpoValidationException"><paramref name="number"/> or <paramref name="maxUnfinished"/> is below 1, the parameters are invalid, or <paramref name="runnerJob"/> is empty or longer than 100 characters.</exception>
+    Task<TrialRecord?> TryCreateTrialAsync(long experimentId, int number, int maxUnfinished, string parametersJson, string? runnerJob = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The newest Pending or Running trial of <paramref name="trialId"/>'s experiment that job <paramref name="runnerJob"/>
+    /// created to run itself (<see cref="TryCreateTrialAsync"/>), or null: what a fleet slot's job, handed out again after
+    /// its process died, runs instead of its own ended trial. One read of the experiment's unfinished trials.
+    /// </summary>
+    Task<long?> FindRunnerJobTrialAsync(long trialId, string runnerJob, CancellationToken cancellationToken = default);
 
     /// <summary>The trial with <paramref name="trialId"/>, or null.</summary>
     Task<TrialRecord?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default);

@@ -122,9 +122,10 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     }
 
     /// <inheritdoc />
-    public Task<TrialRecord?> TryCreateTrialAsync(long experimentId, int number, int maxUnfinished, string parametersJson, CancellationToken cancellationToken = default)
+    public Task<TrialRecord?> TryCreateTrialAsync(long experimentId, int number, int maxUnfinished, string parametersJson, string? runnerJob = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ValidateRunnerJob(runnerJob);
         if (number < 1)
         {
             throw new HpoValidationException($"Field 'number' must be at least 1 (got {number}).");
@@ -145,7 +146,38 @@ public sealed class InMemoryExperimentStore : IExperimentStore
             }
 
             int unfinished = _trials.Values.Count(t => t.Experiment == e && t.Status is TrialStatus.Pending or TrialStatus.Running);
-            return Task.FromResult(e.TrialCount != number - 1 || unfinished >= maxUnfinished ? null : AddTrial(e, parameters, parametersJson));
+            if (e.TrialCount != number - 1 || unfinished >= maxUnfinished)
+            {
+                return Task.FromResult<TrialRecord?>(null);
+            }
+
+            var trial = AddTrial(e, parameters, parametersJson);
+            _trials[trial.Id].RunnerJob = runnerJob;
+            return Task.FromResult<TrialRecord?>(trial);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<long?> FindRunnerJobTrialAsync(long trialId, string runnerJob, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(runnerJob);
+        ValidateRunnerJob(runnerJob);
+        lock (_gate)
+        {
+            var own = RequireTrial(trialId);
+            var found = _trials.Values
+                .Where(t => t.Experiment == own.Experiment && t.RunnerJob == runnerJob && t.Status is TrialStatus.Pending or TrialStatus.Running)
+                .MaxBy(t => t.Number);
+            return Task.FromResult(found?.Id);
+        }
+    }
+
+    private static void ValidateRunnerJob(string? runnerJob)
+    {
+        if (runnerJob is not null && (string.IsNullOrWhiteSpace(runnerJob) || runnerJob.Length > 100))
+        {
+            throw new HpoValidationException($"Field 'runnerJob' is '{runnerJob}'; a job id is 1–100 characters.");
         }
     }
 
@@ -863,6 +895,8 @@ public sealed class InMemoryExperimentStore : IExperimentStore
         public string? StopReason { get; set; }
 
         public string? Error { get; set; }
+
+        public string? RunnerJob { get; set; }
 
         public SortedDictionary<int, ObservationRecord> Curve { get; } = [];
 

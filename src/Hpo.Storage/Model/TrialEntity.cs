@@ -39,4 +39,7 @@ internal sealed class TrialEntity
     public string? StopReason { get; set; }
 
     public string? Error { get; set; }
+
+    /// <summary>The job that created the trial to run it itself (a fleet slot's chained trial): a rerun of that job resumes it.</summary>
+    public string? RunnerJob { get; set; }
 }

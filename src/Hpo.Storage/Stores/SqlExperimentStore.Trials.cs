@@ -11,8 +11,13 @@ internal sealed partial class SqlExperimentStore
     public async Task<TrialRecord> CreateTrialAsync(long experimentId, string parametersJson, CancellationToken cancellationToken = default) =>
         (await CreateTrialCoreAsync(experimentId, parametersJson, condition: null, cancellationToken))!;
 
-    public Task<TrialRecord?> TryCreateTrialAsync(long experimentId, int number, int maxUnfinished, string parametersJson, CancellationToken cancellationToken = default)
+    public Task<TrialRecord?> TryCreateTrialAsync(long experimentId, int number, int maxUnfinished, string parametersJson, string? runnerJob = null, CancellationToken cancellationToken = default)
     {
+        if (runnerJob is not null && (string.IsNullOrWhiteSpace(runnerJob) || runnerJob.Length > MaxRunnerJobLength))
+        {
+            throw new HpoValidationException($"Field 'runnerJob' is '{runnerJob}'; a job id is 1–{MaxRunnerJobLength} characters.");
+        }
+
         if (number < 1)
         {
             throw new HpoValidationException($"Field 'number' must be at least 1 (got {number}).");
@@ -23,7 +28,24 @@ internal sealed partial class SqlExperimentStore
             throw new HpoValidationException($"Field 'maxUnfinished' must be at least 1 (got {maxUnfinished}).");
         }
 
-        return CreateTrialCoreAsync(experimentId, parametersJson, new CreationCondition(number, maxUnfinished), cancellationToken);
+        return CreateTrialCoreAsync(experimentId, parametersJson, new CreationCondition(number, maxUnfinished, runnerJob), cancellationToken);
+    }
+
+    public Task<long?> FindRunnerJobTrialAsync(long trialId, string runnerJob, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runnerJob);
+        return _executor.ReadAsync("FindRunnerJobTrial", async (s, ct) =>
+        {
+            // The experiment's unfinished trials (the partial index), of which this job's are the few it created.
+            await using var select = s.Command(
+                $"""
+                SELECT id FROM trials
+                WHERE experiment_id = (SELECT experiment_id FROM trials WHERE id = @trial) AND {UnfinishedStatus} AND runner_job = @job
+                ORDER BY number DESC LIMIT 1
+                """)
+                .With("trial", trialId).With("job", runnerJob);
+            return await select.ExecuteScalarAsync(ct) is { } id and not DBNull ? Convert.ToInt64(id, CultureInfo.InvariantCulture) : (long?)null;
+        }, cancellationToken);
     }
 
     /// <summary>Creates the next trial; with a condition, only if it holds (null otherwise, nothing written).</summary>
@@ -60,12 +82,12 @@ internal sealed partial class SqlExperimentStore
                         WHERE id = @experiment AND {OpenExperimentStatus}{guard}
                         RETURNING trial_count
                     )
-                    INSERT INTO trials (experiment_id, number, parameters, status, attempt, created_at, last_epoch)
-                    SELECT @experiment, trial_count, {s.Dialect.Json("@parameters")}, @status, 0, @now, 0 FROM next
+                    INSERT INTO trials (experiment_id, number, parameters, status, attempt, created_at, last_epoch, runner_job)
+                    SELECT @experiment, trial_count, {s.Dialect.Json("@parameters")}, @status, 0, @now, 0, @runner FROM next
                     RETURNING {TrialColumns}
                     """)
                     .With("now", s.Dialect.Time(now)).With("experiment", experimentId)
-                    .With("parameters", parametersJson).With("status", TrialStatus.Pending), condition);
+                    .With("parameters", parametersJson).With("status", TrialStatus.Pending).WithText("runner", condition?.RunnerJob), condition);
                 if (await ReadSingleAsync(create, ReadTrial, ct) is { } trial)
                 {
                     return trial;
@@ -100,12 +122,12 @@ internal sealed partial class SqlExperimentStore
 
             await using var insert = s.Command(
                 $"""
-                INSERT INTO trials (experiment_id, number, parameters, status, attempt, created_at, last_epoch)
-                VALUES (@experiment, @number, {s.Dialect.Json("@parameters")}, @status, 0, @now, 0)
+                INSERT INTO trials (experiment_id, number, parameters, status, attempt, created_at, last_epoch, runner_job)
+                VALUES (@experiment, @number, {s.Dialect.Json("@parameters")}, @status, 0, @now, 0, @runner)
                 RETURNING {TrialColumns}
                 """)
                 .With("experiment", experimentId).With("number", counter.Number).With("parameters", parametersJson)
-                .With("status", TrialStatus.Pending).With("now", s.Dialect.Time(now));
+                .With("status", TrialStatus.Pending).With("now", s.Dialect.Time(now)).WithText("runner", condition?.RunnerJob);
             return (await ReadSingleAsync(insert, ReadTrial, ct))!;
         }
 
@@ -137,7 +159,10 @@ internal sealed partial class SqlExperimentStore
         }
     }
 
-    private readonly record struct CreationCondition(int Number, int MaxUnfinished);
+    private readonly record struct CreationCondition(int Number, int MaxUnfinished, string? RunnerJob);
+
+    /// <summary>The longest job id <c>trials.runner_job</c> holds (Hangfire.PostgreSql's are numbers).</summary>
+    private const int MaxRunnerJobLength = 100;
 
     public Task<TrialRecord?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default) =>
         _executor.ReadAsync("GetTrial", async (s, ct) =>

@@ -16,13 +16,11 @@ namespace Hpo.Workers.Jobs;
 /// </summary>
 public sealed partial class TrialJob
 {
-    /// <summary>The job parameter that names the trial a job runs now, when that is not its own (a chained trial).</summary>
-    internal const string ChainedTrialParameter = "HpoChainedTrial";
-
     /// <summary>The job parameter of a job made to resume a paused trial: the trial's attempt when the slot policy chose it.</summary>
     internal const string ResumeOfAttemptParameter = "HpoResumeOfAttempt";
 
     private readonly TrialExecutor _executor;
+    private readonly IExperimentStore _store;
     private readonly ExperimentAdvancer _advancer;
     private readonly HpoJobClient _jobs;
     private readonly WorkerIdentity _identity;
@@ -31,8 +29,9 @@ public sealed partial class TrialJob
     private readonly ILogger _logger;
 
     /// <summary>Creates the job (Hangfire resolves it per run).</summary>
-    public TrialJob(TrialExecutor executor, ExperimentAdvancer advancer, HpoJobClient jobs, WorkerIdentity identity, IOptions<HpoWorkerOptions> options, TimeProvider timeProvider, ILogger<TrialJob> logger)
+    public TrialJob(TrialExecutor executor, IExperimentStore store, ExperimentAdvancer advancer, HpoJobClient jobs, WorkerIdentity identity, IOptions<HpoWorkerOptions> options, TimeProvider timeProvider, ILogger<TrialJob> logger)
     {
+        _store = store;
         _time = timeProvider;
         ArgumentNullException.ThrowIfNull(options);
         _executor = executor;
@@ -48,7 +47,7 @@ public sealed partial class TrialJob
     /// the slot advances the experiment itself and runs the trial it created, with no queue hop between trials.
     /// </summary>
     /// <param name="trialId">The trial's store id.</param>
-    /// <param name="context">Supplied by Hangfire (pass null when enqueueing): the retry count tells the final attempt, and the job's parameters hold the trial it runs now.</param>
+    /// <param name="context">Supplied by Hangfire (pass null when enqueueing): the retry count tells the final attempt, and the job's id finds the chained trial it was running.</param>
     /// <param name="cancellationToken">Hangfire's shutdown/abort token; cancelling leaves the trial resumable.</param>
     /// <exception cref="TrialAttemptFailedException">The job's own trial failed; Hangfire retries, or fails the job on the final attempt (the trial is then Failed in the store).</exception>
     [JobDisplayName("Trial {0}")]
@@ -61,8 +60,11 @@ public sealed partial class TrialJob
         }
 
         // A job that died while running a chained trial (SIGKILL, shutdown) picks that trial up again when Hangfire
-        // hands the job out again, so a chained trial is recovered as fast as the job's own.
-        long current = context?.GetJobParameter<long?>(ChainedTrialParameter, allowStale: true) ?? trialId;
+        // hands the job out again, so a chained trial is recovered as fast as the job's own: each chained trial is created
+        // with this job's id (trials.runner_job), one read here per job start instead of a job-parameter write per trial.
+        string? jobId = context?.BackgroundJob?.Id;
+        long current = jobId is null ? trialId
+            : await InfrastructureRetry.RunAsync(ct => _store.FindRunnerJobTrialAsync(trialId, jobId, ct), _time, cancellationToken).ConfigureAwait(false) ?? trialId;
         int? resumeOf = context?.GetJobParameter<int?>(ResumeOfAttemptParameter, allowStale: true);
 
         // The chained trial this job has taken on and not finished: if Hangfire aborts the job (shutdown, or another server
@@ -122,19 +124,19 @@ public sealed partial class TrialJob
                     return;
                 }
 
-                // The trial kept for this slot is recorded in the job's parameters as soon as it is stored, inside the advance:
-                // a job that dies or is cancelled from then on resumes it when rerun, rather than leaving it Pending with no job.
+                // The trial kept for this slot is stored with this job's id (runner_job) in its creation: a job that dies or is
+                // cancelled from then on resumes it when rerun, rather than leaving it Pending with no job.
                 TrialRecord? next = null;
                 await InfrastructureRetry.RunAsync(
                     ct => _advancer.AdvanceAsync(
                         experimentId,
                         trial =>
                         {
-                            context?.SetJobParameter(ChainedTrialParameter, trial.Id);
                             next = trial;
                             handOff = trial.Id;
                             return true;
                         },
+                        jobId,
                         ct),
                     _time,
                     cancellationToken).ConfigureAwait(false);

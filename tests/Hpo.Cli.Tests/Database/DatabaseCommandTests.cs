@@ -21,7 +21,7 @@ public sealed class DatabaseCommandTests : IDisposable
         Assert.Equal(0, second.Exit);
         Assert.Contains("already up to date", second.Out, StringComparison.Ordinal);
         Assert.Equal(0, status.Exit);
-        Assert.Contains("UnfinishedTrialsIndex (up to date)", status.Out, StringComparison.Ordinal);
+        Assert.Contains("TrialRunnerJob (up to date)", status.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class DatabaseCommandTests : IDisposable
         Assert.True(migrate.Exit == 0, migrate.Error);
         var check = Assert.Single(checks, c => c.Name == "database");
         Assert.True(check.Status == DoctorStatus.Ok, check.Detail);
-        Assert.Contains("UnfinishedTrialsIndex (up to date)", check.Detail, StringComparison.Ordinal);
+        Assert.Contains("TrialRunnerJob (up to date)", check.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class DatabaseCommandTests : IDisposable
         var check = Assert.Single(checks, c => c.Name == "database");
         Assert.True(check.Status == DoctorStatus.Ok, check.Detail);
         Assert.Contains("SQLite 3.", check.Detail, StringComparison.Ordinal);
-        Assert.Contains("UnfinishedTrialsIndex (up to date)", check.Detail, StringComparison.Ordinal);
+        Assert.Contains("TrialRunnerJob (up to date)", check.Detail, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -132,4 +132,40 @@ public abstract partial class ExperimentStoreContractTests
         Assert.Equal(new TrialSlots(3, 3, null), await Store.GetTrialSlotsAsync(experiment.Id, includeEpochs: false));
         Assert.Equal(3, (await Store.ListTrialsAsync(experiment.Id, 1, 100)).TotalCount);
     }
+
+    [StoreFact]
+    public async Task FindRunnerJobTrialAsync_TrialsCreatedForAJob_FindsItsNewestUnfinishedOneInThatExperimentOnly()
+    {
+        var experiment = await Store.CreateExperimentAsync(Spec());
+        var own = await Store.CreateTrialAsync(experiment.Id, Params());
+        var older = await Store.TryCreateTrialAsync(experiment.Id, 2, maxUnfinished: 5, Params(), runnerJob: "17");
+        var newer = await Store.TryCreateTrialAsync(experiment.Id, 3, maxUnfinished: 5, Params(), runnerJob: "17");
+        await Store.TryCreateTrialAsync(experiment.Id, 4, maxUnfinished: 5, Params(), runnerJob: "18");
+        var elsewhere = await Store.CreateExperimentAsync(Spec());
+        var foreign = await Store.CreateTrialAsync(elsewhere.Id, Params());
+        await Store.TryCreateTrialAsync(elsewhere.Id, 2, maxUnfinished: 5, Params(), runnerJob: "17");
+
+        Assert.Equal(newer!.Id, await Store.FindRunnerJobTrialAsync(own.Id, "17"));
+        var lease = await Store.ClaimTrialAsync(newer.Id, "w", TimeSpan.FromMinutes(1));
+        Assert.Equal(newer.Id, await Store.FindRunnerJobTrialAsync(own.Id, "17"));
+        await Store.FinishTrialAsync(lease, TrialStatus.Completed);
+        Assert.Equal(older!.Id, await Store.FindRunnerJobTrialAsync(own.Id, "17"));
+        Assert.Null(await Store.FindRunnerJobTrialAsync(own.Id, "19"));
+        Assert.NotEqual(older.Id, await Store.FindRunnerJobTrialAsync(foreign.Id, "17"));
+    }
+
+    [StoreFact]
+    public async Task TryCreateTrialAsync_RunnerJobEmptyOrTooLong_ValidationErrorNamesTheFieldAndWritesNothing()
+    {
+        var experiment = await Store.CreateExperimentAsync(Spec());
+        string before = await Harness.SnapshotAsync();
+
+        foreach (string job in new[] { "", " ", new string('7', 101) })
+        {
+            var error = await Assert.ThrowsAsync<HpoValidationException>(() => Store.TryCreateTrialAsync(experiment.Id, 1, 4, Params(), runnerJob: job));
+            Assert.Contains("runnerJob", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await Harness.SnapshotAsync());
+    }
 }

@@ -17,7 +17,7 @@ public sealed class MigrationTests : IDisposable
     private static readonly string[] Tables = ["checkpoints", "decisions", "experiments", "observations", "trials", "workers"];
 
     // Every migration, oldest first, as an empty database gets them.
-    private static readonly string[] AllMigrations = ["InitialSchema", "FleetModelAndChangeFeed", "FreezeThawCheckpoints", "UnfinishedTrialsIndex"];
+    private static readonly string[] AllMigrations = ["InitialSchema", "FleetModelAndChangeFeed", "FreezeThawCheckpoints", "UnfinishedTrialsIndex", "TrialRunnerJob"];
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "hpo-migration-tests", Guid.NewGuid().ToString("N"));
 

@@ -173,19 +173,20 @@ public sealed class FleetTests(ITestOutputHelper output)
         var (experiment, enqueued) = await worker.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec);
 
         // What a job leaves when its process dies in a chained trial: its own trial ended, the next one created by its
-        // advance (no job of its own) and named in the job's parameters; Hangfire then hands the job out again.
+        // advance (no job of its own) with the job's id; Hangfire then hands the job out again.
         var first = await worker.GetRequiredService<Hpo.Scheduler.Experiments.TrialExecutor>().ExecuteAsync(
             enqueued[0].Id, new Hpo.Scheduler.Experiments.TrialExecutionOptions { WorkerId = "died" });
         Assert.True(first.TrialEnded);
-        var next = Assert.Single(await worker.GetRequiredService<ExperimentAdvancer>().AdvanceAsync(experiment.Id, runHere: _ => true));
+        string jobId;
         await using (var db2 = new NpgsqlConnection(db.ConnectionString))
         {
             await db2.OpenAsync();
             await using var job = new NpgsqlCommand("SELECT id FROM hangfire.job WHERE invocationdata::text LIKE '%TrialJob%'", db2);
-            string jobId = Convert.ToString(await job.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
-            using var connection = worker.GetRequiredService<HangfireFleet>().Storage.GetConnection();
-            connection.SetJobParameter(jobId, TrialJob.ChainedTrialParameter, Hangfire.Common.SerializationHelper.Serialize(next.Id));
+            jobId = Convert.ToString(await job.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
         }
+
+        var next = Assert.Single(await worker.GetRequiredService<ExperimentAdvancer>().AdvanceAsync(experiment.Id, runHere: _ => true, runnerJob: jobId));
+        Assert.Equal(next.Id, await store.FindRunnerJobTrialAsync(enqueued[0].Id, jobId));
 
         // Well before the sweeper would find trial 2 orphaned (30 s in these settings).
         await FleetHarness.RunToCompletionAsync(worker, experiment.Id, TimeSpan.FromSeconds(20));
@@ -303,7 +304,7 @@ public sealed class FleetTests(ITestOutputHelper output)
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var own = await advancer.AdvanceAsync(experiment.Id, runHere: _ => true, timeout.Token);
+        var own = await advancer.AdvanceAsync(experiment.Id, runHere: _ => true, cancellationToken: timeout.Token);
 
         Assert.Equal([3], own.Select(t => t.Number));
         Assert.Equal(2, (await store.GetTrialSlotsAsync(experiment.Id, includeEpochs: false)).Unfinished);

@@ -24,6 +24,7 @@ internal sealed class TrialEntityConfiguration(ModelDialect dialect) : IEntityTy
         builder.Property(t => t.Parameters).HasColumnType(dialect.JsonColumnType).IsRequired();
         builder.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(t => t.WorkerId).HasMaxLength(200);
+        builder.Property(t => t.RunnerJob).HasMaxLength(100);
         builder.HasOne<ExperimentEntity>().WithMany().HasForeignKey(t => t.ExperimentId).OnDelete(DeleteBehavior.Cascade);
 
         // Dense numbers: (experiment, number) is the trial's natural key; it also serves listings by number.

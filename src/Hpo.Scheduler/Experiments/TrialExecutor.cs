@@ -15,9 +15,10 @@ namespace Hpo.Scheduler.Experiments;
 
 /// <summary>
 /// Runs one trial against the store, the way a distributed worker does: claim the trial (waiting for a
-/// dead holder's lease to lapse), resume after its last recorded epoch, and per epoch record the value,
-/// decide with the experiment's stopping policy (over every trial's curve as stored), record the decision
-/// and renew the lease; finish as Completed or Stopped. Every write carries the lease, so an execution that
+/// dead holder's lease to lapse), resume after its last recorded epoch, and per epoch decide with the experiment's
+/// stopping policy (over every trial's curve as stored and this trial's new value), then record the value and the
+/// decision in one write, which also ends the trial when the decision stops it or the epoch is its last; a timer
+/// renews the lease. Every write carries the lease, so an execution that
 /// lost its trial to another worker writes nothing more; store writes are idempotent, so a re-run after a
 /// crash neither loses nor duplicates epochs.
 /// </summary>

@@ -393,6 +393,57 @@ public abstract class ExperimentStoreContract
     }
 
     [Fact]
+    public async Task TryRecordEpoch_NewEpochWithStop_ValueDecisionAndEndTogether()
+    {
+        var (store, trial) = await NewTrialAsync();
+        var lease = await store.ClaimTrialAsync(trial.Id, "w1", Lease);
+        var at = Time.GetUtcNow();
+        var stop = new DecisionRecord(trial.Id, 1, DecisionAction.Stop, "lcpfn", 0.01, 0.3, 0.2, 0.4, "hopeless", at);
+
+        Assert.True(await store.TryRecordEpochAsync(lease, 1, 0.25, at, stop, TrialStatus.Stopped));
+
+        Assert.Equal([(1, 0.25, at)], (await store.GetCurvesAsync([trial.Id]))[trial.Id].Select(o => (o.Epoch, o.Value, o.RecordedAt)));
+        Assert.Equal(stop, Assert.Single(await store.GetDecisionsAsync(trial.Id)));
+        var read = await store.GetTrialAsync(trial.Id);
+        Assert.Equal((TrialStatus.Stopped, "hopeless", 1, 0.25), (read!.Status, read.StopReason, read.LastEpoch, read.BestValue));
+    }
+
+    [Fact]
+    public async Task TryRecordEpoch_StoredEpochOrStaleLease_FalseAndNothingWritten()
+    {
+        var (store, trial) = await NewTrialAsync();
+        var lease = await store.ClaimTrialAsync(trial.Id, "w1", Lease);
+        await store.RecordObservationAsync(lease, 1, 0.2);
+        var at = Time.GetUtcNow();
+
+        Assert.False(await store.TryRecordEpochAsync(lease, 1, 0.2, at, new DecisionRecord(trial.Id, 1, DecisionAction.Continue, "lcpfn", null, null, null, null, null, at)));
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        await store.ClaimTrialAsync(trial.Id, "w2", Lease);
+        Assert.False(await store.TryRecordEpochAsync(lease, 2, 0.3, at, new DecisionRecord(trial.Id, 2, DecisionAction.Continue, "lcpfn", null, null, null, null, null, at)));
+
+        Assert.Equal([1], (await store.GetCurvesAsync([trial.Id]))[trial.Id].Select(o => o.Epoch));
+        Assert.Empty(await store.GetDecisionsAsync(trial.Id));
+        var misfit = await Assert.ThrowsAsync<HpoValidationException>(() => store.TryRecordEpochAsync(lease, 2, 0.3, at, new DecisionRecord(trial.Id, 2, DecisionAction.Continue, "lcpfn", null, null, null, null, null, at), TrialStatus.Stopped));
+        Assert.Contains("finishAs", misfit.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FindRunnerJobTrial_TrialsCreatedForAJob_NewestUnfinishedOne()
+    {
+        var store = await CreateStoreAsync(Time);
+        var e = await store.CreateExperimentAsync(Spec());
+        var own = await store.CreateTrialAsync(e.Id, Params);
+        var older = await store.TryCreateTrialAsync(e.Id, 2, 5, Params, runnerJob: "7");
+        var newer = await store.TryCreateTrialAsync(e.Id, 3, 5, Params, runnerJob: "7");
+
+        Assert.Equal(newer!.Id, await store.FindRunnerJobTrialAsync(own.Id, "7"));
+        await store.FinishTrialAsync(await store.ClaimTrialAsync(newer.Id, "w1", Lease), TrialStatus.Completed);
+        Assert.Equal(older!.Id, await store.FindRunnerJobTrialAsync(own.Id, "7"));
+        Assert.Null(await store.FindRunnerJobTrialAsync(own.Id, "8"));
+        Assert.Contains("runnerJob", (await Assert.ThrowsAsync<HpoValidationException>(() => store.TryCreateTrialAsync(e.Id, 4, 5, Params, runnerJob: ""))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetDecisions_ByEpoch()
     {
         var (store, trial) = await NewTrialAsync();

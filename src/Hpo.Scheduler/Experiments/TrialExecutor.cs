@@ -88,7 +88,28 @@ public sealed partial class TrialExecutor
         return ExecuteAsync(trial.Id, trial, options, cancellationToken);
     }
 
-    private async Task<TrialExecution> ExecuteAsync(long trialId, TrialRecord? known, TrialExecutionOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Executes a trial the caller created already claimed (<see cref="IExperimentStore.TryCreateClaimedTrialAsync"/>) under
+    /// that lease, as <see cref="ExecuteAsync(long, TrialExecutionOptions, CancellationToken)"/> does after its claim.
+    /// </summary>
+    /// <remarks>
+    /// The model check that precedes a claim runs too: a slot creates claimed trials only for an experiment whose trial it
+    /// just ran, so the check has passed; should it refuse all the same, the trial is left to lapse to another worker.
+    /// </remarks>
+    /// <exception cref="OperationCanceledException">Cancelled (e.g. worker shutdown); the trial stays Running and resumable once its lease lapses.</exception>
+    /// <exception cref="DbException">The database stayed unreachable for longer than the outage allowance.</exception>
+    public Task<TrialExecution> ExecuteAsync(ClaimedTrial claimed, TrialExecutionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        if (claimed.Lease.TrialId != claimed.Trial.Id || claimed.Lease.WorkerId != options?.WorkerId)
+        {
+            throw new ArgumentException($"The lease is on trial {claimed.Lease.TrialId} for worker '{claimed.Lease.WorkerId}', not on trial {claimed.Trial.Id} for this execution's worker '{options?.WorkerId}'.", nameof(claimed));
+        }
+
+        return ExecuteAsync(claimed.Trial.Id, claimed.Trial, options!, cancellationToken, claimed.Lease);
+    }
+
+    private async Task<TrialExecution> ExecuteAsync(long trialId, TrialRecord? known, TrialExecutionOptions options, CancellationToken cancellationToken, TrialLease? claimed = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -126,7 +147,8 @@ public sealed partial class TrialExecutor
                             return Ended(trial, TrialOutcome.ModelMismatch, 0, refusal);
                         }
 
-                        var claim = await ClaimAsync(trial, options, cancellationToken).ConfigureAwait(false);
+                        var claim = claimed is not null ? new ClaimResult(claimed, trial, TrialOutcome.Completed, null)
+                            : await ClaimAsync(trial, options, cancellationToken).ConfigureAwait(false);
                         if (claim.Lease is null)
                         {
                             return Ended(claim.Trial, claim.Outcome, 0, claim.Detail);

@@ -57,6 +57,34 @@ public interface IExperimentStore
     Task<TrialRecord?> TryCreateTrialAsync(long experimentId, int number, int maxUnfinished, string parametersJson, string? runnerJob = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Creates the experiment's next trial and claims it for <paramref name="workerId"/> in one atomic write: what a fleet
+    /// slot does when it runs the trial it creates itself. The new trial's number is the experiment's trial count plus one,
+    /// and it is created only if that number lies in the window <c>[firstNumber, firstNumber + proposals.Count)</c>, the
+    /// experiment is open and it has fewer than <paramref name="maxUnfinished"/> Pending or Running trials; it gets
+    /// <c>proposals[number - firstNumber]</c>. Otherwise returns null and writes nothing.
+    /// </summary>
+    /// <remarks>
+    /// The window lets a slot create without reading the count first: it proposes for the numbers the count may have
+    /// reached since it last saw it, so trial <c>n</c> still holds the proposal made for <c>n</c>, and other creators
+    /// between two of its creations do not make it lose. The claim is the one <see cref="ClaimTrialAsync"/> makes of a
+    /// pending trial (attempt 1, a new token, heartbeat now), so the creator runs the trial without another write; until
+    /// its first heartbeat nobody else can claim it, and if the creator dies it is recovered as any running trial whose
+    /// lease lapsed.
+    /// </remarks>
+    /// <param name="experimentId">The experiment.</param>
+    /// <param name="firstNumber">The number <c>proposals[0]</c> is for (at least 1).</param>
+    /// <param name="proposals">The tuner's proposals for <paramref name="firstNumber"/> onwards: 1 to 64, each in the experiment's search space.</param>
+    /// <param name="maxUnfinished">The experiment's concurrency.</param>
+    /// <param name="runnerJob">The creator's job, stored with the trial as in <see cref="TryCreateTrialAsync"/>; may be null.</param>
+    /// <param name="workerId">The creating worker, which holds the lease.</param>
+    /// <param name="leaseDuration">As in <see cref="ClaimTrialAsync"/> (validated the same way).</param>
+    /// <param name="cancellationToken">Cancels the creation.</param>
+    /// <exception cref="NotFoundException">There is no such experiment.</exception>
+    /// <exception cref="TrialStateException">The experiment has ended (Completed, Cancelled or Failed).</exception>
+    /// <exception cref="HpoValidationException">A number, count, proposal, job id, worker id or lease duration is invalid.</exception>
+    Task<ClaimedTrial?> TryCreateClaimedTrialAsync(long experimentId, int firstNumber, IReadOnlyList<string> proposals, int maxUnfinished, string? runnerJob, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The newest Pending or Running trial of <paramref name="trialId"/>'s experiment that job <paramref name="runnerJob"/>
     /// created to run itself (<see cref="TryCreateTrialAsync"/>), or null: what a fleet slot's job, handed out again after
     /// its process died, runs instead of its own ended trial. One read of the experiment's unfinished trials.

@@ -158,6 +158,57 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     }
 
     /// <inheritdoc />
+    public Task<ClaimedTrial?> TryCreateClaimedTrialAsync(long experimentId, int firstNumber, IReadOnlyList<string> proposals, int maxUnfinished, string? runnerJob, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ValidateRunnerJob(runnerJob);
+        ArgumentNullException.ThrowIfNull(proposals);
+        if (firstNumber < 1)
+        {
+            throw new HpoValidationException($"Field 'firstNumber' must be at least 1 (got {firstNumber}).");
+        }
+
+        if (maxUnfinished < 1)
+        {
+            throw new HpoValidationException($"Field 'maxUnfinished' must be at least 1 (got {maxUnfinished}).");
+        }
+
+        if (proposals.Count is < 1 or > 64)
+        {
+            throw new HpoValidationException($"Field 'proposals' holds {proposals.Count} proposals; a window holds 1–64.");
+        }
+
+        ValidateLease(workerId, leaseDuration);
+        var parsed = proposals.Select(ParseParameters).ToArray();
+        lock (_gate)
+        {
+            var e = RequireExperiment(experimentId);
+            foreach (var parameters in parsed)
+            {
+                ValidateInSpace(e, parameters);
+            }
+
+            if (e.Record.Status is ExperimentStatus.Completed or ExperimentStatus.Cancelled or ExperimentStatus.Failed)
+            {
+                throw new TrialStateException($"Experiment {experimentId} ('{e.Record.Spec.Name}') is {e.Record.Status}; it takes no new trials.");
+            }
+
+            int index = e.TrialCount + 1 - firstNumber;
+            int unfinished = _trials.Values.Count(t => t.Experiment == e && t.Status is TrialStatus.Pending or TrialStatus.Running);
+            if (index < 0 || index >= proposals.Count || unfinished >= maxUnfinished)
+            {
+                return Task.FromResult<ClaimedTrial?>(null);
+            }
+
+            var created = AddTrial(e, parsed[index], proposals[index]);
+            var t = _trials[created.Id];
+            t.RunnerJob = runnerJob;
+            var lease = Claim(t, workerId);
+            return Task.FromResult<ClaimedTrial?>(new ClaimedTrial(t.ToRecord(), lease));
+        }
+    }
+
+    /// <inheritdoc />
     public Task<long?> FindRunnerJobTrialAsync(long trialId, string runnerJob, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -199,15 +250,19 @@ public sealed class InMemoryExperimentStore : IExperimentStore
 
     private TrialRecord AddTrial(ExperimentState e, TrialParameters parameters, string parametersJson)
     {
+        ValidateInSpace(e, parameters);
+        var trial = new TrialState(_nextTrialId++, e, ++e.TrialCount, parametersJson, _time.GetUtcNow());
+        _trials.Add(trial.Id, trial);
+        return trial.ToRecord();
+    }
+
+    private static void ValidateInSpace(ExperimentState e, TrialParameters parameters)
+    {
         var errors = e.Space.FindErrors(parameters);
         if (errors.Count > 0)
         {
             throw new HpoValidationException($"Field 'parametersJson': {string.Join(" ", errors)}");
         }
-
-        var trial = new TrialState(_nextTrialId++, e, ++e.TrialCount, parametersJson, _time.GetUtcNow());
-        _trials.Add(trial.Id, trial);
-        return trial.ToRecord();
     }
 
     /// <inheritdoc />
@@ -224,16 +279,7 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     public Task<TrialLease> ClaimTrialAsync(long trialId, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (string.IsNullOrWhiteSpace(workerId))
-        {
-            throw new HpoValidationException("Field 'workerId' is empty.");
-        }
-
-        if (leaseDuration <= TimeSpan.Zero)
-        {
-            throw new HpoValidationException($"Field 'leaseDuration' is {leaseDuration}; it must be positive.");
-        }
-
+        ValidateLease(workerId, leaseDuration);
         lock (_gate)
         {
             var t = RequireTrial(trialId);
@@ -253,15 +299,35 @@ public sealed class InMemoryExperimentStore : IExperimentStore
                 t.StopReason = null;
             }
 
-            t.Status = TrialStatus.Running;
-            t.Attempt++;
-            t.LeaseToken = Guid.NewGuid();
-            t.LastLeaseToken = t.LeaseToken;
-            t.WorkerId = workerId;
-            t.LastHeartbeat = now;
-            t.StartedAt ??= now;
-            return Task.FromResult(new TrialLease(t.Id, t.LeaseToken.Value, t.Attempt, workerId, t.LastEpoch));
+            return Task.FromResult(Claim(t, workerId));
         }
+    }
+
+    private static void ValidateLease(string workerId, TimeSpan leaseDuration)
+    {
+        if (string.IsNullOrWhiteSpace(workerId))
+        {
+            throw new HpoValidationException("Field 'workerId' is empty.");
+        }
+
+        if (leaseDuration <= TimeSpan.Zero)
+        {
+            throw new HpoValidationException($"Field 'leaseDuration' is {leaseDuration}; it must be positive.");
+        }
+    }
+
+    /// <summary>Gives <paramref name="t"/> a new lease for <paramref name="workerId"/> (under the gate).</summary>
+    private TrialLease Claim(TrialState t, string workerId)
+    {
+        var now = _time.GetUtcNow();
+        t.Status = TrialStatus.Running;
+        t.Attempt++;
+        t.LeaseToken = Guid.NewGuid();
+        t.LastLeaseToken = t.LeaseToken;
+        t.WorkerId = workerId;
+        t.LastHeartbeat = now;
+        t.StartedAt ??= now;
+        return new TrialLease(t.Id, t.LeaseToken.Value, t.Attempt, workerId, t.LastEpoch);
     }
 
     /// <inheritdoc />

@@ -13,6 +13,101 @@ internal sealed partial class SqlExperimentStore
 
     public Task<TrialRecord?> TryCreateTrialAsync(long experimentId, int number, int maxUnfinished, string parametersJson, string? runnerJob = null, CancellationToken cancellationToken = default)
     {
+        ValidateCreation(number, maxUnfinished, runnerJob, "number");
+        return CreateTrialCoreAsync(experimentId, parametersJson, new CreationCondition(number, maxUnfinished, runnerJob), cancellationToken);
+    }
+
+    public async Task<ClaimedTrial?> TryCreateClaimedTrialAsync(long experimentId, int firstNumber, IReadOnlyList<string> proposals, int maxUnfinished, string? runnerJob, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        ValidateCreation(firstNumber, maxUnfinished, runnerJob, "firstNumber");
+        ArgumentNullException.ThrowIfNull(proposals);
+        if (proposals.Count is < 1 or > MaxProposals)
+        {
+            throw new HpoValidationException($"Field 'proposals' holds {proposals.Count} proposals; a window holds 1–{MaxProposals}.");
+        }
+
+        InputValidator.Worker(workerId);
+        InputValidator.LeaseDuration(leaseDuration);
+        foreach (string proposal in proposals)
+        {
+            _validate.ParametersSize(proposal);
+        }
+
+        var experiment = await GetExperimentFactsAsync(experimentId, cancellationToken);
+        foreach (string proposal in proposals)
+        {
+            _parameterValidator.Validate(experiment.SearchSpaceJson, proposal);
+        }
+
+        var now = Now();
+        var token = Guid.NewGuid();
+        int lastNumber = firstNumber + proposals.Count - 1;
+        string window = $"trial_count BETWEEN @first - 1 AND @last - 1 AND ({UnfinishedCount}) < @maxUnfinished";
+        const string ClaimedColumns = "experiment_id, number, parameters, status, attempt, created_at, last_epoch, runner_job, lease_token, worker_id, last_heartbeat, started_at";
+
+        async Task<TrialRecord?> Create(SqlSession s, CancellationToken ct)
+        {
+            DbCommand Bind(DbCommand command) => command
+                .With("now", s.Dialect.Time(now)).With("experiment", experimentId).With("first", firstNumber).With("last", lastNumber)
+                .With("maxUnfinished", maxUnfinished).With("running", TrialStatus.Running).WithText("runner", runnerJob)
+                .With("token", s.Dialect.Token(token)).With("worker", workerId);
+            if (s.Dialect.SingleStatementWrites)
+            {
+                // One autocommitted statement, as the conditional creation: the counter, the proposal its new value picks from
+                // the window, and the claim. The experiment row is held while it runs, not across a round trip.
+                await using var create = Bind(s.Command(
+                    $"""
+                    WITH next AS (
+                        UPDATE experiments SET trial_count = trial_count + 1, updated_at = @now
+                        WHERE id = @experiment AND {OpenExperimentStatus} AND {window}
+                        RETURNING trial_count
+                    )
+                    INSERT INTO trials ({ClaimedColumns})
+                    SELECT @experiment, trial_count, CAST((@proposals)[trial_count - @first + 1] AS jsonb), @running, 1, @now, 0, @runner, @token, @worker, @now, @now
+                    FROM next
+                    RETURNING {TrialColumns}
+                    """)).With("proposals", proposals.ToArray());
+                if (await ReadSingleAsync(create, ReadTrial, ct) is { } trial)
+                {
+                    return trial;
+                }
+
+                await ThrowUnlessOpenAsync(s, experimentId, experiment.Name, ct);
+                return null;
+            }
+
+            await using var next = Bind(s.Command(
+                $"UPDATE experiments SET trial_count = trial_count + 1, updated_at = @now WHERE id = @experiment AND {OpenExperimentStatus} AND {window} RETURNING trial_count"));
+            if (await next.ExecuteScalarAsync(ct) is not { } counted || counted is DBNull)
+            {
+                await ThrowUnlessOpenAsync(s, experimentId, experiment.Name, ct);
+                return null;
+            }
+
+            int number = Convert.ToInt32(counted, CultureInfo.InvariantCulture);
+            await using var insert = Bind(s.Command(
+                $"""
+                INSERT INTO trials ({ClaimedColumns})
+                VALUES (@experiment, @number, {s.Dialect.Json("@parameters")}, @running, 1, @now, 0, @runner, @token, @worker, @now, @now)
+                RETURNING {TrialColumns}
+                """)).With("number", number).With("parameters", proposals[number - firstNumber]);
+            return (await ReadSingleAsync(insert, ReadTrial, ct))!;
+        }
+
+        var created = _executor.Dialect.SingleStatementWrites
+            ? await _executor.SingleStatementWriteAsync("TryCreateClaimedTrial", Create, cancellationToken)
+            : await _executor.WriteAsync("CreateClaimedTrial", idempotent: false, Create, cancellationToken);
+        if (created is null)
+        {
+            return null;
+        }
+
+        RememberTrialFacts(new TrialFacts(created.Id, experimentId, experiment.MaxEpochs, experiment.Direction));
+        return new ClaimedTrial(created, new TrialLease(created.Id, token, created.Attempt, workerId, created.LastEpoch));
+    }
+
+    private static void ValidateCreation(int number, int maxUnfinished, string? runnerJob, string numberField)
+    {
         if (runnerJob is not null && (string.IsNullOrWhiteSpace(runnerJob) || runnerJob.Length > MaxRunnerJobLength))
         {
             throw new HpoValidationException($"Field 'runnerJob' is '{runnerJob}'; a job id is 1–{MaxRunnerJobLength} characters.");
@@ -20,16 +115,17 @@ internal sealed partial class SqlExperimentStore
 
         if (number < 1)
         {
-            throw new HpoValidationException($"Field 'number' must be at least 1 (got {number}).");
+            throw new HpoValidationException($"Field '{numberField}' must be at least 1 (got {number}).");
         }
 
         if (maxUnfinished < 1)
         {
             throw new HpoValidationException($"Field 'maxUnfinished' must be at least 1 (got {maxUnfinished}).");
         }
-
-        return CreateTrialCoreAsync(experimentId, parametersJson, new CreationCondition(number, maxUnfinished, runnerJob), cancellationToken);
     }
+
+    /// <summary>The most proposals a claimed creation's window holds.</summary>
+    private const int MaxProposals = 64;
 
     public Task<long?> FindRunnerJobTrialAsync(long trialId, string runnerJob, CancellationToken cancellationToken = default)
     {

@@ -28,6 +28,14 @@ public sealed partial class ExperimentAdvancer
     /// <summary>How often a slot's lock-free fill may lose the race for the next trial number before it takes the lock.</summary>
     private const int LockFreeAttempts = 8;
 
+    /// <summary>
+    /// The fewest and most numbers a claimed creation proposes for (twice the concurrency between the two): the other slots
+    /// of the fleet create trials between two of this process's creations, which the window absorbs.
+    /// </summary>
+    private const int MinClaimWindow = 4;
+
+    private const int MaxClaimWindow = 16;
+
     /// <summary>How often the locked advance accepts the store's refusal of a trial before it reports the experiment inconsistent.</summary>
     private const int MaxRefusals = 1000;
 
@@ -74,7 +82,18 @@ public sealed partial class ExperimentAdvancer
     /// free slot; so does the sweep when nothing runs.
     /// </remarks>
     /// <exception cref="NotFoundException">There is no such experiment.</exception>
-    public async Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, Func<TrialRecord, bool>? runHere, string? runnerJob = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, Func<TrialRecord, bool>? runHere, string? runnerJob = null, CancellationToken cancellationToken = default) =>
+        AdvanceAsync(experimentId, runHere is null ? null : (trial, _) => runHere(trial), runnerJob, claim: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AdvanceAsync(long, Func{TrialRecord, bool}?, string?, CancellationToken)"/>; with <paramref name="claim"/>,
+    /// a trial the slot fills itself without the lock is created already claimed for <see cref="SlotClaim.WorkerId"/>
+    /// (<see cref="IExperimentStore.TryCreateClaimedTrialAsync"/>), and <paramref name="runHere"/> gets its lease (null for a
+    /// trial created unclaimed, which the caller claims). A claimed trial that <paramref name="runHere"/> refuses is enqueued
+    /// all the same; its job claims it once the lease lapses.
+    /// </summary>
+    /// <exception cref="NotFoundException">There is no such experiment.</exception>
+    public async Task<IReadOnlyList<TrialRecord>> AdvanceAsync(long experimentId, Func<TrialRecord, TrialLease?, bool>? runHere, string? runnerJob, SlotClaim? claim, CancellationToken cancellationToken = default)
     {
         var created = new List<TrialRecord>();
         TrialRecord? kept = null;
@@ -90,7 +109,7 @@ public sealed partial class ExperimentAdvancer
         if (runHere is not null && _plans.TryGetValue(experimentId, out var known) && known.FillsOwnSlot)
         {
             triedLockFree = true;
-            if (await TryFillOwnSlotAsync(known.Experiment, known.Settings, known.Tuner, known.Capacity, runHere, runnerJob, cancellationToken).ConfigureAwait(false) is { } refilled)
+            if (await TryFillOwnSlotAsync(known, runHere, runnerJob, claim, cancellationToken).ConfigureAwait(false) is { } refilled)
             {
                 return refilled;
             }
@@ -113,7 +132,7 @@ public sealed partial class ExperimentAdvancer
         var slots = plan.Pauses ? SlotPolicy(experimentId, experiment.Spec.PolicyJson, out _) : null;
         // Not twice: a fill that just gave up (budget spent, or too many lost races) goes to the lock.
         if (runHere is not null && plan.FillsOwnSlot && !triedLockFree
-            && await TryFillOwnSlotAsync(experiment, settings, tuner, capacity, runHere, runnerJob, cancellationToken).ConfigureAwait(false) is { } filled)
+            && await TryFillOwnSlotAsync(plan, runHere, runnerJob, claim, cancellationToken).ConfigureAwait(false) is { } filled)
         {
             return filled;
         }
@@ -127,7 +146,7 @@ public sealed partial class ExperimentAdvancer
             var counts = await _store.GetTrialSlotsAsync(experimentId, includeEpochs: settings.MaxTotalEpochs is not null, cancellationToken).ConfigureAwait(false);
             int count = counts.Trials;
             int unfinished = counts.Unfinished;
-            bool budgetLeft = BudgetLeft(experiment, settings, counts);
+            bool budgetLeft = BudgetLeft(experiment, settings, counts.Epochs);
 
             // Only a pausing policy leaves paused trials; reading them (and, when there are any, every curve) costs
             // the experiment's size, which only such experiments pay.
@@ -215,7 +234,7 @@ public sealed partial class ExperimentAdvancer
                 }
 
                 created.Add(trial);
-                if (created.Count == 1 && runHere is not null && runHere(trial))
+                if (created.Count == 1 && runHere is not null && runHere(trial, null))
                 {
                     kept = trial;
                 }
@@ -280,16 +299,15 @@ public sealed partial class ExperimentAdvancer
     /// trial makes it unfinished without a new trial number, which the store's condition cannot see, so that stays under
     /// the lock.
     /// </remarks>
-    private async Task<IReadOnlyList<TrialRecord>?> TryFillOwnSlotAsync(ExperimentRecord experiment, ExperimentOptions settings, ITuner tuner, long capacity, Func<TrialRecord, bool> runHere, string? runnerJob, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TrialRecord>?> TryFillOwnSlotAsync(ExperimentPlan plan, Func<TrialRecord, TrialLease?, bool> runHere, string? runnerJob, SlotClaim? claim, CancellationToken cancellationToken)
     {
-        // The slots of this process take turns (a gate per experiment, held for the counts read, the creation and the
-        // job parameter that records the trial): racing each other they only made the store refuse the losers, and every
-        // refusal is two more statements.
-        var gate = _slotGates.GetOrAdd(experiment.Id, _ => new SemaphoreSlim(1, 1));
+        // The slots of this process take turns (a gate per experiment, held for the counts read and the creation): racing
+        // each other they only made the store refuse the losers, and every refusal is two more statements.
+        var gate = _slotGates.GetOrAdd(plan.Experiment.Id, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await FillOwnSlotAsync(experiment, settings, tuner, capacity, runHere, runnerJob, cancellationToken).ConfigureAwait(false);
+            return await FillOwnSlotAsync(plan, runHere, runnerJob, claim, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -297,29 +315,68 @@ public sealed partial class ExperimentAdvancer
         }
     }
 
-    private async Task<IReadOnlyList<TrialRecord>?> FillOwnSlotAsync(ExperimentRecord experiment, ExperimentOptions settings, ITuner tuner, long capacity, Func<TrialRecord, bool> runHere, string? runnerJob, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TrialRecord>?> FillOwnSlotAsync(ExperimentPlan plan, Func<TrialRecord, TrialLease?, bool> runHere, string? runnerJob, SlotClaim? claim, CancellationToken cancellationToken)
     {
+        var experiment = plan.Experiment;
+        var settings = plan.Settings;
+        long limit = Math.Min(settings.MaxTrials, plan.Capacity);
         for (int attempt = 0; attempt < LockFreeAttempts; attempt++)
         {
-            var counts = await _store.GetTrialSlotsAsync(experiment.Id, includeEpochs: settings.MaxTotalEpochs is not null, cancellationToken).ConfigureAwait(false);
-            bool budgetLeft = BudgetLeft(experiment, settings, counts)
-                && counts.Trials < settings.MaxTrials && counts.Trials < capacity;
-            if (!budgetLeft)
+            // A claimed creation proposes for a window of numbers, so its first try needs no count read: it starts at the
+            // count this process saw last, and the store creates whichever number is next if it lies in the window and a
+            // slot is free. The count is read when that fails, or when an epoch budget needs the summed epochs.
+            int trials;
+            bool counted = !(attempt == 0 && claim is not null && settings.MaxTotalEpochs is null && plan.KnownTrials is not null);
+            if (counted)
             {
-                return null;
+                var counts = await _store.GetTrialSlotsAsync(experiment.Id, includeEpochs: settings.MaxTotalEpochs is not null, cancellationToken).ConfigureAwait(false);
+                if (!BudgetLeft(experiment, settings, counts.Epochs) || counts.Trials >= limit)
+                {
+                    return null;
+                }
+
+                if (counts.Unfinished >= settings.Concurrency)
+                {
+                    return [];
+                }
+
+                trials = counts.Trials;
+                plan.KnownTrials = trials;
+            }
+            else
+            {
+                trials = plan.KnownTrials!.Value;
+                if (!BudgetLeft(experiment, settings, epochs: null) || trials >= limit)
+                {
+                    continue;
+                }
             }
 
-            if (counts.Unfinished >= settings.Concurrency)
-            {
-                return [];
-            }
-
-            int number = counts.Trials + 1;
-            var parameters = tuner.Propose(new TrialSettings { TrialId = number, StartedAtUtc = _time.GetUtcNow().UtcDateTime });
             TrialRecord? trial;
+            TrialLease? lease = null;
             try
             {
-                trial = await _store.TryCreateTrialAsync(experiment.Id, number, settings.Concurrency, parameters.ToJson(), runnerJob, cancellationToken).ConfigureAwait(false);
+                if (claim is null)
+                {
+                    int number = trials + 1;
+                    var parameters = plan.Tuner.Propose(new TrialSettings { TrialId = number, StartedAtUtc = _time.GetUtcNow().UtcDateTime });
+                    trial = await _store.TryCreateTrialAsync(experiment.Id, number, settings.Concurrency, parameters.ToJson(), runnerJob, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Proposals for every number other slots of the fleet may have reached meanwhile, within the budget.
+                    int window = (int)Math.Min(limit - trials, Math.Min(MaxClaimWindow, Math.Max(MinClaimWindow, 2 * settings.Concurrency)));
+                    var startedAt = _time.GetUtcNow().UtcDateTime;
+                    var proposals = new string[window];
+                    for (int i = 0; i < window; i++)
+                    {
+                        proposals[i] = plan.Tuner.Propose(new TrialSettings { TrialId = trials + 1 + i, StartedAtUtc = startedAt }).ToJson();
+                    }
+
+                    var made = await _store.TryCreateClaimedTrialAsync(experiment.Id, trials + 1, proposals, settings.Concurrency, runnerJob, claim.WorkerId, claim.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                    trial = made?.Trial;
+                    lease = made?.Lease;
+                }
             }
             catch (TrialStateException ex)
             {
@@ -332,7 +389,8 @@ public sealed partial class ExperimentAdvancer
                 continue;
             }
 
-            if (!runHere(trial))
+            plan.KnownTrials = Math.Max(plan.KnownTrials ?? 0, trial.Number);
+            if (!runHere(trial, lease))
             {
                 _jobs.EnqueueTrial(trial.Id);
             }
@@ -366,8 +424,8 @@ public sealed partial class ExperimentAdvancer
     }
 
     /// <summary>Whether the epoch and wall-time budgets allow another trial (the trial count is checked apart, against the tuner's capacity too).</summary>
-    private bool BudgetLeft(ExperimentRecord experiment, ExperimentOptions settings, TrialSlots counts) =>
-        (settings.MaxTotalEpochs is not { } maxEpochs || (counts.Epochs ?? 0) < maxEpochs)
+    private bool BudgetLeft(ExperimentRecord experiment, ExperimentOptions settings, long? epochs) =>
+        (settings.MaxTotalEpochs is not { } maxEpochs || (epochs ?? 0) < maxEpochs)
         && (settings.MaxWallTime is not { } wall || _time.GetUtcNow() - experiment.CreatedAt < wall);
 
     /// <summary>The experiment's policy as a slot policy, or null when it only stops or cannot be built here (<paramref name="built"/> false; its trials' jobs say why).</summary>

@@ -26,6 +26,12 @@ internal sealed class ExperimentPlan(ExperimentRecord experiment, ExperimentOpti
     /// <summary>Whether an advance of this process has seen the experiment Running (set once, never cleared: an ended experiment's plan is dropped).</summary>
     public bool SeenRunning { get; set; }
 
+    /// <summary>
+    /// The experiment's trial count as this process last saw it (a count read or its own creation), where a slot's claimed
+    /// creation starts its window of numbers; null until then. Read and written under the experiment's slot gate.
+    /// </summary>
+    public int? KnownTrials { get; set; }
+
     /// <summary>Whether a slot may fill itself without the experiment's lock.</summary>
     public bool FillsOwnSlot => SeenRunning && !Pauses && policyBuilt;
 }

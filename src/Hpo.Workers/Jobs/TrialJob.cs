@@ -71,8 +71,10 @@ public sealed partial class TrialJob
         // now runs a copy of it that started before this trial was recorded), the trial gets a job of its own.
         long? handOff = null;
 
-        // The record of a chained trial as its creation returned it, so that its execution does not read it again.
+        // The record of a chained trial as its creation returned it, so that its execution does not read it again, and the
+        // lease it was created with (claimed in its creation, so its execution does not claim it either).
         TrialRecord? created = null;
+        TrialLease? createdLease = null;
         try
         {
             while (true)
@@ -88,9 +90,11 @@ public sealed partial class TrialJob
                     MaxOutage = _options.MaxOutage,
                     ResumeOfAttempt = chained ? null : resumeOf,
                 };
-                var result = created is not null && created.Id == current
-                    ? await _executor.ExecuteAsync(created, options, cancellationToken).ConfigureAwait(false)
-                    : await _executor.ExecuteAsync(current, options, cancellationToken).ConfigureAwait(false);
+                var result = created is null || created.Id != current
+                    ? await _executor.ExecuteAsync(current, options, cancellationToken).ConfigureAwait(false)
+                    : createdLease is not null
+                        ? await _executor.ExecuteAsync(new ClaimedTrial(created, createdLease), options, cancellationToken).ConfigureAwait(false)
+                        : await _executor.ExecuteAsync(created, options, cancellationToken).ConfigureAwait(false);
                 handOff = null;
                 LogResult(_logger, current, result.Outcome, result.Attempt, result.EpochsTrained, result.Detail);
 
@@ -126,17 +130,21 @@ public sealed partial class TrialJob
 
                 // The trial kept for this slot is stored with this job's id (runner_job) in its creation: a job that dies or is
                 // cancelled from then on resumes it when rerun, rather than leaving it Pending with no job.
+                // It is created claimed by this worker where the store can (one write instead of a creation and a claim).
                 TrialRecord? next = null;
+                TrialLease? nextLease = null;
                 await InfrastructureRetry.RunAsync(
                     ct => _advancer.AdvanceAsync(
                         experimentId,
-                        trial =>
+                        (trial, lease) =>
                         {
                             next = trial;
+                            nextLease = lease;
                             handOff = trial.Id;
                             return true;
                         },
                         jobId,
+                        new SlotClaim(_identity.Id, _options.LeaseDuration),
                         ct),
                     _time,
                     cancellationToken).ConfigureAwait(false);
@@ -146,6 +154,7 @@ public sealed partial class TrialJob
                 }
 
                 created = next;
+                createdLease = nextLease;
                 current = next.Id;
             }
         }

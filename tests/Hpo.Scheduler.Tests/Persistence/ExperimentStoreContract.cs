@@ -444,6 +444,31 @@ public abstract class ExperimentStoreContract
     }
 
     [Fact]
+    public async Task TryCreateClaimedTrial_WindowHoldsTheNextNumber_CreatesItClaimedWithItsProposal()
+    {
+        var store = await CreateStoreAsync(Time);
+        var e = await store.CreateExperimentAsync(Spec());
+        await store.CreateTrialAsync(e.Id, Params);
+        string[] window = ["""{"layers":1,"lr":0.01}""", """{"layers":2,"lr":0.01}""", """{"layers":3,"lr":0.01}"""];
+
+        var made = await store.TryCreateClaimedTrialAsync(e.Id, 1, window, 5, "7", "w1", Lease);
+
+        Assert.NotNull(made);
+        Assert.Equal((2, TrialStatus.Running, 1, "w1"), (made.Trial.Number, made.Trial.Status, made.Trial.Attempt, made.Trial.WorkerId));
+        Assert.Contains("\"layers\":2", made.Trial.ParametersJson, StringComparison.Ordinal);
+        Assert.Equal(new TrialLease(made.Trial.Id, made.Trial.LeaseToken!.Value, 1, "w1", 0), made.Lease);
+        await Assert.ThrowsAsync<TrialStateException>(() => store.ClaimTrialAsync(made.Trial.Id, "w2", Lease));
+        Assert.Equal(made.Trial.Id, await store.FindRunnerJobTrialAsync(made.Trial.Id, "7"));
+
+        // Outside the window, or with every slot taken: nothing.
+        Assert.Null(await store.TryCreateClaimedTrialAsync(e.Id, 4, window, 5, null, "w1", Lease));
+        Assert.Null(await store.TryCreateClaimedTrialAsync(e.Id, 3, window, 2, null, "w1", Lease));
+        Assert.Equal(2, (await store.GetTrialSlotsAsync(e.Id, includeEpochs: false)).Trials);
+        Assert.Contains("proposals", (await Assert.ThrowsAsync<HpoValidationException>(() => store.TryCreateClaimedTrialAsync(e.Id, 3, [], 5, null, "w1", Lease))).Message, StringComparison.Ordinal);
+        Assert.Contains("workerId", (await Assert.ThrowsAsync<HpoValidationException>(() => store.TryCreateClaimedTrialAsync(e.Id, 3, window, 5, null, " ", Lease))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetDecisions_ByEpoch()
     {
         var (store, trial) = await NewTrialAsync();

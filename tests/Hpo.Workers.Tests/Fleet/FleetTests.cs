@@ -347,6 +347,59 @@ public sealed class FleetTests(ITestOutputHelper output)
     }
 
     [PostgresFact]
+    public async Task AdvanceAsync_SlotWithAClaimAndAStaleCount_CreatesTheNextNumberClaimedWithItsProposalInOneStoreCall()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var provider = FleetHarness.Worker(db.ConnectionString, "advancer");
+        await FleetHarness.PrepareAsync(provider);
+        var inner = provider.GetRequiredService<IExperimentStore>();
+        var (store, counter) = Deciding.CountingStore.Wrap(inner);
+        ExperimentAdvancer NewAdvancer(IExperimentStore over) => new(
+            over,
+            provider.GetRequiredService<TunerFactory>(),
+            provider.GetRequiredService<Scheduler.Stopping.StoppingPolicyFactory>(),
+            provider.GetRequiredService<HangfireFleet>(),
+            provider.GetRequiredService<HpoJobClient>(),
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ExperimentAdvancer>.Instance);
+        var advancer = NewAdvancer(store);
+        var spec = FleetHarness.LcBenchSpec("advance-claimed", trials: 20, concurrency: 3, """{"type":"median"}""", epochDelayMs: 0, seed: 5);
+        var experiment = await inner.CreateExperimentAsync(spec);
+        // The tuner the advancer builds, from the spec as stored (PostgreSQL's jsonb orders the search space's keys).
+        var stored = (await inner.GetExperimentAsync(experiment.Id))!.Spec;
+        var tuner = provider.GetRequiredService<TunerFactory>().Create(stored.TunerJson, SearchSpace.FromJson(stored.SearchSpaceJson), Scheduler.Experiments.ExperimentOptions.FromSettingsJson(stored.SettingsJson).Seed);
+        string Proposal(int number) => tuner.Propose(new TrialSettings { TrialId = number }).ToJson();
+        var claim = new SlotClaim("slot-worker", TimeSpan.FromMinutes(1));
+        var first = await advancer.AdvanceAsync(experiment.Id);
+        AssertJson(Proposal(1), first[0].ParametersJson);
+        await FinishAsync(inner, first[0]);
+
+        // The slot's first fill reads the count, then creates trial 4 claimed for its worker, with the lease handed over.
+        TrialLease? handed = null;
+        var own = Assert.Single(await advancer.AdvanceAsync(experiment.Id, (t, lease) => (handed = lease) is not null, "job-1", claim));
+        Assert.Equal((4, TrialStatus.Running, 1, "slot-worker"), (own.Number, own.Status, own.Attempt, own.WorkerId));
+        Assert.Equal(own.LeaseToken, handed?.Token);
+        AssertJson(Proposal(4), own.ParametersJson);
+
+        // Another process fills two slots meanwhile (trials 5 and 6): this one still believes the count is 4. Its window
+        // takes trial 7 with the proposal for 7, in one store call and no count read.
+        await FinishAsync(inner, first[1]);
+        await FinishAsync(inner, first[2]);
+        Assert.Equal([5, 6], (await NewAdvancer(inner).AdvanceAsync(experiment.Id)).Select(t => t.Number));
+        await store.FinishTrialAsync(handed!, TrialStatus.Completed);
+        counter.Reset();
+        var next = Assert.Single(await advancer.AdvanceAsync(experiment.Id, (_, lease) => lease is not null, "job-1", claim));
+
+        Assert.Equal(7, next.Number);
+        AssertJson(Proposal(7), next.ParametersJson);
+        Assert.Equal(new Dictionary<string, int> { [nameof(IExperimentStore.TryCreateClaimedTrialAsync)] = 1 }, counter.Calls);
+        Assert.Equal(3, (await inner.GetTrialSlotsAsync(experiment.Id, includeEpochs: false)).Unfinished);
+    }
+
+    private static void AssertJson(string expected, string actual) =>
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(expected), System.Text.Json.Nodes.JsonNode.Parse(actual)), $"{expected} != {actual}");
+
+    [PostgresFact]
     public async Task AdvanceAsync_SlotsAndPlainAdvancesRacingToTheEnd_DenseProposalsConcurrencyKeptAndCompleted()
     {
         await using var db = await PostgresTestDatabase.CreateAsync();

@@ -14,12 +14,16 @@ namespace Hpo.Scheduler.Experiments;
 /// Staleness: the read happens after a report is queued and before its decision, so a decision sees every
 /// observation another worker committed before the decision began; one committed while the read runs is seen by
 /// the next decision. The fleet's executor commits an epoch's value with its decision, so another worker's value is
-/// seen once that worker has decided it. Only the consecutive prefix of a curve is a curve the policies read (a gap, a lost write,
+/// seen once that worker has decided it. A batch whose every report is below the policy's
+/// <see cref="IMinEpochsPolicy.MinEpochs"/> is answered Continue without the read (nothing it could read changes that
+/// answer) unless <c>readForEveryDecision</c> is set, which an experiment with an epoch budget needs: the epochs
+/// trained that a decision returns then come from a read as well. Only the consecutive prefix of a curve is a curve the policies read (a gap, a lost write,
 /// ends it until it is filled), as when the whole experiment was loaded.
 /// </remarks>
 internal sealed class ExperimentDecider : IDisposable
 {
     private readonly long _experimentId;
+    private readonly bool _readForEveryDecision;
     private readonly Lock _gate = new();
     private readonly Dictionary<long, TrialState> _trials = [];
     private readonly List<Request> _queue = [];
@@ -29,9 +33,14 @@ internal sealed class ExperimentDecider : IDisposable
     private (double Min, double Max)? _range;
     private long _epochs;
 
-    public ExperimentDecider(long experimentId, MetricSettings metric, IStoppingPolicy policy)
+    /// <param name="experimentId">The experiment.</param>
+    /// <param name="metric">Its metric.</param>
+    /// <param name="policy">Its stopping policy.</param>
+    /// <param name="readForEveryDecision">Read what changed before every batch, even one the policy answers without it (the epochs trained must be current: an epoch budget).</param>
+    public ExperimentDecider(long experimentId, MetricSettings metric, IStoppingPolicy policy, bool readForEveryDecision = false)
     {
         _experimentId = experimentId;
+        _readForEveryDecision = readForEveryDecision;
         Metric = metric;
         Policy = policy;
     }
@@ -46,7 +55,11 @@ internal sealed class ExperimentDecider : IDisposable
     /// <summary>How many reads of the store and policy calls were made (each decides one batch).</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
+    /// <summary>How many of those batches were decided without a read (every report below the policy's minimum epochs).</summary>
+    public long UnreadBatches => Interlocked.Read(ref _unread);
+
     private long _batches;
+    private long _unread;
 
     /// <summary>
     /// Decides <paramref name="report"/> (the trial's whole curve so far, as this worker recorded it) with the
@@ -97,18 +110,28 @@ internal sealed class ExperimentDecider : IDisposable
 
         try
         {
-            var changes = await store.ReadObservationChangesAsync(_experimentId, _cursor, cancellationToken).ConfigureAwait(false);
+            // The first epochs of a trial under lcpfn (minEpochs 2: nearly half of a fleet's reports) need no read.
+            bool read = _readForEveryDecision || Policy is not IMinEpochsPolicy gated || batch.Any(r => r.Report.Epoch >= gated.MinEpochs);
+            var changes = read ? await store.ReadObservationChangesAsync(_experimentId, _cursor, cancellationToken).ConfigureAwait(false) : null;
             StoppingContext context;
             DeferredCurveList curves;
             long epochs;
             lock (_gate)
             {
-                foreach (var change in changes.Observations)
+                if (changes is not null)
                 {
-                    Apply(change);
+                    foreach (var change in changes.Observations)
+                    {
+                        Apply(change);
+                    }
+
+                    _cursor = changes.Next;
+                }
+                else
+                {
+                    Interlocked.Increment(ref _unread);
                 }
 
-                _cursor = changes.Next;
                 (context, curves, epochs) = Context(batch);
             }
 

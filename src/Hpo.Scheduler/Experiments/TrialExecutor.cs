@@ -424,7 +424,11 @@ public sealed partial class TrialExecutor
     /// <exception cref="HpoValidationException">The experiment's policy cannot be built here (e.g. lcpfn without a model).</exception>
     private ExperimentDecider Decider(ExperimentRecord experiment)
     {
-        var lazy = _deciders.GetOrAdd(experiment.Id, _ => new Lazy<ExperimentDecider>(() => new ExperimentDecider(experiment.Id, MetricSettings.From(experiment.Spec), _policies.Create(experiment.Spec.PolicyJson))));
+        var lazy = _deciders.GetOrAdd(experiment.Id, _ => new Lazy<ExperimentDecider>(() => new ExperimentDecider(
+            experiment.Id,
+            MetricSettings.From(experiment.Spec),
+            _policies.Create(experiment.Spec.PolicyJson),
+            readForEveryDecision: ExperimentOptions.FromSettingsJson(experiment.Spec.SettingsJson).MaxTotalEpochs is not null)));
         try
         {
             return lazy.Value;

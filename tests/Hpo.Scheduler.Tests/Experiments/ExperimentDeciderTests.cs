@@ -41,6 +41,33 @@ public sealed class ExperimentDeciderTests(ITestOutputHelper output)
         Assert.Equal(DecisionAction.Continue, high.Action);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DecideAsync_BatchBelowMinEpochs_AnsweredWithoutAReadUnlessEveryDecisionMustRead(bool readForEveryDecision)
+    {
+        var store = new InMemoryExperimentStore();
+        var (experiment, epochs) = await SeedAsync(store, "lcpfn", """{"type":"lcpfn","delta":0.05,"minEpochs":3}""", finishedTrials: 4, 0, 1);
+        var policy = new StoppingPolicyFactory(new ExtrapolatingCurvePredictor()).Create(experiment.Spec.PolicyJson);
+        using var decider = new ExperimentDecider(experiment.Id, MetricSettings.From(experiment.Spec), policy, readForEveryDecision);
+
+        // Epochs 1 and 2 are below minEpochs 3: Continue whatever was stored, so nothing need be read for them.
+        var (first, firstTotal) = await decider.DecideAsync(store, new TrialCurve(-1, 5, [0.1]), CancellationToken.None);
+        var (second, _) = await decider.DecideAsync(store, new TrialCurve(-1, 5, [0.1, 0.2]), CancellationToken.None);
+        Assert.Equal((DecisionAction.Continue, DecisionAction.Continue), (first.Action, second.Action));
+        Assert.Equal(readForEveryDecision ? 0 : 2, decider.UnreadBatches);
+
+        // Read, the epochs trained include the stored trials' (what an epoch budget is checked against).
+        Assert.Equal(readForEveryDecision ? (4 * epochs) + 1 : 1, firstTotal);
+
+        // Epoch 3 may stop: that batch reads, and sees every stored trial.
+        var (third, thirdTotal) = await decider.DecideAsync(store, new TrialCurve(-1, 5, [0.1, 0.2, 0.3]), CancellationToken.None);
+        Assert.NotNull(third.ProbabilityOfImprovement);
+        Assert.Equal((4 * epochs) + 3, thirdTotal);
+        Assert.Equal(readForEveryDecision ? 0 : 2, decider.UnreadBatches);
+        Assert.Equal(3, decider.Batches);
+    }
+
     [Fact]
     public void Curves_ReadAfterTheDecisionEnded_ThrowsNamingTheMisuse()
     {

@@ -9,5 +9,7 @@ public sealed class LcPfnPolicyContractTests : StoppingPolicyContract
 {
     protected override string ExpectedName => "lcpfn";
 
+    protected override int? ExpectedMinEpochs => 2;
+
     protected override IStoppingPolicy CreatePolicy(MetricDirection direction) => new LcPfnStoppingPolicy(new ExtrapolatingCurvePredictor());
 }

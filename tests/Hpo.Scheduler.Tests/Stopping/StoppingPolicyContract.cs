@@ -34,6 +34,31 @@ public abstract class StoppingPolicyContract
         Assert.Equal(ExpectedName, CreatePolicy(MetricDirection.Maximize).Name);
     }
 
+    /// <summary>The policy's <see cref="IMinEpochsPolicy.MinEpochs"/>, or null when it does not promise one.</summary>
+    protected virtual int? ExpectedMinEpochs => null;
+
+    [Fact]
+    public void Decide_ReportBelowMinEpochs_ContinueWhateverTheContext()
+    {
+        var policy = CreatePolicy(MetricDirection.Maximize);
+        Assert.Equal(ExpectedMinEpochs, (policy as IMinEpochsPolicy)?.MinEpochs);
+        if (ExpectedMinEpochs is not { } min)
+        {
+            return;
+        }
+
+        // Below its minimum the answer may not depend on what else was stored: none, a better population, a worse one.
+        foreach (var background in new[] { Array.Empty<double>(), EventualBest, Worse })
+        {
+            for (int epoch = 1; epoch < Math.Min(min, MaxEpochs); epoch++)
+            {
+                var others = background.Length == 0 ? [] : new[] { new TrialCurve(1, 1, background) };
+                var decision = Assert.Single(policy.Decide(Context(MetricDirection.Maximize, others), [new TrialCurve(9, 9, Worse[..epoch])]));
+                Assert.Equal(DecisionAction.Continue, decision.Action);
+            }
+        }
+    }
+
     [Fact]
     public void Decide_NoReports_NoDecisions()
     {

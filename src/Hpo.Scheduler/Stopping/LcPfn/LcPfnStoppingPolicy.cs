@@ -16,7 +16,7 @@ namespace Hpo.Scheduler.Stopping.LcPfn;
 /// runs longer than the model's horizon are compressed by <see cref="EpochMap"/>. Every decision taken
 /// by the model carries the probability and the predicted median and 90% band at the final epoch.
 /// </remarks>
-public sealed class LcPfnStoppingPolicy : IStoppingPolicy, IPredictorPolicy
+public sealed class LcPfnStoppingPolicy : IStoppingPolicy, IPredictorPolicy, IMinEpochsPolicy
 {
     private readonly ICurvePredictor _predictor;
     private readonly LcPfnPolicyOptions _options;
@@ -38,6 +38,9 @@ public sealed class LcPfnStoppingPolicy : IStoppingPolicy, IPredictorPolicy
 
     /// <summary>The settings in use.</summary>
     public LcPfnPolicyOptions Options => _options;
+
+    /// <inheritdoc />
+    public int MinEpochs => _options.MinEpochs;
 
     /// <inheritdoc />
     public IReadOnlyList<StoppingDecision> Decide(StoppingContext context, IReadOnlyList<TrialCurve> reports, CancellationToken cancellationToken = default)

@@ -1,8 +1,12 @@
 namespace Hpo.Scheduler.Stopping.None;
 
 /// <summary>Never stops a trial (the baseline every speed-up is measured against).</summary>
-public sealed class NoStoppingPolicy : IStoppingPolicy
+public sealed class NoStoppingPolicy : IStoppingPolicy, IMinEpochsPolicy
 {
+    /// <inheritdoc />
+    /// <remarks>No epoch: every answer is Continue.</remarks>
+    public int MinEpochs => int.MaxValue;
+
     /// <inheritdoc />
     public string Name => "none";
 

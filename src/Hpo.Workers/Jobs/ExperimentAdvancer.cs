@@ -29,8 +29,10 @@ public sealed partial class ExperimentAdvancer
     private const int LockFreeAttempts = 8;
 
     /// <summary>
-    /// The fewest and most numbers a claimed creation proposes for (twice the concurrency between the two): the other slots
-    /// of the fleet create trials between two of this process's creations, which the window absorbs.
+    /// The fewest and most numbers a claimed creation proposes for (the concurrency, between the two): the other slots of
+    /// the fleet create trials between two of this process's creations, which the window absorbs. Each proposal is
+    /// serialised and validated against the search space, so the window is no wider than that needs (the concurrency
+    /// bounds how many slots can have created meanwhile, bar a slot that frees and refills in between).
     /// </summary>
     private const int MinClaimWindow = 4;
 
@@ -365,7 +367,7 @@ public sealed partial class ExperimentAdvancer
                 else
                 {
                     // Proposals for every number other slots of the fleet may have reached meanwhile, within the budget.
-                    int window = (int)Math.Min(limit - trials, Math.Min(MaxClaimWindow, Math.Max(MinClaimWindow, 2 * settings.Concurrency)));
+                    int window = (int)Math.Min(limit - trials, Math.Clamp(settings.Concurrency, MinClaimWindow, MaxClaimWindow));
                     var startedAt = _time.GetUtcNow().UtcDateTime;
                     var proposals = new string[window];
                     for (int i = 0; i < window; i++)

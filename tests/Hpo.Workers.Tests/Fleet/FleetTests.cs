@@ -318,14 +318,7 @@ public sealed class FleetTests(ITestOutputHelper output)
         await FleetHarness.PrepareAsync(provider);
         var inner = provider.GetRequiredService<IExperimentStore>();
         var (store, counter) = Deciding.CountingStore.Wrap(inner);
-        var advancer = new ExperimentAdvancer(
-            store,
-            provider.GetRequiredService<TunerFactory>(),
-            provider.GetRequiredService<Scheduler.Stopping.StoppingPolicyFactory>(),
-            provider.GetRequiredService<HangfireFleet>(),
-            provider.GetRequiredService<HpoJobClient>(),
-            TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<ExperimentAdvancer>.Instance);
+        var advancer = NewAdvancer(provider, store);
         var experiment = await inner.CreateExperimentAsync(FleetHarness.LcBenchSpec("advance-known", trials: 10, concurrency: 2, """{"type":"median"}""", epochDelayMs: 0));
         var first = await advancer.AdvanceAsync(experiment.Id);
         Assert.Equal(2, first.Count);
@@ -354,15 +347,7 @@ public sealed class FleetTests(ITestOutputHelper output)
         await FleetHarness.PrepareAsync(provider);
         var inner = provider.GetRequiredService<IExperimentStore>();
         var (store, counter) = Deciding.CountingStore.Wrap(inner);
-        ExperimentAdvancer NewAdvancer(IExperimentStore over) => new(
-            over,
-            provider.GetRequiredService<TunerFactory>(),
-            provider.GetRequiredService<Scheduler.Stopping.StoppingPolicyFactory>(),
-            provider.GetRequiredService<HangfireFleet>(),
-            provider.GetRequiredService<HpoJobClient>(),
-            TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<ExperimentAdvancer>.Instance);
-        var advancer = NewAdvancer(store);
+        var advancer = NewAdvancer(provider, store);
         var spec = FleetHarness.LcBenchSpec("advance-claimed", trials: 20, concurrency: 3, """{"type":"median"}""", epochDelayMs: 0, seed: 5);
         var experiment = await inner.CreateExperimentAsync(spec);
         // The tuner the advancer builds, from the spec as stored (PostgreSQL's jsonb orders the search space's keys).
@@ -385,7 +370,7 @@ public sealed class FleetTests(ITestOutputHelper output)
         // takes trial 7 with the proposal for 7, in one store call and no count read.
         await FinishAsync(inner, first[1]);
         await FinishAsync(inner, first[2]);
-        Assert.Equal([5, 6], (await NewAdvancer(inner).AdvanceAsync(experiment.Id)).Select(t => t.Number));
+        Assert.Equal([5, 6], (await NewAdvancer(provider, inner).AdvanceAsync(experiment.Id)).Select(t => t.Number));
         await store.FinishTrialAsync(handed!, TrialStatus.Completed);
         counter.Reset();
         var next = Assert.Single(await advancer.AdvanceAsync(experiment.Id, (_, lease) => lease is not null, "job-1", claim));
@@ -395,6 +380,16 @@ public sealed class FleetTests(ITestOutputHelper output)
         Assert.Equal(new Dictionary<string, int> { [nameof(IExperimentStore.TryCreateClaimedTrialAsync)] = 1 }, counter.Calls);
         Assert.Equal(3, (await inner.GetTrialSlotsAsync(experiment.Id, includeEpochs: false)).Unfinished);
     }
+
+    /// <summary>An advancer of <paramref name="provider"/>'s fleet over <paramref name="store"/> (a counting wrapper, or another process's view).</summary>
+    private static ExperimentAdvancer NewAdvancer(IServiceProvider provider, IExperimentStore store) => new(
+        store,
+        provider.GetRequiredService<TunerFactory>(),
+        provider.GetRequiredService<Scheduler.Stopping.StoppingPolicyFactory>(),
+        provider.GetRequiredService<HangfireFleet>(),
+        provider.GetRequiredService<HpoJobClient>(),
+        TimeProvider.System,
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<ExperimentAdvancer>.Instance);
 
     private static void AssertJson(string expected, string actual) =>
         Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(expected), System.Text.Json.Nodes.JsonNode.Parse(actual)), $"{expected} != {actual}");

@@ -148,7 +148,7 @@ public sealed class BenchmarkPolicy
 
             settings[kv[0]] = kv[1].Contains('/', StringComparison.Ordinal)
                 ? new System.Text.Json.Nodes.JsonArray(kv[1].Split('/').Select(v => (System.Text.Json.Nodes.JsonNode?)ParseDouble(v, item)).ToArray())
-                : kv[1] is "true" or "false" ? kv[1] == "true" : double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double number) ? number : kv[1];
+                : double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double number) ? number : kv[1];
         }
 
         return settings.ToJsonString();

@@ -36,17 +36,6 @@ internal sealed class OracleSlotFreezeThawPolicy : IStoppingPolicy, ISlotPolicy
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(paused);
-        if (SlotDump.Enabled)
-        {
-            // Research dump: decide as the product's policy and write the candidates' signals with the oracle's label.
-            if (canStartNew)
-            {
-                SlotDump.Write(this, _pool, context, paused);
-            }
-
-            return Inner.ChooseSlot(context, paused, canStartNew, cancellationToken);
-        }
-
         double best = context.BestSoFar ?? double.NegativeInfinity;
         TrialCurve? pick = null;
         double pickFuture = double.NegativeInfinity;

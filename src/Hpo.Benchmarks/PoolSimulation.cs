@@ -93,7 +93,7 @@ internal sealed class PoolSimulation
             best = Math.Max(best, curve[epoch - 1]);
             if (epoch < _pool.Epochs)
             {
-                yield return (new StoppingContext(_metric, _curves, best), new TrialCurve(w.PoolIndex, w.Number, new ArraySegment<double>(curve, 0, epoch)) { Parameters = ConfigOf(w.PoolIndex) });
+                yield return (new StoppingContext(_metric, _curves, best), new TrialCurve(w.PoolIndex, w.Number, new ArraySegment<double>(curve, 0, epoch)));
             }
         }
     }
@@ -184,7 +184,7 @@ internal sealed class PoolSimulation
             var curve = _pool.Curves[w.PoolIndex];
             _best = Math.Max(_best, curve[epoch - 1]);
             Regret[Spent++] = _pool.Target - _best;
-            var report = new TrialCurve(w.PoolIndex, w.Number, new ArraySegment<double>(curve, 0, epoch)) { Parameters = ConfigOf(w.PoolIndex) };
+            var report = new TrialCurve(w.PoolIndex, w.Number, new ArraySegment<double>(curve, 0, epoch));
             _curves[w.Number - 1] = report;
             if (Spent == Regret.Length)
             {
@@ -227,11 +227,8 @@ internal sealed class PoolSimulation
         w.Epoch = 0;
         w.Number = ++TrialsStarted;
         _numberOfPoolIndex[w.PoolIndex] = w.Number;
-        _curves.Add(new TrialCurve(w.PoolIndex, w.Number, []) { Parameters = ConfigOf(w.PoolIndex) });
+        _curves.Add(new TrialCurve(w.PoolIndex, w.Number, []));
     }
-
-    private IReadOnlyDictionary<string, object>? ConfigOf(int poolIndex) =>
-        poolIndex < _pool.Configurations.Count ? _pool.Configurations[poolIndex] : null;
 
     private sealed class Worker
     {

@@ -86,31 +86,22 @@ public sealed class StoppingPolicyFactory
                 promote.MinResource = s.OptionalInt("minResource", 1, int.MaxValue) ?? promote.MinResource;
                 return new AshaPromoteStoppingPolicy(promote);
             case "freeze-thaw":
-                s.AllowOnly("type", "delta", "minEpochs", "rungs", "acquisition", "resumeThreshold", "populationFactor", "resumeQuantile", "neighbors", "resumeMargin", "similarWeight", "similarOrder", "similarFloor", "startDelta", "budgetEpochs");
+                s.AllowOnly("type", "delta", "minEpochs", "rungs", "acquisition", "resumeThreshold", "populationFactor", "startDelta", "budgetEpochs");
                 var ft = new FreezeThawOptions();
                 ft.Delta = s.OptionalDouble("delta", 0, 1, exclusiveMin: true) ?? ft.Delta;
                 ft.MinEpochs = s.OptionalInt("minEpochs", 1, int.MaxValue) ?? ft.MinEpochs;
                 ft.Rungs = s.OptionalIntArray("rungs", 1, int.MaxValue) ?? ft.Rungs;
-                ft.Acquisition = s.OptionalString("acquisition", "threshold", "population", "ei", "rank", "neighbors", "similar") switch
+                ft.Acquisition = s.OptionalString("acquisition", "threshold", "population", "ei") switch
                 {
                     null => ft.Acquisition,
                     "threshold" => FreezeThawAcquisition.Threshold,
                     "population" => FreezeThawAcquisition.Population,
-                    "rank" => FreezeThawAcquisition.Rank,
-                    "neighbors" => FreezeThawAcquisition.Neighbors,
-                    "similar" => FreezeThawAcquisition.Similar,
                     _ => FreezeThawAcquisition.ExpectedImprovement,
                 };
 
                 // An unset resume threshold follows a larger δ, so that {"delta":0.1} alone is valid.
                 ft.ResumeThreshold = s.OptionalDouble("resumeThreshold", 0, 1) ?? Math.Max(ft.ResumeThreshold, ft.Delta);
                 ft.PopulationFactor = s.OptionalDouble("populationFactor", 0, 1000, exclusiveMin: true) ?? ft.PopulationFactor;
-                ft.ResumeQuantile = s.OptionalDouble("resumeQuantile", 0, 1, exclusiveMin: true) ?? ft.ResumeQuantile;
-                ft.Neighbors = s.OptionalInt("neighbors", 1, int.MaxValue) ?? ft.Neighbors;
-                ft.ResumeMargin = s.OptionalDouble("resumeMargin", -1000, 1000) ?? ft.ResumeMargin;
-                ft.SimilarWeight = s.OptionalDouble("similarWeight", 0, 1000) ?? ft.SimilarWeight;
-                ft.SimilarOrder = s.OptionalBool("similarOrder") ?? ft.SimilarOrder;
-                ft.SimilarFloor = s.OptionalDouble("similarFloor", -1000, 1000);
                 ft.StartDelta = s.OptionalDouble("startDelta", 0, 1, exclusiveMin: true);
                 ft.BudgetEpochs = s.OptionalInt("budgetEpochs", 1, int.MaxValue);
                 ft.Validate();

@@ -8,7 +8,4 @@ public sealed record TrialCurve(long TrialId, int Number, IReadOnlyList<double> 
 {
     /// <summary>The last epoch reported (the curve's length).</summary>
     public int Epoch => Values.Count;
-
-    /// <summary>The trial's configuration, where the caller knows it (null otherwise): a slot policy may compare configurations.</summary>
-    public IReadOnlyDictionary<string, object>? Parameters { get; init; }
 }

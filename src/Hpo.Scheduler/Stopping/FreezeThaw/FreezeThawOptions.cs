@@ -40,34 +40,6 @@ public sealed class FreezeThawOptions
     public double PopulationFactor { get; set; } = 1;
 
     /// <summary>
-    /// <see cref="FreezeThawAcquisition.Rank"/>: a paused trial is resumed only when at most 1 − this fraction of the
-    /// started trials is known to be better at its epoch. Default 0.9; in (0, 1).
-    /// </summary>
-    public double ResumeQuantile { get; set; } = 0.9;
-
-    /// <summary><see cref="FreezeThawAcquisition.Neighbors"/>: how many nearest configurations predict a paused trial's gain. Default 7; at least 1.</summary>
-    public int Neighbors { get; set; } = 7;
-
-    /// <summary>
-    /// <see cref="FreezeThawAcquisition.Neighbors"/>: the prediction must beat the best so far by this much (metric units;
-    /// negative resumes more). Default 0; in [-1000, 1000].
-    /// </summary>
-    public double ResumeMargin { get; set; }
-
-    /// <summary><see cref="FreezeThawAcquisition.Similar"/>: the weight of a paused trial's own P(y_T &gt; y_best) in its score. Default 0.1; in [0, 1000].</summary>
-    public double SimilarWeight { get; set; } = 0.1;
-
-    /// <summary>
-    /// <see cref="FreezeThawAcquisition.Similar"/>: resume exactly when the population rule would (some paused trial's P
-    /// is at least <see cref="PopulationFactor"/> × the started trials' mean P), and let the score choose which of those
-    /// trials; <see cref="ResumeMargin"/> is then unused. Default false.
-    /// </summary>
-    public bool SimilarOrder { get; set; }
-
-    /// <summary>With <see cref="SimilarOrder"/>: paused trials whose score is below this are not resumed. Default null (no floor).</summary>
-    public double? SimilarFloor { get; set; }
-
-    /// <summary>
     /// A budget-aware δ: the δ in force before any epoch is spent, falling linearly to <see cref="Delta"/> as the
     /// epochs of every trial together use up <see cref="BudgetEpochs"/> (a larger δ early stops more trials while a
     /// quick improvement matters most; the smaller δ late keeps the final result safe). Default null: δ is constant.
@@ -116,7 +88,7 @@ public sealed class FreezeThawOptions
 
         if (!Enum.IsDefined(Acquisition))
         {
-            throw new HpoValidationException($"Policy field 'acquisition' is {(int)Acquisition}; it must be 'threshold', 'population', 'ei', 'rank', 'neighbors' or 'similar'.");
+            throw new HpoValidationException($"Policy field 'acquisition' is {(int)Acquisition}; it must be 'threshold', 'population' or 'ei'.");
         }
 
         if (!(ResumeThreshold >= Delta && ResumeThreshold < 1))
@@ -127,26 +99,6 @@ public sealed class FreezeThawOptions
         if (!(PopulationFactor > 0 && PopulationFactor <= 1000))
         {
             throw new HpoValidationException($"Policy field 'populationFactor' is {PopulationFactor.ToString(CultureInfo.InvariantCulture)}; it must be in (0, 1000].");
-        }
-
-        if (!(ResumeQuantile > 0 && ResumeQuantile < 1))
-        {
-            throw new HpoValidationException($"Policy field 'resumeQuantile' is {ResumeQuantile.ToString(CultureInfo.InvariantCulture)}; it must be in (0, 1).");
-        }
-
-        if (Neighbors < 1)
-        {
-            throw new HpoValidationException($"Policy field 'neighbors' is {Neighbors}; it must be at least 1.");
-        }
-
-        if (!(ResumeMargin >= -1000 && ResumeMargin <= 1000))
-        {
-            throw new HpoValidationException($"Policy field 'resumeMargin' is {ResumeMargin.ToString(CultureInfo.InvariantCulture)}; it must be in [-1000, 1000].");
-        }
-
-        if (!(SimilarWeight >= 0 && SimilarWeight <= 1000))
-        {
-            throw new HpoValidationException($"Policy field 'similarWeight' is {SimilarWeight.ToString(CultureInfo.InvariantCulture)}; it must be in [0, 1000].");
         }
 
         if (StartDelta is { } start && !(start >= Delta && start < 1))

@@ -23,10 +23,16 @@ public static class EvalCommand
         var batch = new Option<int>("--batch-size") { Description = "Curves per forward pass.", DefaultValueFactory = _ => defaults.BatchSize };
         var noise = new Option<double>("--noise-scale") { Description = "Multiply each held-out curve's observation-noise σ by this factor (robustness to noisy curves; e.g. 3).", DefaultValueFactory = _ => defaults.NoiseScale };
         var threads = new Option<int>("--threads") { Description = "Torch CPU threads.", DefaultValueFactory = _ => 2 };
+        var weights = new Option<string>("--weights")
+        {
+            Description = "Precision of the weight matrices: 'float32' (the model as trained and stored) or 'bfloat16' (rounded as the predictor serves them to every decision).",
+            DefaultValueFactory = _ => "float32",
+        };
+        weights.AcceptOnlyFromAmong("float32", "bfloat16");
         var json = new Option<bool>("--json") { Description = "Print the results as JSON on stdout (progress stays on stderr)." };
         var command = new Command("eval", "Evaluate a model on held-out prior curves: per cut-off, the paper's metric (mean log-density of each curve's unseen noisy remainder, averaged over curves; higher is better), the MSE of the predictive median, the coverage of the central 90% interval and the milliseconds per curve.")
         {
-            model, curves, seed, cutoffs, batch, noise, threads, json,
+            model, curves, seed, cutoffs, batch, noise, weights, threads, json,
         };
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse, io =>
@@ -47,7 +53,10 @@ public static class EvalCommand
             }
 
             TorchRuntime.SetThreads(threadCount);
-            using var loaded = LcPfnModel.Load(path);
+            using var stored = LcPfnModel.Load(path);
+            string precision = parse.GetValue(weights)!;
+            using var rounded = precision == "bfloat16" ? stored.WithBfloat16Weights() : null;
+            var loaded = rounded ?? stored;
             options.Validate(loaded.Architecture.MaxEpochs);
             var watch = Stopwatch.StartNew();
             var lastPrint = TimeSpan.Zero;
@@ -70,6 +79,7 @@ public static class EvalCommand
                     curves = options.Curves,
                     seed = options.Seed,
                     noiseScale = options.NoiseScale,
+                    weights = precision,
                     results = results.Select(r => new
                     {
                         cutoff = r.Cutoff,
@@ -85,7 +95,7 @@ public static class EvalCommand
             {
                 var a = loaded.Architecture;
                 io.Ansi.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                    $"{Path.GetFullPath(path)}: emsize {a.EmbeddingSize}, {a.Layers} layers, {a.Buckets} buckets, {loaded.Metadata.CurvesSeen:N0} training curves. {options.Curves} held-out curves, seed {options.Seed}, noise σ × {options.NoiseScale}.")));
+                    $"{Path.GetFullPath(path)}: emsize {a.EmbeddingSize}, {a.Layers} layers, {a.Buckets} buckets, {loaded.Metadata.CurvesSeen:N0} training curves. {options.Curves} held-out curves, seed {options.Seed}, noise σ × {options.NoiseScale}, {precision} weights.")));
                 var table = new Table()
                     .AddColumn("cut-off")
                     .AddColumn(new TableColumn("log-likelihood").RightAligned())

@@ -9,15 +9,18 @@ namespace Hpo.LcPfn.Inference;
 /// <summary>
 /// The LC-PFN's forward pass and output head in managed code, for the small passes a stopping decision makes: a few
 /// curves of a few positions each. It computes what <see cref="LcPfnTransformer.forward"/>, <see cref="LcPfnTransformer.Decode"/>
-/// and a softmax compute, from a copy of the network's weights taken once.
+/// and a softmax compute, from a copy of the network's weights taken once, with every weight matrix rounded to bfloat16
+/// (<see cref="Bfloat16"/>) as the predictor's libtorch path has it.
 /// </summary>
 /// <remarks>
 /// Why a second path: libtorch multiplies through MKL's sgemm, whose small-matrix path (<c>sgemm_pst</c>, its copies of
 /// the weight matrix and its kernel) was 68 % of a loop of single decisions under perf, and libtorch a fifth of a
 /// fleet's CPU. A decision at epoch 2 is three positions; here each weight row is read once per four positions and
-/// multiplied in registers, about three times faster with the weights in cache. For many positions MKL's blocking wins,
+/// multiplied in registers, about three times faster with the weights in cache; stored as bfloat16, the weights are half the
+/// bytes to read, which the fleet's passes are bound by (BENCHMARKS §4b). For many positions MKL's blocking wins,
 /// so <see cref="LcPfnPredictor"/> sends large passes to libtorch (BENCHMARKS §4, "Small passes in managed code"). With
-/// the weights out of cache both paths are bound by reading them (about 9 MB for the default model). A contract test
+/// the weights out of cache both paths are bound by reading them (for the default model 4.5 MB here, 9 MB in libtorch, which
+/// keeps the rounded values in float32). A contract test
 /// holds the two paths to the same probabilities. GELU uses the same erf approximation as libtorch's vectorised CPU
 /// kernel (Abramowitz and Stegun 7.1.26, absolute error below 1.5e-7).
 /// Immutable after construction, so concurrent passes need no lock; each thread keeps its own scratch space.
@@ -32,8 +35,10 @@ internal sealed class SmallPassKernel
     private readonly int _hidden;
     private readonly int _buckets;
     private readonly double _epochScale;
-    private readonly Dense _xEncoder;
-    private readonly Dense _yEncoder;
+    private readonly float[] _xWeight;
+    private readonly float[] _xBias;
+    private readonly float[] _yWeight;
+    private readonly float[] _yBias;
     private readonly Layer[] _layers;
     private readonly Dense _decoderHidden;
     private readonly Dense _decoderOut;
@@ -54,8 +59,13 @@ internal sealed class SmallPassKernel
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var parameters = network.state_dict();
-        _xEncoder = Dense.From(parameters, "x_encoder");
-        _yEncoder = Dense.From(parameters, "y_encoder");
+        // The encoders map one input to the embedding (a column each), rounded like every weight matrix.
+        _xWeight = Copy(parameters["x_encoder.weight"]);
+        _xBias = Copy(parameters["x_encoder.bias"]);
+        _yWeight = Copy(parameters["y_encoder.weight"]);
+        _yBias = Copy(parameters["y_encoder.bias"]);
+        Bfloat16.Round(_xWeight);
+        Bfloat16.Round(_yWeight);
         _decoderHidden = Dense.From(parameters, "decoder.0");
         _decoderOut = Dense.From(parameters, "decoder.2");
         _layers = new Layer[architecture.Layers];
@@ -147,10 +157,10 @@ internal sealed class SmallPassKernel
     private void Embed(ReadOnlySpan<float> epochs, ReadOnlySpan<float> values, ReadOnlySpan<float> observed, int tokens, Span<float> h)
     {
         int e = _embedding;
-        var xw = _xEncoder.Weights.Span;
-        var xb = _xEncoder.Bias;
-        var yw = _yEncoder.Weights.Span;
-        var yb = _yEncoder.Bias;
+        var xw = _xWeight;
+        var xb = _xBias;
+        var yw = _yWeight;
+        var yb = _yBias;
         for (int t = 0; t < tokens; t++)
         {
             // The same float steps as the network's div/sub/div, so inputs round alike.
@@ -329,20 +339,55 @@ internal sealed class SmallPassKernel
 
     private static float[] Copy(Tensor tensor) => tensor.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
 
-    /// <summary>A linear layer's weights (out × in, row-major as torch stores them) and bias.</summary>
+    /// <summary>
+    /// A linear layer: its weights (out × in, as torch stores them) rounded to bfloat16 and packed two to a 32-bit word,
+    /// and its float32 bias.
+    /// </summary>
+    /// <remarks>
+    /// Packing: per row, each run of 2·w inputs (w = <see cref="Vector{T}.Count"/> floats) is w words whose low halves
+    /// hold inputs k … k + w − 1 and whose high halves hold inputs k + w … k + 2w − 1. One vector load then yields two
+    /// float vectors with one shift (low halves) and one mask (high halves), since a bfloat16 is a float32's upper half.
+    /// The inputs after the last full run (none for the default model) are kept as rounded float32s.
+    /// </remarks>
     private sealed class Dense
     {
-        private Dense(AlignedFloats weights, float[] bias, int inputs, int outputs)
+        private const uint HighHalves = 0xFFFF0000u;
+
+        private readonly AlignedFloats _packed;
+        private readonly float[] _rest;
+        private readonly int _packedInputs;
+        private readonly float[] _bias;
+
+        private Dense(float[] weights, float[] bias, int inputs, int outputs)
         {
-            Weights = weights;
-            Bias = bias;
+            int width = Vector<float>.Count;
             Inputs = inputs;
             Outputs = outputs;
+            _bias = bias;
+            _packedInputs = inputs - (inputs % (2 * width));
+            int restInputs = inputs - _packedInputs;
+            // Stored as floats for the alignment; read as the words they are.
+            _packed = new AlignedFloats(Math.Max(1, outputs * _packedInputs / 2));
+            var words = MemoryMarshal.Cast<float, uint>(_packed.Span);
+            _rest = new float[outputs * restInputs];
+            for (int j = 0; j < outputs; j++)
+            {
+                var row = weights.AsSpan(j * inputs, inputs);
+                for (int k = 0; k < _packedInputs; k += 2 * width)
+                {
+                    int word = ((j * _packedInputs) + k) / 2;
+                    for (int l = 0; l < width; l++)
+                    {
+                        words[word + l] = Bfloat16.Bits(row[k + l]) | ((uint)Bfloat16.Bits(row[k + width + l]) << 16);
+                    }
+                }
+
+                for (int k = _packedInputs; k < inputs; k++)
+                {
+                    _rest[(j * restInputs) + k - _packedInputs] = Bfloat16.Round(row[k]);
+                }
+            }
         }
-
-        public AlignedFloats Weights { get; }
-
-        public float[] Bias { get; }
 
         public int Inputs { get; }
 
@@ -351,7 +396,7 @@ internal sealed class SmallPassKernel
         public static Dense From(Dictionary<string, Tensor> parameters, string name)
         {
             var weight = parameters[name + ".weight"];
-            return new Dense(AlignedFloats.From(Copy(weight)), Copy(parameters[name + ".bias"]), (int)weight.shape[1], (int)weight.shape[0]);
+            return new Dense(Copy(weight), Copy(parameters[name + ".bias"]), (int)weight.shape[1], (int)weight.shape[0]);
         }
 
         /// <summary>y[t, j] = Σ_k W[j, k] · x[t, k] + b[j] for <paramref name="tokens"/> rows of x.</summary>
@@ -360,15 +405,19 @@ internal sealed class SmallPassKernel
             int n = Inputs;
             int m = Outputs;
             int width = Vector<float>.Count;
-            int vectorEnd = n - (n % width);
-            ref float w0 = ref MemoryMarshal.GetReference(Weights.Span);
+            int packedEnd = _packedInputs;
+            int words = packedEnd / 2;
+            int restInputs = n - packedEnd;
+            var high = new Vector<uint>(HighHalves);
+            ref uint p0 = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(_packed.Span));
+            ref float r0 = ref MemoryMarshal.GetArrayDataReference(_rest);
             ref float x0 = ref MemoryMarshal.GetReference(x);
             // Four positions per pass over the weights: each weight vector is loaded once and used four times. A last
             // group of one to three positions repeats its last position in the unused lanes (computed, not stored)
             // rather than reading the weights again for each.
             // Rows in blocks of about 16 kB, each block multiplied with every position before the next: the weights
             // stream from memory once per pass, and a block is reused from the L1 cache for every group of positions.
-            int blockRows = Math.Max(2, (16 * 1024 / sizeof(float) / n) & ~1);
+            int blockRows = Math.Max(2, (16 * 1024 / sizeof(uint) / Math.Max(1, words)) & ~1);
             for (int rowStart = 0; rowStart < m; rowStart += blockRows)
             {
             int rowEnd = Math.Min(m, rowStart + blockRows);
@@ -383,8 +432,8 @@ internal sealed class SmallPassKernel
                 // Two weight rows at a time as well: eight independent accumulators keep both FMA pipes busy.
                 for (; j + 2 <= rowEnd; j += 2)
                 {
-                    ref float wr = ref Unsafe.Add(ref w0, j * n);
-                    ref float ws = ref Unsafe.Add(ref wr, n);
+                    ref uint pr = ref Unsafe.Add(ref p0, j * words);
+                    ref uint ps = ref Unsafe.Add(ref pr, words);
                     var a = Vector<float>.Zero;
                     var b = Vector<float>.Zero;
                     var c = Vector<float>.Zero;
@@ -394,10 +443,12 @@ internal sealed class SmallPassKernel
                     var c2 = Vector<float>.Zero;
                     var d2 = Vector<float>.Zero;
                     int k = 0;
-                    for (; k < vectorEnd; k += width)
+                    for (; k < packedEnd; k += 2 * width)
                     {
-                        var wv = Vector.LoadUnsafe(ref wr, (nuint)k);
-                        var wv2 = Vector.LoadUnsafe(ref ws, (nuint)k);
+                        var packedR = Vector.LoadUnsafe(ref pr, (nuint)(k / 2));
+                        var packedS = Vector.LoadUnsafe(ref ps, (nuint)(k / 2));
+                        var wv = Vector.AsVectorSingle(Vector.ShiftLeft(packedR, 16));
+                        var wv2 = Vector.AsVectorSingle(Vector.ShiftLeft(packedS, 16));
                         var va = Vector.LoadUnsafe(ref xa, (nuint)k);
                         var vb = Vector.LoadUnsafe(ref xb, (nuint)k);
                         var vc = Vector.LoadUnsafe(ref xc, (nuint)k);
@@ -410,14 +461,31 @@ internal sealed class SmallPassKernel
                         b2 = Vector.FusedMultiplyAdd(wv2, vb, b2);
                         c2 = Vector.FusedMultiplyAdd(wv2, vc, c2);
                         d2 = Vector.FusedMultiplyAdd(wv2, vd, d2);
+                        wv = Vector.AsVectorSingle(packedR & high);
+                        wv2 = Vector.AsVectorSingle(packedS & high);
+                        va = Vector.LoadUnsafe(ref xa, (nuint)(k + width));
+                        vb = Vector.LoadUnsafe(ref xb, (nuint)(k + width));
+                        vc = Vector.LoadUnsafe(ref xc, (nuint)(k + width));
+                        vd = Vector.LoadUnsafe(ref xd, (nuint)(k + width));
+                        a = Vector.FusedMultiplyAdd(wv, va, a);
+                        b = Vector.FusedMultiplyAdd(wv, vb, b);
+                        c = Vector.FusedMultiplyAdd(wv, vc, c);
+                        d = Vector.FusedMultiplyAdd(wv, vd, d);
+                        a2 = Vector.FusedMultiplyAdd(wv2, va, a2);
+                        b2 = Vector.FusedMultiplyAdd(wv2, vb, b2);
+                        c2 = Vector.FusedMultiplyAdd(wv2, vc, c2);
+                        d2 = Vector.FusedMultiplyAdd(wv2, vd, d2);
                     }
 
                     float sa = Vector.Sum(a), sb = Vector.Sum(b), sc = Vector.Sum(c), sd = Vector.Sum(d);
                     float ta = Vector.Sum(a2), tb = Vector.Sum(b2), tc = Vector.Sum(c2), td = Vector.Sum(d2);
-                    for (; k < n; k++)
+                    ref float wr = ref Unsafe.Add(ref r0, j * restInputs);
+                    ref float ws = ref Unsafe.Add(ref wr, restInputs);
+                    for (int i = 0; i < restInputs; i++)
                     {
-                        float wk = Unsafe.Add(ref wr, k);
-                        float wk2 = Unsafe.Add(ref ws, k);
+                        float wk = Unsafe.Add(ref wr, i);
+                        float wk2 = Unsafe.Add(ref ws, i);
+                        k = packedEnd + i;
                         float ka = Unsafe.Add(ref xa, k), kb = Unsafe.Add(ref xb, k), kc = Unsafe.Add(ref xc, k), kd = Unsafe.Add(ref xd, k);
                         sa += wk * ka;
                         sb += wk * kb;
@@ -435,25 +503,33 @@ internal sealed class SmallPassKernel
 
                 for (; j < rowEnd; j++)
                 {
-                    ref float wr = ref Unsafe.Add(ref w0, j * n);
+                    ref uint pr = ref Unsafe.Add(ref p0, j * words);
                     var a = Vector<float>.Zero;
                     var b = Vector<float>.Zero;
                     var c = Vector<float>.Zero;
                     var d = Vector<float>.Zero;
                     int k = 0;
-                    for (; k < vectorEnd; k += width)
+                    for (; k < packedEnd; k += 2 * width)
                     {
-                        var wv = Vector.LoadUnsafe(ref wr, (nuint)k);
+                        var packed = Vector.LoadUnsafe(ref pr, (nuint)(k / 2));
+                        var wv = Vector.AsVectorSingle(Vector.ShiftLeft(packed, 16));
                         a = Vector.FusedMultiplyAdd(wv, Vector.LoadUnsafe(ref xa, (nuint)k), a);
                         b = Vector.FusedMultiplyAdd(wv, Vector.LoadUnsafe(ref xb, (nuint)k), b);
                         c = Vector.FusedMultiplyAdd(wv, Vector.LoadUnsafe(ref xc, (nuint)k), c);
                         d = Vector.FusedMultiplyAdd(wv, Vector.LoadUnsafe(ref xd, (nuint)k), d);
+                        wv = Vector.AsVectorSingle(packed & high);
+                        a = Vector.FusedMultiplyAdd(wv, Vector.LoadUnsafe(ref xa, (nuint)(k + width)), a);
+                        b = Vector.FusedMultiplyAdd(wv, Vector.LoadUnsafe(ref xb, (nuint)(k + width)), b);
+                        c = Vector.FusedMultiplyAdd(wv, Vector.LoadUnsafe(ref xc, (nuint)(k + width)), c);
+                        d = Vector.FusedMultiplyAdd(wv, Vector.LoadUnsafe(ref xd, (nuint)(k + width)), d);
                     }
 
                     float sa = Vector.Sum(a), sb = Vector.Sum(b), sc = Vector.Sum(c), sd = Vector.Sum(d);
-                    for (; k < n; k++)
+                    ref float wr = ref Unsafe.Add(ref r0, j * restInputs);
+                    for (int i = 0; i < restInputs; i++)
                     {
-                        float wk = Unsafe.Add(ref wr, k);
+                        float wk = Unsafe.Add(ref wr, i);
+                        k = packedEnd + i;
                         sa += wk * Unsafe.Add(ref xa, k);
                         sb += wk * Unsafe.Add(ref xb, k);
                         sc += wk * Unsafe.Add(ref xc, k);
@@ -468,7 +544,7 @@ internal sealed class SmallPassKernel
 
         private void Store(Span<float> y, int t, int last, int m, int j, float sa, float sb, float sc, float sd)
         {
-            float bias = Bias[j];
+            float bias = _bias[j];
             y[(t * m) + j] = sa + bias;
             if (t + 1 <= last)
             {

@@ -76,6 +76,42 @@ public sealed class LcPfnModel : IDisposable
         return FromContents(contents, path);
     }
 
+    /// <summary>
+    /// A copy of this model whose weight matrices (every two-dimensional tensor: the encoders, the attention and
+    /// feed-forward projections, the head) are rounded to bfloat16, the precision <see cref="Inference.LcPfnPredictor"/>
+    /// answers with; biases and layer norms are kept. The copy owns its network; dispose it.
+    /// </summary>
+    /// <remarks>See <see cref="Inference.Bfloat16"/> for why and what it changes.</remarks>
+    public LcPfnModel WithBfloat16Weights()
+    {
+        TorchRuntime.EnsureLoaded();
+        var network = new LcPfnTransformer(Architecture, Metadata.Dropout);
+        try
+        {
+            using var noGrad = no_grad();
+            var source = Network.state_dict();
+            foreach (var (name, target) in network.state_dict())
+            {
+                var values = source[name].detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+                if (target.dim() == 2)
+                {
+                    Inference.Bfloat16.Round(values);
+                }
+
+                using var rounded = tensor(values, target.shape);
+                target.copy_(rounded);
+            }
+
+            network.eval();
+            return new LcPfnModel(network, Distribution, Metadata);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => Network.Dispose();
 

@@ -68,9 +68,11 @@ public sealed class LcPfnPredictorTests
     public void Predict_MixedBatchOfRunningTrials_MatchesThePrefixAlignedLayout()
     {
         // The layout used before queries were packed after each curve's own prefix: every curve's
-        // queries started after the batch's longest prefix. The mask makes the two equivalent.
+        // queries started after the batch's longest prefix. The mask makes the two equivalent. The predictor serves the
+        // weights rounded to bfloat16, so the reference runs the same rounded network.
         using var model = TinyModels.RandomModel(maxEpochs: 100);
         using var predictor = new LcPfnPredictor(model);
+        using var served = model.WithBfloat16Weights();
         var trials = RunningTrials(100);
         int maxObserved = trials.Max(q => q.Observed.Count);
         int maxQueries = trials.Max(q => q.QueryEpochs.Count);
@@ -98,8 +100,8 @@ public sealed class LcPfnPredictorTests
         using (torch.no_grad())
         using (var scope = torch.NewDisposeScope())
         {
-            var hidden = model.Network.forward(torch.tensor(epochs, [trials.Length, seq]), torch.tensor(values, [trials.Length, seq]), torch.tensor(observed, [trials.Length, seq]));
-            probabilities = torch.nn.functional.softmax(model.Network.Decode(hidden.narrow(1, maxObserved, maxQueries)), -1).contiguous().data<float>().ToArray();
+            var hidden = served.Network.forward(torch.tensor(epochs, [trials.Length, seq]), torch.tensor(values, [trials.Length, seq]), torch.tensor(observed, [trials.Length, seq]));
+            probabilities = torch.nn.functional.softmax(served.Network.Decode(hidden.narrow(1, maxObserved, maxQueries)), -1).contiguous().data<float>().ToArray();
         }
 
         var actual = predictor.Predict(trials);

@@ -94,4 +94,37 @@ public sealed class LcPfnModelTests
     {
         Assert.Throws<FileNotFoundException>(() => LcPfnModel.Load(Path.Combine(TinyModels.TempDirectory(), "absent.lcpfn")));
     }
+
+    [Fact]
+    public void WithBfloat16Weights_RandomModel_RoundsEveryWeightMatrixKeepsTheRestAndLeavesTheOriginal()
+    {
+        using var model = TinyModels.RandomModel();
+        var before = model.Network.state_dict().ToDictionary(p => p.Key, p => p.Value.data<float>().ToArray());
+
+        using var rounded = model.WithBfloat16Weights();
+
+        var after = rounded.Network.state_dict();
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        int matrices = 0;
+        foreach (var (name, tensor) in after)
+        {
+            float[] values = tensor.data<float>().ToArray();
+            if (tensor.dim() == 2)
+            {
+                matrices++;
+                Assert.Equal(before[name].Select(Hpo.LcPfn.Inference.Bfloat16.Round), values);
+            }
+            else
+            {
+                Assert.Equal(before[name], values);
+            }
+
+            Assert.Equal(before[name], model.Network.state_dict()[name].data<float>().ToArray());
+        }
+
+        // Both encoders, the four projections of each layer, the head's two.
+        Assert.Equal(2 + (4 * model.Architecture.Layers) + 2, matrices);
+        Assert.Equal(model.Distribution.BucketCount, rounded.Distribution.BucketCount);
+        Assert.Equal(model.Metadata, rounded.Metadata);
+    }
 }

@@ -443,6 +443,8 @@ internal sealed class SmallPassKernel
                     var c2 = Vector<float>.Zero;
                     var d2 = Vector<float>.Zero;
                     int k = 0;
+                    // The words' low halves (inputs k …), then their high halves (inputs k + width …): written out twice,
+                    // not looped or called, so that the eight accumulators stay in registers.
                     for (; k < packedEnd; k += 2 * width)
                     {
                         var packedR = Vector.LoadUnsafe(ref pr, (nuint)(k / 2));

@@ -42,20 +42,27 @@ public sealed class TrialExecutorTests
         Assert.Equal(Enumerable.Range(1, 10), (await store.GetDecisionsAsync(trial.Id)).Select(d => d.Epoch));
     }
 
-    [Fact]
-    public async Task ExecuteAsync_TrialCreatedClaimed_RunsUnderThatLeaseWithoutClaimingAgain()
+    /// <summary>An in-memory experiment whose trial 1 was created claimed by worker "slot", and an executor of ten epochs.</summary>
+    private static async Task<(InMemoryExperimentStore Store, ClaimedTrial Made, TrialExecutor Executor)> ClaimedBySlotAsync()
     {
         var store = new InMemoryExperimentStore();
         var experiment = await store.CreateExperimentAsync(Spec);
         var made = await store.TryCreateClaimedTrialAsync(experiment.Id, 1, ["""{"x":0.5}"""], 4, null, "slot", TimeSpan.FromSeconds(30));
         var executor = new TrialExecutor(store, new StoppingPolicyFactory(), new SingleWorkload(new FailingWorkload(failAtEpoch: int.MaxValue)));
+        return (store, made!, executor);
+    }
 
-        var result = await executor.ExecuteAsync(made!, new TrialExecutionOptions { WorkerId = "slot" });
+    [Fact]
+    public async Task ExecuteAsync_TrialCreatedClaimed_RunsUnderThatLeaseWithoutClaimingAgain()
+    {
+        var (store, made, executor) = await ClaimedBySlotAsync();
+
+        var result = await executor.ExecuteAsync(made, new TrialExecutionOptions { WorkerId = "slot" });
 
         Assert.Equal(TrialOutcome.Completed, result.Outcome);
         Assert.Equal(1, result.Attempt);
         Assert.Equal(10, result.EpochsTrained);
-        var trial = (await store.GetTrialAsync(made!.Trial.Id))!;
+        var trial = (await store.GetTrialAsync(made.Trial.Id))!;
         Assert.Equal((TrialStatus.Completed, 1, made.Lease.Token), (trial.Status, trial.Attempt, trial.LeaseToken ?? made.Lease.Token));
         Assert.Equal(Enumerable.Range(1, 10), (await store.GetDecisionsAsync(trial.Id)).Select(d => d.Epoch));
     }
@@ -63,15 +70,12 @@ public sealed class TrialExecutorTests
     [Fact]
     public async Task ExecuteAsync_ClaimedTrialOfAnotherWorker_RefusesWithoutWriting()
     {
-        var store = new InMemoryExperimentStore();
-        var experiment = await store.CreateExperimentAsync(Spec);
-        var made = await store.TryCreateClaimedTrialAsync(experiment.Id, 1, ["""{"x":0.5}"""], 4, null, "slot", TimeSpan.FromSeconds(30));
-        var executor = new TrialExecutor(store, new StoppingPolicyFactory(), new SingleWorkload(new FailingWorkload(failAtEpoch: int.MaxValue)));
+        var (store, made, executor) = await ClaimedBySlotAsync();
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => executor.ExecuteAsync(made!, new TrialExecutionOptions { WorkerId = "another" }));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => executor.ExecuteAsync(made, new TrialExecutionOptions { WorkerId = "another" }));
 
         Assert.Contains("'slot'", error.Message, StringComparison.Ordinal);
-        Assert.Empty(await store.GetDecisionsAsync(made!.Trial.Id));
+        Assert.Empty(await store.GetDecisionsAsync(made.Trial.Id));
     }
 
     [Fact]

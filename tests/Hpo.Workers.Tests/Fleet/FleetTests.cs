@@ -315,10 +315,7 @@ public sealed class FleetTests(ITestOutputHelper output)
     {
         await using var db = await PostgresTestDatabase.CreateAsync();
         await using var provider = FleetHarness.Worker(db.ConnectionString, "advancer");
-        await FleetHarness.PrepareAsync(provider);
-        var inner = provider.GetRequiredService<IExperimentStore>();
-        var (store, counter) = Deciding.CountingStore.Wrap(inner);
-        var advancer = NewAdvancer(provider, store);
+        var (inner, counter, advancer) = await CountingAdvancerAsync(provider);
         var experiment = await inner.CreateExperimentAsync(FleetHarness.LcBenchSpec("advance-known", trials: 10, concurrency: 2, """{"type":"median"}""", epochDelayMs: 0));
         var first = await advancer.AdvanceAsync(experiment.Id);
         Assert.Equal(2, first.Count);
@@ -344,10 +341,7 @@ public sealed class FleetTests(ITestOutputHelper output)
     {
         await using var db = await PostgresTestDatabase.CreateAsync();
         await using var provider = FleetHarness.Worker(db.ConnectionString, "advancer");
-        await FleetHarness.PrepareAsync(provider);
-        var inner = provider.GetRequiredService<IExperimentStore>();
-        var (store, counter) = Deciding.CountingStore.Wrap(inner);
-        var advancer = NewAdvancer(provider, store);
+        var (inner, counter, advancer) = await CountingAdvancerAsync(provider);
         var spec = FleetHarness.LcBenchSpec("advance-claimed", trials: 20, concurrency: 3, """{"type":"median"}""", epochDelayMs: 0, seed: 5);
         var experiment = await inner.CreateExperimentAsync(spec);
         // The tuner the advancer builds, from the spec as stored (PostgreSQL's jsonb orders the search space's keys).
@@ -371,7 +365,7 @@ public sealed class FleetTests(ITestOutputHelper output)
         await FinishAsync(inner, first[1]);
         await FinishAsync(inner, first[2]);
         Assert.Equal([5, 6], (await NewAdvancer(provider, inner).AdvanceAsync(experiment.Id)).Select(t => t.Number));
-        await store.FinishTrialAsync(handed!, TrialStatus.Completed);
+        await inner.FinishTrialAsync(handed!, TrialStatus.Completed);
         counter.Reset();
         var next = Assert.Single(await advancer.AdvanceAsync(experiment.Id, (_, lease) => lease is not null, "job-1", claim));
 
@@ -390,6 +384,15 @@ public sealed class FleetTests(ITestOutputHelper output)
         provider.GetRequiredService<HpoJobClient>(),
         TimeProvider.System,
         Microsoft.Extensions.Logging.Abstractions.NullLogger<ExperimentAdvancer>.Instance);
+
+    /// <summary>The fleet's store, prepared, and an advancer over a counting wrapper of it.</summary>
+    private static async Task<(IExperimentStore Inner, Deciding.CountingStore Counter, ExperimentAdvancer Advancer)> CountingAdvancerAsync(ServiceProvider provider)
+    {
+        await FleetHarness.PrepareAsync(provider);
+        var inner = provider.GetRequiredService<IExperimentStore>();
+        var (store, counter) = Deciding.CountingStore.Wrap(inner);
+        return (inner, counter, NewAdvancer(provider, store));
+    }
 
     private static void AssertJson(string expected, string actual) =>
         Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(expected), System.Text.Json.Nodes.JsonNode.Parse(actual)), $"{expected} != {actual}");

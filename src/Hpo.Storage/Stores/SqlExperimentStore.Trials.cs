@@ -43,11 +43,14 @@ internal sealed partial class SqlExperimentStore
         var token = Guid.NewGuid();
         int lastNumber = firstNumber + proposals.Count - 1;
         // The unfinished count is read with the statement's snapshot. A creator that queued on the experiment row behind
-        // another gets the row's new version re-checked (PostgreSQL's READ COMMITTED), but its subqueries keep the values
-        // they read before: a window alone still admits the moved counter, with a count that misses the trial just made
-        // (CI once saw 4 trials for 3 slots). So the counter must also equal the one the snapshot read: a creator that
-        // queued behind another writes nothing, as the conditional creation does, and the caller reads and tries again.
-        string window = $"trial_count BETWEEN @first - 1 AND @last - 1 AND trial_count = (SELECT trial_count FROM experiments WHERE id = @experiment) AND ({UnfinishedCount}) < @maxUnfinished";
+        // others gets the row's new version re-checked (PostgreSQL's READ COMMITTED), but its subqueries keep the values
+        // they read before, so the count misses the trials those others just made (a window alone once let CI see 4 trials
+        // for 3 slots). Every creation moves the counter by one with its one trial, so the counter's move since the
+        // snapshot bounds what the count misses: the snapshot's count plus that move must stay below the limit. A creator
+        // that queued behind another still creates when slots are left, instead of refusing and reading again (a quarter
+        // of the fleet's creations were refused when the counter had to be unmoved). Trials that finished since the
+        // snapshot still count, so the bound errs towards refusing.
+        string window = $"trial_count BETWEEN @first - 1 AND @last - 1 AND ({UnfinishedCount}) + trial_count - (SELECT trial_count FROM experiments WHERE id = @experiment) < @maxUnfinished";
         const string ClaimedColumns = "experiment_id, number, parameters, status, attempt, created_at, last_epoch, runner_job, lease_token, worker_id, last_heartbeat, started_at";
 
         async Task<TrialRecord?> Create(SqlSession s, CancellationToken ct)

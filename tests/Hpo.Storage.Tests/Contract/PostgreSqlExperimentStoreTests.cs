@@ -284,4 +284,63 @@ public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTest
         Assert.Equal(written, (await Harness.Store.GetTrialAsync(trial.Id))!.LastEpoch);
         Assert.Equal(written / 100_000.0, (await Harness.Store.GetTrialAsync(trial.Id))!.LastValue);
     }
+
+    [StoreFact]
+    public async Task TryCreateClaimedTrialAsync_QueuedBehindACreationWithASlotLeft_CreatesTheNextNumber()
+    {
+        // A creator whose statement waited on the experiment row while another transaction made trial 2: its snapshot's
+        // count misses that trial, the counter's move accounts for it, and one of the three slots is still free.
+        var (experiment, made) = await CreateClaimedBehindAnotherCreationAsync(maxUnfinished: 3);
+
+        Assert.NotNull(made);
+        Assert.Equal(3, made.Trial.Number);
+        AssertJsonEqual(Params(lr: 0.03), made.Trial.ParametersJson);
+        Assert.Equal(new TrialSlots(3, 3, null), await Store.GetTrialSlotsAsync(experiment.Id, includeEpochs: false));
+    }
+
+    [StoreFact]
+    public async Task TryCreateClaimedTrialAsync_QueuedBehindACreationThatTookTheLastSlot_ReturnsNullAndWritesNothing()
+    {
+        // The same queue with two slots: the snapshot saw one unfinished trial, the other transaction made the second, so the
+        // waiting creator must write nothing (a count without the counter's move admitted it: 4 trials for 3 slots in CI).
+        var (experiment, made) = await CreateClaimedBehindAnotherCreationAsync(maxUnfinished: 2);
+
+        Assert.Null(made);
+        Assert.Equal(new TrialSlots(2, 2, null), await Store.GetTrialSlotsAsync(experiment.Id, includeEpochs: false));
+    }
+
+    /// <summary>
+    /// Trial 1 running; a raw transaction creates trial 2 and holds the experiment row until the store's claimed creation
+    /// (window 2–3, proposals lr 0.02 and 0.03) waits for it, then commits.
+    /// </summary>
+    private async Task<(ExperimentRecord Experiment, ClaimedTrial? Made)> CreateClaimedBehindAnotherCreationAsync(int maxUnfinished)
+    {
+        var experiment = await Store.CreateExperimentAsync(Spec());
+        await Store.TryCreateClaimedTrialAsync(experiment.Id, 1, [Params()], maxUnfinished, null, "w1", TimeSpan.FromMinutes(1));
+        await using var other = await Harness.OpenRawAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await using (var create = other.CreateCommand())
+        {
+            create.Transaction = transaction;
+            create.CommandText = string.Create(CultureInfo.InvariantCulture,
+                $"""
+                UPDATE experiments SET trial_count = trial_count + 1 WHERE id = {experiment.Id};
+                INSERT INTO trials (experiment_id, number, parameters, status, attempt, created_at, last_epoch)
+                VALUES ({experiment.Id}, 2, '{Params()}'::jsonb, 'Running', 1, now(), 0)
+                """);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var creation = Task.Run(() => Store.TryCreateClaimedTrialAsync(experiment.Id, 2, [Params(lr: 0.02), Params(lr: 0.03)], maxUnfinished, null, "w2", TimeSpan.FromMinutes(1)));
+        string waiting = $"SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '{_database!.Name}' AND wait_event_type = 'Lock'";
+        for (int poll = 0; await Harness.ScalarAsync(waiting) == 0; poll++)
+        {
+            Assert.False(creation.IsCompleted, "the claimed creation finished without waiting for the experiment row");
+            Assert.True(poll < 500, "the claimed creation never waited for the experiment row");
+            await Task.Delay(10);
+        }
+
+        await transaction.CommitAsync();
+        return (experiment, await creation);
+    }
 }

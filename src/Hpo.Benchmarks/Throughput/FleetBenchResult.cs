@@ -12,7 +12,7 @@ namespace Hpo.Benchmarks.Throughput;
 /// <param name="TrialsStopped">Trials the policy stopped early.</param>
 /// <param name="Observations">Epoch reports stored.</param>
 /// <param name="EpochsSaved">Epochs the stopped trials did not train (of trials × max epochs).</param>
-/// <param name="WallSeconds">From starting the workers to the experiment's completion (process start-up included).</param>
+/// <param name="WallSeconds">From starting the workers (process start-up included), or after a warm-up from submitting the experiment, to its completion.</param>
 /// <param name="RunSeconds">From the first stored epoch report to the last.</param>
 /// <param name="ReportsPerSecond">Epoch reports per second over the run.</param>
 /// <param name="DecileReportsPerSecond">Epoch reports per second in each tenth of the stored observations, in order.</param>
@@ -21,6 +21,8 @@ namespace Hpo.Benchmarks.Throughput;
 /// <param name="DecisionP50Milliseconds">Median decision latency: from an epoch's recorded_at (when the worker had the value, before deciding; the value and its decision are then written together) to its decision's decided_at (taken when the policy answered): the read of what changed and the policy call.</param>
 /// <param name="DecisionP99Milliseconds">99th percentile of that latency.</param>
 /// <param name="DecisionsWithModel">Decisions that carry the LC-PFN model's SHA-256.</param>
+/// <param name="WarmupTrials">Trials of the warm-up experiment the workers ran before this one (0: none, cold workers).</param>
+/// <param name="WarmupReportsPerSecond">The warm-up experiment's epoch reports per second (null without one): the cold workers' rate.</param>
 internal sealed record FleetBenchResult(
     string ServerVersion,
     string Database,
@@ -41,4 +43,6 @@ internal sealed record FleetBenchResult(
     double TrialsPerSecond,
     double DecisionP50Milliseconds,
     double DecisionP99Milliseconds,
-    long DecisionsWithModel);
+    long DecisionsWithModel,
+    int WarmupTrials,
+    double? WarmupReportsPerSecond);

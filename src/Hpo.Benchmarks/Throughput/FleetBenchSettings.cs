@@ -12,6 +12,7 @@ namespace Hpo.Benchmarks.Throughput;
 /// <param name="PollSeconds">The workers' queue polling interval.</param>
 /// <param name="Model">The LC-PFN model the workers load (null: their default).</param>
 /// <param name="Seed">The experiment's seed.</param>
+/// <param name="WarmupTrials">Trials of a warm-up experiment the same workers run first, unmeasured (0: none, the workers start cold).</param>
 internal sealed record FleetBenchSettings(
     string Connection,
     bool Migrate,
@@ -23,7 +24,8 @@ internal sealed record FleetBenchSettings(
     string Task,
     double PollSeconds,
     string? Model,
-    int Seed)
+    int Seed,
+    int WarmupTrials = 0)
 {
     /// <exception cref="ArgumentException">A setting is out of range; the message names its option.</exception>
     public FleetBenchSettings Validate()
@@ -31,6 +33,7 @@ internal sealed record FleetBenchSettings(
         Require(Trials >= 1, "--trials", Trials, "at least 1");
         Require(Workers is >= 1 and <= 64, "--workers", Workers, "in 1–64");
         Require(Concurrency is >= 1 and <= 256, "--concurrency", Concurrency, "in 1–256");
+        Require(WarmupTrials >= 0, "--warmup-trials", WarmupTrials, "at least 0");
         Require(PollSeconds is > 0 and <= 60, "--poll-seconds", PollSeconds, "in (0, 60]");
         if (!Directory.Exists(Surrogate))
         {

@@ -17,7 +17,8 @@ namespace Hpo.Benchmarks.Throughput;
 /// <summary>
 /// The fleet as users run it: submits an LCBench-surrogate experiment, starts real <c>hpo worker</c> processes on
 /// the database, waits for the experiment to complete, stops the workers (SIGTERM) and reads the figures back from
-/// the stored observations and decisions. Leaves the experiment (<c>bench-fleet-…</c>) in the database.
+/// the stored observations and decisions. Leaves the experiment (<c>bench-fleet-…</c>, and <c>bench-fleet-warmup-…</c>
+/// when the workers warm up first) in the database.
 /// </summary>
 internal sealed class FleetBenchmark(FleetBenchSettings settings, TextWriter progress)
 {
@@ -43,15 +44,30 @@ internal sealed class FleetBenchmark(FleetBenchSettings settings, TextWriter pro
         await database.EnsureReadyAsync(cancellationToken);
         var status = await database.GetSchemaStatusAsync(cancellationToken);
         var store = services.GetRequiredService<IExperimentStore>();
-        var spec = Spec();
-        var (experiment, _) = await services.GetRequiredService<ExperimentSubmitter>().SubmitAsync(spec, cancellationToken);
+        var submitter = services.GetRequiredService<ExperimentSubmitter>();
+        var spec = Spec(settings.Trials, settings.Seed, "bench-fleet");
         await progress.WriteLineAsync($"[bench fleet] {status.ServerVersion} at {database.Connection.Redacted}; experiment {spec.Name}: {settings.Trials} trials of LCBench task {settings.Task}, policy {settings.PolicyJson}; {settings.Workers} workers × {settings.Concurrency}");
 
+        // With a warm-up, the workers first run another experiment to its end, as a long-running fleet's workers have run
+        // others before: the measured one then starts with their code compiled (the first seconds of a cold worker run at
+        // about half speed while the JIT compiles the hot paths again at full optimisation).
+        var warmup = settings.WarmupTrials > 0 ? Spec(settings.WarmupTrials, settings.Seed + 1, "bench-fleet-warmup") : null;
+        long first = (await submitter.SubmitAsync(warmup ?? spec, cancellationToken)).Experiment.Id;
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, settings.Workers).Select(StartWorker).ToList();
+        FleetBenchResult? warm = null;
+        long measured = first;
         try
         {
-            await WaitCompletedAsync(store, connection.ConnectionString, experiment.Id, workers, clock, cancellationToken);
+            await WaitCompletedAsync(store, connection.ConnectionString, first, warmup is null ? settings.Trials : settings.WarmupTrials, workers, clock, cancellationToken);
+            if (warmup is not null)
+            {
+                warm = await MeasureAsync(connection.ConnectionString, first, warmup, status.ServerVersion, database.Connection.Redacted, clock.Elapsed.TotalSeconds, null, cancellationToken);
+                await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"[bench fleet] warm-up {warmup.Name}: {warm.Observations:N0} epoch reports at {warm.ReportsPerSecond:F0}/s; now the measured experiment"));
+                measured = (await submitter.SubmitAsync(spec, cancellationToken)).Experiment.Id;
+                clock.Restart();
+                await WaitCompletedAsync(store, connection.ConnectionString, measured, settings.Trials, workers, clock, cancellationToken);
+            }
         }
         finally
         {
@@ -59,22 +75,22 @@ internal sealed class FleetBenchmark(FleetBenchSettings settings, TextWriter pro
         }
 
         double wall = clock.Elapsed.TotalSeconds;
-        return await MeasureAsync(connection.ConnectionString, experiment.Id, spec, status.ServerVersion, database.Connection.Redacted, wall, cancellationToken);
+        return await MeasureAsync(connection.ConnectionString, measured, spec, status.ServerVersion, database.Connection.Redacted, wall, warm, cancellationToken);
     }
 
-    private ExperimentSpec Spec()
+    private ExperimentSpec Spec(int trials, int seed, string prefix)
     {
         string surrogate = Path.GetFullPath(settings.Surrogate);
         using var workload = new LcBenchWorkload(surrogate, settings.Task);
         var options = new JsonObject
         {
-            ["maxTrials"] = settings.Trials,
+            ["maxTrials"] = trials,
             ["concurrency"] = settings.Workers * settings.Concurrency,
-            ["seed"] = settings.Seed,
+            ["seed"] = seed,
             ["workload"] = new JsonObject { ["type"] = "lcbench", ["surrogate"] = surrogate, ["task"] = settings.Task },
         };
         return new ExperimentSpec(
-            $"bench-fleet-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}",
+            $"{prefix}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}",
             "val_accuracy",
             MetricDirection.Maximize,
             0,
@@ -124,7 +140,7 @@ internal sealed class FleetBenchmark(FleetBenchSettings settings, TextWriter pro
         return new WorkerProcess(name, Process.Start(info) ?? throw new InvalidOperationException("hpo worker did not start."));
     }
 
-    private async Task WaitCompletedAsync(IExperimentStore store, string connection, long experimentId, List<WorkerProcess> workers, Stopwatch clock, CancellationToken cancellationToken)
+    private async Task WaitCompletedAsync(IExperimentStore store, string connection, long experimentId, int trials, List<WorkerProcess> workers, Stopwatch clock, CancellationToken cancellationToken)
     {
         var nextReport = TimeSpan.FromSeconds(2);
         while (true)
@@ -144,7 +160,7 @@ internal sealed class FleetBenchmark(FleetBenchSettings settings, TextWriter pro
             {
                 long stored = await ScalarAsync(connection, "SELECT COUNT(*) FROM observations o JOIN trials t ON t.id = o.trial_id WHERE t.experiment_id = @e", experimentId, cancellationToken);
                 long ended = await ScalarAsync(connection, "SELECT COUNT(*) FROM trials WHERE experiment_id = @e AND status IN ('Completed','Stopped','Failed')", experimentId, cancellationToken);
-                await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"[bench fleet] {clock.Elapsed.TotalSeconds:F0} s: {stored:N0} epoch reports, {ended}/{settings.Trials} trials ended"));
+                await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"[bench fleet] {clock.Elapsed.TotalSeconds:F0} s: {stored:N0} epoch reports, {ended}/{trials} trials ended"));
                 nextReport = clock.Elapsed + TimeSpan.FromSeconds(5);
             }
 
@@ -179,7 +195,7 @@ internal sealed class FleetBenchmark(FleetBenchSettings settings, TextWriter pro
         }
     }
 
-    private async Task<FleetBenchResult> MeasureAsync(string connection, long experimentId, ExperimentSpec spec, string server, string redacted, double wall, CancellationToken cancellationToken)
+    private async Task<FleetBenchResult> MeasureAsync(string connection, long experimentId, ExperimentSpec spec, string server, string redacted, double wall, FleetBenchResult? warmup, CancellationToken cancellationToken)
     {
         await using var db = new NpgsqlConnection(connection);
         await db.OpenAsync(cancellationToken);
@@ -238,7 +254,9 @@ internal sealed class FleetBenchmark(FleetBenchSettings settings, TextWriter pro
             Math.Round(trials / run, 2),
             Math.Round(Percentile(latencies, 0.50), 2),
             Math.Round(Percentile(latencies, 0.99), 2),
-            withModel);
+            withModel,
+            warmup?.Trials ?? 0,
+            warmup?.ReportsPerSecond);
     }
 
     /// <summary>Reports per second within each tenth of the observations, in the order they were stored.</summary>

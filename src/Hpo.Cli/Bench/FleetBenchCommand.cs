@@ -27,12 +27,13 @@ public static class FleetBenchCommand
         var surrogate = new Option<string>("--surrogate") { Description = "The LCBench surrogate folder.", DefaultValueFactory = _ => Path.Combine("data", "yahpo-lcbench") };
         var task = new Option<string>("--task") { Description = "The LCBench (OpenML) task the surrogate serves.", DefaultValueFactory = _ => "167168" };
         var poll = new Option<double>("--poll-seconds") { Description = "The workers' --poll-seconds.", DefaultValueFactory = _ => 1 };
+        var warmup = new Option<int>("--warmup-trials") { Description = "Trials of a warm-up experiment the same workers run to its end first, unmeasured, as a long-running fleet's workers have run others before (0: none; the measured run then includes the workers' cold start, whose first seconds run at about half speed while the JIT compiles). Its rate is reported apart.", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "The experiment's seed (configurations and trial seeds).", DefaultValueFactory = _ => 0 };
         var model = ModelOption.Create();
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON on stdout (progress stays on stderr)." };
-        var command = new Command("fleet", "The fleet as users run it: submits an LCBench-surrogate experiment to a PostgreSQL database, starts real `hpo worker` processes, waits for it to complete and reads back from the stored rows: epoch reports/s over the run and per tenth of the stored observations, decision latency p50/p99 (an epoch's recorded time to its decision's time) and trials/s. The curves are the surrogate's (instant epochs), so this measures the fleet's overhead, not training. Leaves a bench-fleet-* experiment in the database.")
+        var command = new Command("fleet", "The fleet as users run it: submits an LCBench-surrogate experiment to a PostgreSQL database, starts real `hpo worker` processes, waits for it to complete and reads back from the stored rows: epoch reports/s over the run and per tenth of the stored observations, decision latency p50/p99 (an epoch's recorded time to its decision's time) and trials/s. The curves are the surrogate's (instant epochs), so this measures the fleet's overhead, not training. Leaves the bench-fleet-* experiment (and the bench-fleet-warmup-* one) in the database.")
         {
-            db, migrate, trials, workers, concurrency, policy, surrogate, task, poll, seed, model, json,
+            db, migrate, trials, workers, concurrency, policy, surrogate, task, poll, seed, warmup, model, json,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(parse, async output =>
         {
@@ -57,7 +58,8 @@ public static class FleetBenchCommand
                 parse.GetValue(task)!,
                 parse.GetValue(poll),
                 parse.GetValue(model),
-                parse.GetValue(seed)).Validate();
+                parse.GetValue(seed),
+                parse.GetValue(warmup)).Validate();
             FleetBenchResult result;
             try
             {
@@ -82,6 +84,7 @@ public static class FleetBenchCommand
             Row("workers", $"{result.Workers} × {result.Concurrency}");
             Row("trials (stopped)", $"{result.Trials} ({result.TrialsStopped})");
             Row("epoch reports (saved)", $"{result.Observations:N0} ({result.EpochsSaved:N0})");
+            Row("start", result.WarmupTrials == 0 ? "cold (no warm-up)" : string.Create(CultureInfo.InvariantCulture, $"warm: ran a {result.WarmupTrials}-trial experiment first, at {result.WarmupReportsPerSecond:F0} epoch reports/s"));
             Row("run / wall", string.Create(CultureInfo.InvariantCulture, $"{result.RunSeconds:F1} s / {result.WallSeconds:F1} s"));
             Row("epoch reports/s", result.ReportsPerSecond.ToString("F0", CultureInfo.InvariantCulture));
             Row("per decile", string.Join(" ", result.DecileReportsPerSecond.Select(r => r.ToString("F0", CultureInfo.InvariantCulture))));

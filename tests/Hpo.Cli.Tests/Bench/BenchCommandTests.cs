@@ -304,11 +304,51 @@ public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyMode
         Assert.True(root.GetProperty("reportsPerSecond").GetDouble() > 0);
         Assert.True(root.GetProperty("decisionP99Milliseconds").GetDouble() >= root.GetProperty("decisionP50Milliseconds").GetDouble());
         Assert.Equal(0, root.GetProperty("decisionsWithModel").GetInt64());
+        Assert.Equal(0, root.GetProperty("warmupTrials").GetInt32());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("warmupReportsPerSecond").ValueKind);
+    }
+
+    [PostgresFact]
+    public async Task Fleet_WithWarmup_MeasuresOnlyTheSecondExperimentOnTheSameWorkers()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+
+        var (code, output, error) = await RunAsync(
+            "bench", "fleet", "--db", db.ConnectionString, "--migrate", "--trials", "4", "--warmup-trials", "3", "--workers", "1",
+            "--concurrency", "2", "--policy", "none", "--surrogate", Path.Combine(RepoRoot(), "data", "yahpo-lcbench"), "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(4, root.GetProperty("trials").GetInt32());
+        Assert.Equal(4 * 52, root.GetProperty("observations").GetInt64());
+        Assert.Equal(3, root.GetProperty("warmupTrials").GetInt32());
+        Assert.True(root.GetProperty("warmupReportsPerSecond").GetDouble() > 0);
+        Assert.Contains("warm-up bench-fleet-warmup-", error, StringComparison.Ordinal);
+
+        // Both experiments ran to their end in the database, the warm-up first.
+        await using var connection = new Npgsql.NpgsqlConnection(db.ConnectionString);
+        await connection.OpenAsync();
+        await using var select = new Npgsql.NpgsqlCommand(
+            "SELECT e.name, e.status, COUNT(o.*) FROM experiments e JOIN trials t ON t.experiment_id = e.id JOIN observations o ON o.trial_id = t.id GROUP BY e.id, e.name, e.status ORDER BY e.id", connection);
+        await using var reader = await select.ExecuteReaderAsync();
+        var rows = new List<(string Name, string Status, long Observations)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        }
+
+        Assert.Equal(2, rows.Count);
+        Assert.StartsWith("bench-fleet-warmup-", rows[0].Name, StringComparison.Ordinal);
+        Assert.Equal((3 * 52L, "Completed"), (rows[0].Observations, rows[0].Status));
+        Assert.Equal(root.GetProperty("experiment").GetString(), rows[1].Name);
+        Assert.Equal((4 * 52L, "Completed"), (rows[1].Observations, rows[1].Status));
     }
 
     [Theory]
     [InlineData("--workers", "0", "--workers is 0")]
     [InlineData("--trials", "0", "--trials is 0")]
+    [InlineData("--warmup-trials", "-1", "--warmup-trials is -1")]
     [InlineData("--policy", "sometimes", "--policy")]
     public async Task Fleet_BadOption_ExitsTwoNamingIt(string option, string value, string expected)
     {

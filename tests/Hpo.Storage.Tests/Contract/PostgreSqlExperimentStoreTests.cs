@@ -186,6 +186,65 @@ public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTest
         return rows;
     }
 
+    [StoreFact]
+    public async Task ReadObservationChangesAsync_LaterReadsWhileTheTableGrows_KeepTheGenericPlan()
+    {
+        // PostgreSQL keeps a prepared statement's generic plan only while it costs less than the average of the custom plans
+        // made so far, and the change read's costs grow with the observations table. Once the table has grown and been
+        // analysed, the statement by itself goes back to a custom plan, made afresh at every call (the control below; a fleet
+        // run planned 57% of its reads). The store sends it in a transaction that forces the generic plan. Both run here on
+        // connections that prepare their statements as the store's do (Npgsql's automatic preparation).
+        var (_, trial, lease) = await RunningTrialAsync();
+        for (int epoch = 1; epoch <= 5; epoch++)
+        {
+            await Store.RecordObservationAsync(lease, epoch, 0.5);
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(_database!.ConnectionString) { MaxAutoPrepare = 8, AutoPrepareMinUsages = 1 };
+        await using var alone = new NpgsqlConnection(builder.ConnectionString);
+        await using var store = new NpgsqlConnection(builder.ConnectionString);
+        await alone.OpenAsync();
+        await store.OpenAsync();
+        async Task ReadAsync(NpgsqlConnection connection, string sql, int times)
+        {
+            for (int i = 0; i < times; i++)
+            {
+                await using var read = new NpgsqlCommand(sql, connection);
+                read.Parameters.AddWithValue("experiment", trial.ExperimentId);
+                read.Parameters.AddWithValue("position", 1L);
+                read.Parameters.AddWithValue("in_flight", Array.Empty<long>());
+                await using var reader = await read.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                }
+            }
+        }
+
+        static async Task<(long Generic, long Custom)> PlansAsync(NpgsqlConnection connection)
+        {
+            await using var plans = new NpgsqlCommand("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE 'WITH snap AS MATERIALIZED%'", connection);
+            await using var row = await plans.ExecuteReaderAsync();
+            Assert.True(await row.ReadAsync(), "the change read was not prepared");
+            return (row.GetInt64(0), row.GetInt64(1));
+        }
+
+        await ReadAsync(alone, SqlExperimentStore.PostgresChanges, 8);
+        await ReadAsync(store, SqlExperimentStore.PostgresChangesGeneric, 8);
+        await using (var grow = new NpgsqlCommand(
+            $"INSERT INTO observations (trial_id, epoch, value, recorded_at) SELECT {trial.Id}, g, 0.5, now() FROM generate_series(6, 30005) g; ANALYZE observations", store))
+        {
+            await grow.ExecuteNonQueryAsync();
+        }
+
+        var before = await PlansAsync(alone);
+        await ReadAsync(alone, SqlExperimentStore.PostgresChanges, 10);
+        await ReadAsync(store, SqlExperimentStore.PostgresChangesGeneric, 10);
+        var after = await PlansAsync(alone);
+
+        Assert.True(after.Custom - before.Custom >= 5, $"Control: the statement alone made {after.Custom - before.Custom} custom plans in 10 reads after the table grew (plans {before} → {after}); PostgreSQL no longer shows what the store guards against.");
+        Assert.Equal((18L, 0L), await PlansAsync(store));
+    }
+
     /// <summary>
     /// An experiment of 300 trials with an observation each, the cursor after them, and a raw connection on which the
     /// change feed's later read is prepared as <c>changes</c> under the given <c>plan_cache_mode</c>.

@@ -291,13 +291,7 @@ public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyMode
     {
         await using var db = await PostgresTestDatabase.CreateAsync();
 
-        var (code, output, error) = await RunAsync(
-            "bench", "fleet", "--db", db.ConnectionString, "--migrate", "--trials", "6", "--workers", "1", "--concurrency", "3",
-            "--policy", "none", "--surrogate", Path.Combine(RepoRoot(), "data", "yahpo-lcbench"), "--json");
-
-        Assert.True(code == 0, error);
-        using var json = JsonDocument.Parse(output);
-        var root = json.RootElement;
+        var (root, _) = await RunFleetAsync(db, "--trials", "6", "--workers", "1", "--concurrency", "3");
         Assert.Equal(6, root.GetProperty("trials").GetInt32());
         Assert.Equal(6 * 52, root.GetProperty("observations").GetInt64());
         Assert.Equal(10, root.GetProperty("decileReportsPerSecond").GetArrayLength());
@@ -313,13 +307,7 @@ public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyMode
     {
         await using var db = await PostgresTestDatabase.CreateAsync();
 
-        var (code, output, error) = await RunAsync(
-            "bench", "fleet", "--db", db.ConnectionString, "--migrate", "--trials", "4", "--warmup-trials", "3", "--workers", "1",
-            "--concurrency", "2", "--policy", "none", "--surrogate", Path.Combine(RepoRoot(), "data", "yahpo-lcbench"), "--json");
-
-        Assert.True(code == 0, error);
-        using var json = JsonDocument.Parse(output);
-        var root = json.RootElement;
+        var (root, error) = await RunFleetAsync(db, "--trials", "4", "--warmup-trials", "3", "--workers", "1", "--concurrency", "2");
         Assert.Equal(4, root.GetProperty("trials").GetInt32());
         Assert.Equal(4 * 52, root.GetProperty("observations").GetInt64());
         Assert.Equal(3, root.GetProperty("warmupTrials").GetInt32());
@@ -356,6 +344,16 @@ public sealed class BenchCommandTests : IClassFixture<BenchCommandTests.TinyMode
 
         Assert.Equal(2, code);
         Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A successful `hpo bench fleet --json` with policy none on the repository's surrogate; its JSON and progress.</summary>
+    private static async Task<(JsonElement Root, string Error)> RunFleetAsync(PostgresTestDatabase db, params string[] options)
+    {
+        var (code, output, error) = await RunAsync(
+            ["bench", "fleet", "--db", db.ConnectionString, "--migrate", .. options, "--policy", "none", "--surrogate", Path.Combine(RepoRoot(), "data", "yahpo-lcbench"), "--json"]);
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        return (json.RootElement.Clone(), error);
     }
 
     /// <summary>A policy's row(s) in a report's <paramref name="section"/>, every figure but the label.</summary>

@@ -31,7 +31,7 @@ public static class FleetBenchCommand
         var seed = new Option<int>("--seed") { Description = "The experiment's seed (configurations and trial seeds).", DefaultValueFactory = _ => 0 };
         var model = ModelOption.Create();
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON on stdout (progress stays on stderr)." };
-        var command = new Command("fleet", "The fleet as users run it: submits an LCBench-surrogate experiment to a PostgreSQL database, starts real `hpo worker` processes, waits for it to complete and reads back from the stored rows: epoch reports/s over the run and per tenth of the stored observations, decision latency p50/p99 (an epoch's recorded time to its decision's time) and trials/s. The curves are the surrogate's (instant epochs), so this measures the fleet's overhead, not training. Leaves the bench-fleet-* experiment (and the bench-fleet-warmup-* one) in the database.")
+        var command = new Command("fleet", "The fleet as users run it: submits an LCBench-surrogate experiment to a PostgreSQL database, starts real `hpo worker` processes, waits for it to complete and reads back from the stored rows: epoch reports/s over the run and per tenth of the stored observations, decision latency p50/p99 (an epoch's recorded time to its decision's time) and trials/s. The curves are the surrogate's (instant epochs), so this measures the fleet's overhead, not training. Leaves the bench-fleet-* experiment in the database (and, with --warmup-trials, the bench-fleet-warmup-* one).")
         {
             db, migrate, trials, workers, concurrency, policy, surrogate, task, poll, seed, warmup, model, json,
         };

@@ -34,7 +34,7 @@ internal sealed partial class SqlExperimentStore
             // afresh at every call (0.27 ms of planning for 0.07 ms of execution). Costed alike, the cached generic plan wins
             // after the first five calls, with the same index shape (measured with PREPARE/EXECUTE, pg_prepared_statements).
             //
-            // Even so, PostgreSQL planned a later read afresh at 57% of the calls of a fleet run (28,809 plans for 50,860
+            // Even so, PostgreSQL planned a later read afresh at about half the calls of a fleet run (26,251 plans for 51,180
             // calls, more planning time than execution). Its plan cache keeps the generic plan only while that plan costs
             // less than the average of the custom plans made so far, and every plan's cost grows with the observations
             // table: the generic plan rebuilt after an autoanalyze costs more than the custom plans made while the table

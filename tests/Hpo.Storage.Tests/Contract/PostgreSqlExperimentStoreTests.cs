@@ -192,7 +192,7 @@ public sealed class PostgreSqlExperimentStoreTests : ExperimentStoreContractTest
         // PostgreSQL keeps a prepared statement's generic plan only while it costs less than the average of the custom plans
         // made so far, and the change read's costs grow with the observations table. Once the table has grown and been
         // analysed, the statement by itself goes back to a custom plan, made afresh at every call (the control below; a fleet
-        // run planned 57% of its reads). The store sends it in a transaction that forces the generic plan. Both run here on
+        // run planned about half its reads). The store sends it in a transaction that forces the generic plan. Both run here on
         // connections that prepare their statements as the store's do (Npgsql's automatic preparation).
         var (_, trial, lease) = await RunningTrialAsync();
         for (int epoch = 1; epoch <= 5; epoch++)
